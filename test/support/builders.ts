@@ -1,0 +1,180 @@
+/**
+ * Small builders for inventories in check tests. Defaults describe a healthy, well-configured AWS ALB with one
+ * target group of two healthy instance targets; every builder takes overrides.
+ */
+import type {
+  BackendPool,
+  HealthCheck,
+  Inventory,
+  Listener,
+  LoadBalancer,
+  MetricName,
+  MetricSeries,
+  NetworkPolicy,
+  PolicyRule,
+  Provider,
+  ResourceRef,
+  Subnet,
+  Target,
+} from '../../src/model/index.js';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+export const COLLECTED_AT = '2026-11-20T12:00:00.000Z';
+
+export function ref(kind: ResourceRef['kind'], type: string, name: string, id?: string, provider: Provider = 'aws'): ResourceRef {
+  return { provider, kind, type, id: id ?? `arn:aws:test:${REGION}:${ACCOUNT}:${type}/${name}`, name, region: REGION, account: ACCOUNT };
+}
+
+export function healthCheck(overrides: Partial<HealthCheck> = {}): HealthCheck {
+  return {
+    enabled: true,
+    protocol: 'HTTP',
+    port: 8080,
+    usesTrafficPort: true,
+    path: '/healthz',
+    intervalSeconds: 30,
+    timeoutSeconds: 5,
+    healthyThreshold: 3,
+    unhealthyThreshold: 3,
+    matcher: '200',
+    ...overrides,
+  };
+}
+
+export function target(overrides: Partial<Target> = {}): Target {
+  const id = overrides.id ?? 'i-0aaa';
+  const port = overrides.port ?? 8080;
+  return {
+    key: `${id}:${port}`,
+    id,
+    type: 'instance',
+    address: '10.0.1.10',
+    port,
+    zone: 'eu-west-1a',
+    subnetId: 'subnet-a',
+    instanceState: 'running',
+    health: { state: 'healthy' },
+    networkPolicyIds: ['sg-app'],
+    ...overrides,
+  };
+}
+
+export function pool(name: string, overrides: Partial<BackendPool> = {}): BackendPool {
+  return {
+    ref: ref('backend-pool', 'aws-target-group', name),
+    protocol: 'HTTP',
+    port: 8080,
+    protocolVersion: 'HTTP1',
+    targetType: 'instance',
+    networkId: 'vpc-1',
+    healthCheck: healthCheck(),
+    drainSeconds: { value: 300, source: 'api' },
+    targets: [target({ id: 'i-0aaa', zone: 'eu-west-1a' }), target({ id: 'i-0bbb', address: '10.0.2.10', zone: 'eu-west-1b', subnetId: 'subnet-b' })],
+    loadBalancerIds: [],
+    attributes: {},
+    tags: {},
+    ...overrides,
+  };
+}
+
+export function listener(lbName: string, overrides: Partial<Listener> = {}): Listener {
+  const port = overrides.port ?? 443;
+  return {
+    ref: ref('listener', 'aws-listener', `${lbName}/${port}`),
+    protocol: 'HTTPS',
+    port,
+    certificates: [],
+    defaultPoolIds: [],
+    routes: [],
+    ...overrides,
+  };
+}
+
+export function loadBalancer(name: string, overrides: Partial<LoadBalancer> = {}): LoadBalancer {
+  const kind = overrides.kind ?? 'aws-alb';
+  return {
+    ref: ref('load-balancer', kind, name),
+    kind,
+    layer: kind === 'aws-nlb' ? 4 : 7,
+    scheme: 'internet-facing',
+    state: 'active',
+    networkId: 'vpc-1',
+    zones: [
+      { name: 'eu-west-1a', subnetId: 'subnet-lb-a' },
+      { name: 'eu-west-1b', subnetId: 'subnet-lb-b' },
+    ],
+    listeners: [],
+    backendIdleTimeoutSeconds: kind === 'aws-nlb' ? undefined : { value: 60, source: 'api' },
+    networkPolicyIds: ['sg-lb'],
+    subnetIds: ['subnet-lb-a', 'subnet-lb-b'],
+    healthCheckSources: [{ type: 'security-group', groupId: 'sg-lb' }],
+    trafficSources: [{ type: 'security-group', groupId: 'sg-lb' }],
+    attributes: {},
+    tags: {},
+    ...overrides,
+  };
+}
+
+/** Wires a load balancer to pools through one listener and back-references. */
+export function wire(lb: LoadBalancer, pools: BackendPool[], listenerOverrides: Partial<Listener> = {}): { lb: LoadBalancer; pools: BackendPool[] } {
+  const l = listener(lb.ref.name, { defaultPoolIds: pools.map((p) => p.ref.id), ...listenerOverrides });
+  const wiredLb = { ...lb, listeners: [...lb.listeners, l] };
+  const wiredPools = pools.map((p) => ({ ...p, loadBalancerIds: [...new Set([...p.loadBalancerIds, lb.ref.id])] }));
+  return { lb: wiredLb, pools: wiredPools };
+}
+
+export function rule(overrides: Partial<PolicyRule> = {}): PolicyRule {
+  return { direction: 'ingress', action: 'allow', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peer: { type: 'security-group', groupId: 'sg-lb' }, ...overrides };
+}
+
+export function securityGroup(id: string, rules: PolicyRule[], attachedTo: string[] = []): NetworkPolicy {
+  return { ref: ref('network-policy', 'aws-security-group', id, id), kind: 'aws-security-group', stateful: true, networkId: 'vpc-1', rules, attachedTo };
+}
+
+export function nacl(id: string, rules: PolicyRule[], attachedTo: string[] = []): NetworkPolicy {
+  return { ref: ref('network-policy', 'aws-nacl', id, id), kind: 'aws-nacl', stateful: false, networkId: 'vpc-1', rules, attachedTo };
+}
+
+export function subnet(id: string, cidr: string, overrides: Partial<Subnet> = {}): Subnet {
+  return { id, cidr, zone: 'eu-west-1a', networkId: 'vpc-1', networkPolicyIds: [], ...overrides };
+}
+
+export function series(resourceId: string, name: MetricName, values: number[], overrides: Partial<MetricSeries> = {}): MetricSeries {
+  const start = Date.parse(COLLECTED_AT) - 86_400_000;
+  return {
+    resourceId,
+    name,
+    providerName: name,
+    statistic: name.includes('latency') ? 'p99' : 'Sum',
+    unit: name.includes('latency') ? 'seconds' : 'count',
+    periodSeconds: 300,
+    windowStart: new Date(start).toISOString(),
+    windowEnd: COLLECTED_AT,
+    points: values.map((v, i) => ({ t: new Date(start + i * 300_000).toISOString(), v })),
+    ...overrides,
+  };
+}
+
+export function inventory(parts: Partial<Inventory> = {}): Inventory {
+  return {
+    schemaVersion: 1,
+    collectedAt: COLLECTED_AT,
+    scopes: [{ provider: 'aws', account: ACCOUNT, region: REGION }],
+    loadBalancers: [],
+    backendPools: [],
+    networkPolicies: [],
+    subnets: [],
+    metrics: [],
+    observations: [],
+    coverage: [],
+    metricsWindowSeconds: 86_400,
+    ...parts,
+  };
+}
+
+/** The common case: one ALB routing to the given pools (default: one healthy pool `tg-api`). */
+export function albInventory(opts: { lb?: Partial<LoadBalancer>; pools?: BackendPool[]; extra?: Partial<Inventory> } = {}): Inventory {
+  const { lb, pools } = wire(loadBalancer('alb-web', opts.lb), opts.pools ?? [pool('tg-api')]);
+  return inventory({ loadBalancers: [lb], backendPools: pools, ...opts.extra });
+}
