@@ -1,5 +1,5 @@
 import type { Inventory, InventoryIndex, Provider, ResourceRef } from '../model/index.js';
-import type { Evidence, Family, Remediation, ResultResource, Severity } from './result.js';
+import type { Evidence, Family, ResultResource, Severity } from './result.js';
 
 export interface ThresholdSpec {
   default: number;

@@ -64,6 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(
       `cannot start moto (${python} -m moto.server): ${(e as Error).message}\n` +
         `install it with: pip install 'moto[server]'`,
+      { cause: e },
     );
   }
   project.provide('motoUrl', url);
