@@ -1,0 +1,4 @@
+import type { AnyCheck } from '../../src/engine/index.js';
+
+/** The timeouts family, in catalog order. */
+export const timeoutsChecks: AnyCheck[] = [];

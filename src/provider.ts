@@ -1,0 +1,64 @@
+/**
+ * The contract every cloud adapter (providers/<cloud>/index.ts) implements. The pipeline loads an adapter with a
+ * dynamic import, so an AWS audit never loads the Azure or Google SDKs.
+ */
+import type { AuditConfig } from './engine/config.js';
+import type { Inventory, Provider } from './model/index.js';
+
+export interface ProgressEvent {
+  /** Short phase name, e.g. `elbv2`, `ec2`, `cloudwatch`. */
+  phase: string;
+  /** Scope the event is about, e.g. `eu-west-1`. */
+  scope?: string;
+  done?: number;
+  total?: number;
+  message?: string;
+}
+
+export type ProgressSink = (event: ProgressEvent) => void;
+
+export interface CollectOptions {
+  /** Regions to audit; empty/undefined = the profile's / environment's default region. */
+  regions?: string[];
+  /** AWS named profile (SSO and assume-role profiles included). */
+  profile?: string;
+  /** Overrides every service endpoint (AWS_ENDPOINT_URL / --endpoint-url). */
+  endpointUrl?: string;
+  /** Metrics window; 0 disables metric collection. */
+  metricsWindowSeconds: number;
+  /** Upper bound of concurrent API calls across the whole collection. */
+  concurrency?: number;
+  /** The collection clock; metrics windows end here. */
+  now: Date;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+}
+
+/** A raw snapshot as written by `cloud502 collect`: versioned, provider-tagged. */
+export interface RawSnapshotEnvelope {
+  format: 'cloud502-raw-snapshot';
+  schemaVersion: number;
+  provider: Provider;
+  collectedAt: string;
+  demo?: boolean;
+}
+
+export interface ProviderAdapter<Raw extends RawSnapshotEnvelope = RawSnapshotEnvelope> {
+  provider: Provider;
+  /** Makes the SDK calls. Permission and per-API failures are recorded in the raw snapshot, not thrown. */
+  collect(options: CollectOptions): Promise<Raw>;
+  /** Checks that a parsed JSON value is a raw snapshot this adapter can read; throws SnapshotError otherwise. */
+  validateRaw(value: unknown): Raw;
+  /** Pure: raw snapshot + config (backend declarations) → inventory. */
+  normalize(raw: Raw, config: AuditConfig): Inventory;
+}
+
+/** Loads an adapter lazily. */
+export async function loadAdapter(provider: Provider): Promise<ProviderAdapter> {
+  switch (provider) {
+    case 'aws':
+      return (await import('../providers/aws/index.js')).awsAdapter as unknown as ProviderAdapter;
+    default:
+      throw new Error(`provider ${provider} is not implemented yet`);
+  }
+}
