@@ -1,4 +1,5 @@
 import type { AnyCheck } from '../../src/engine/index.js';
+import { observed5xxUnexplained } from './observed-5xx-unexplained.js';
 
 /** The evidence family, in catalog order. */
-export const evidenceChecks: AnyCheck[] = [];
+export const evidenceChecks: AnyCheck[] = [observed5xxUnexplained];

@@ -165,6 +165,8 @@ export interface BackendProfile {
   server?: Sourced<ServerKind>;
   /** How long the backend keeps an idle connection open. `null` value = never closes idle connections (Go without IdleTimeout). */
   keepAliveSeconds?: Sourced<number | null>;
+  /** Longest request the backend is expected to serve (config `backends[].maxRequestSeconds`), for drain/timeout checks. */
+  maxRequestSeconds?: Sourced<number>;
 }
 
 export interface HealthCheck {
@@ -350,6 +352,11 @@ export interface ObservationBase {
 export interface TlsObservation extends ObservationBase {
   kind: 'tls';
   sni?: string;
+  /**
+   * The TCP connection opened but the target failed the TLS handshake (alert, reset, a non-TLS answer).
+   * A measurement, not a gap: `error` stays unset. With `plainHttp` when the answer was plain HTTP.
+   */
+  handshakeError?: { code: string; message: string };
   plainHttp?: boolean;
   protocol?: string;
   cipher?: string;

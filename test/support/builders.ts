@@ -16,6 +16,7 @@ import type {
   ResourceRef,
   Subnet,
   Target,
+  TargetHealth,
 } from '../../src/model/index.js';
 
 export const ACCOUNT = '123456789012';
@@ -177,4 +178,88 @@ export function inventory(parts: Partial<Inventory> = {}): Inventory {
 export function albInventory(opts: { lb?: Partial<LoadBalancer>; pools?: BackendPool[]; extra?: Partial<Inventory> } = {}): Inventory {
   const { lb, pools } = wire(loadBalancer('alb-web', opts.lb), opts.pools ?? [pool('tg-api')]);
   return inventory({ loadBalancers: [lb], backendPools: pools, ...opts.extra });
+}
+
+// Types for the helpers below (kept beside them so that this block stays an additive change).
+import type { Sourced, TlsObservation, ValueSource } from '../../src/model/index.js';
+
+/** A `Sourced` value, declared unless told otherwise (e.g. `sourced(75, 'measured', 'probe')`). */
+export function sourced<T>(value: T, source: ValueSource = 'declared', detail?: string): Sourced<T> {
+  return detail === undefined ? { value, source } : { value, source, detail };
+}
+
+/** One load balancer of any kind wired to the given pools through one listener; provider follows the kind's prefix. */
+export function lbInventory(
+  kind: LoadBalancer['kind'],
+  opts: { name?: string; lb?: Partial<LoadBalancer>; pools?: BackendPool[]; listener?: Partial<Listener>; extra?: Partial<Inventory> } = {},
+): Inventory {
+  const provider: Provider = kind.startsWith('gcp-') ? 'gcp' : kind.startsWith('azure-') ? 'azure' : 'aws';
+  const name = opts.name ?? `lb-${kind}`;
+  const base = loadBalancer(name, { kind, ref: ref('load-balancer', kind, name, undefined, provider), ...opts.lb });
+  const layer4 = ['aws-nlb', 'aws-gwlb', 'azure-lb', 'gcp-proxy-nlb', 'gcp-nlb-passthrough'].includes(kind);
+  const withLayer = { ...base, layer: opts.lb?.layer ?? (layer4 ? 4 : 7) } as LoadBalancer;
+  const pools = (opts.pools ?? [pool('tg-api')]).map((p) => (provider === 'aws' ? p : { ...p, ref: { ...p.ref, provider } }));
+  const { lb, pools: wired } = wire(withLayer, pools, {
+    ...(layer4 ? { protocol: 'TCP' as const, port: 5432 } : {}),
+    ...opts.listener,
+    ...(provider === 'aws' ? {} : { ref: ref('listener', `${provider}-listener`, `${name}/l`, undefined, provider) }),
+  });
+  return inventory({
+    scopes: [{ provider, account: ACCOUNT, region: REGION }],
+    loadBalancers: [lb],
+    backendPools: wired,
+    ...opts.extra,
+  });
+}
+
+/** A TLS probe observation of one target whose leaf certificate is valid, trusted and matches its name by default. */
+export function tlsObservation(
+  poolId: string,
+  overrides: Partial<TlsObservation> = {},
+  leaf: Partial<NonNullable<TlsObservation['chain']>[number]> = {},
+): TlsObservation {
+  const targetKey = overrides.targetKey ?? 'i-0aaa:8080';
+  return {
+    kind: 'tls',
+    poolId,
+    targetKey,
+    address: '10.0.1.10',
+    port: 8080,
+    at: COLLECTED_AT,
+    sni: 'api.internal.example',
+    protocol: 'TLSv1.2',
+    hostnameMatches: true,
+    trusted: true,
+    tls13Only: false,
+    plainHttp: false,
+    chain: [
+      {
+        subject: 'CN=api.internal.example',
+        issuer: 'CN=Example Issuing CA',
+        sans: ['api.internal.example'],
+        notBefore: '2026-01-01T00:00:00.000Z',
+        notAfter: '2027-06-01T00:00:00.000Z',
+        selfSigned: false,
+        ...leaf,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** A target health, e.g. `health('unhealthy', 'Target.Timeout')`. */
+export function health(state: TargetHealth['state'], reason?: string, description?: string): TargetHealth {
+  return { state, ...(reason !== undefined ? { reason } : {}), ...(description !== undefined ? { description } : {}) };
+}
+
+/**
+ * One instance target per health given, ids `i-01`, `i-02`, … with addresses 10.0.1.1, 10.0.1.2, …, alternating between
+ * eu-west-1a and eu-west-1b unless `overrides` sets the zone.
+ */
+export function targetsWithHealth(healths: TargetHealth[], overrides: Partial<Target> = {}): Target[] {
+  return healths.map((h, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    const zone = i % 2 === 0 ? 'eu-west-1a' : 'eu-west-1b';
+    return target({ id: `i-${n}`, address: `10.0.1.${i + 1}`, zone, subnetId: zone === 'eu-west-1a' ? 'subnet-a' : 'subnet-b', health: h, ...overrides });
+  });
 }

@@ -1,0 +1,66 @@
+import { defineCheck } from '../../src/engine/index.js';
+import { corroborate, healthCheckMissing, isLambdaPool, lbLabel, poolContexts } from '../targets/pool-context.js';
+
+export const checkDisabled = defineCheck({
+  id: 'health/check-disabled',
+  title: 'Health checks are enabled on every pool that is not a Lambda function',
+  family: 'health',
+  severity: 'medium',
+  causes: [502, 504],
+  providers: ['aws'],
+  rationale:
+    'Without health checks the load balancer cannot take a crashed, hung or unreachable target out of rotation: it keeps ' +
+    'sending it requests, which fail with 502 (connection refused or reset) or 504 (no answer), until someone deregisters ' +
+    'it (CHECKS.md aws.tg.unhealthy-targets, fact A12 Target.HealthCheckDisabled). Medium: a latent risk that turns every ' +
+    'target failure into user-facing errors. ELBv2 allows disabling health checks only for Lambda target groups, which are ' +
+    'not applicable here; the check guards snapshots and providers where a pool can have them off.',
+  remediation: {
+    summary: 'Enable health checks on the pool, on a cheap endpoint that reflects whether the target can serve.',
+    aws: {
+      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-enabled',
+      terraform: 'aws_lb_target_group.health_check { enabled = true }',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+  ],
+  thresholds: {},
+  messages: {
+    disabled:
+      'Health checks are disabled on {{pool}}: {{lb}} keeps sending requests to targets that crashed or hang (502/504) until they are deregistered.',
+  },
+  evaluate(inv, ctx) {
+    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+      const opts = c.discriminator ? { discriminator: c.discriminator } : {};
+      if (isLambdaPool(c.pool)) {
+        ctx.notApplicable(c.resource, 'Lambda target groups run without health checks by default; the function is invoked regardless.', opts);
+        continue;
+      }
+      const hc = c.pool.healthCheck;
+      if (hc === undefined) {
+        ctx.unknown(c.resource, healthCheckMissing(inv, c), opts);
+        continue;
+      }
+      if (hc.enabled) {
+        ctx.pass(c.resource, opts);
+        continue;
+      }
+      ctx.fail(
+        c.resource,
+        'disabled',
+        { pool: c.pool.ref.name, lb: c.lb ? lbLabel(c) : 'the load balancer' },
+        {
+          ...opts,
+          evidence: {
+            path: 'backendPool.healthCheck.enabled',
+            observed: false,
+            expected: true,
+            source: 'api',
+            metrics: corroborate(ctx.index, [[c.pool.ref.id, 'target.connection-errors'], [c.lb?.ref.id, 'lb.http.502'], [c.lb?.ref.id, 'lb.http.504']]),
+          },
+        },
+      );
+    }
+  },
+});

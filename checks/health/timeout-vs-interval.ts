@@ -1,0 +1,130 @@
+import { defineCheck } from '../../src/engine/index.js';
+import type { MetricSeries } from '../../src/model/index.js';
+import { corroborate, healthCheckMissing, judgeableHealthCheck, lbLabel, metricEvidence, missingFields, poolContexts } from '../targets/pool-context.js';
+
+/** AWS API upper bound of the health-check timeout (CHECKS.md A9, N2). */
+const AWS_MAX_TIMEOUT = 120;
+
+export const timeoutVsInterval = defineCheck({
+  id: 'health/timeout-vs-interval',
+  title: 'Health-check timeouts are shorter than the interval and long enough for the target to answer',
+  family: 'health',
+  severity: 'medium',
+  causes: [502, 503],
+  providers: ['aws'],
+  rationale:
+    'A health check that times out before a healthy target can answer marks it unhealthy: targets flap, the rest overload ' +
+    '(502) and too few left means 503. A timeout under 2 s, or under 2 × the p99 latency of the targets, gives false ' +
+    'failures (medium). A timeout longer than the interval makes checks overlap: Google rejects it and elsewhere it is ' +
+    'suspicious (low). The 2 s and 2× numbers are heuristics (CHECKS.md §1.4, §1.5); the latency is the pool\'s p99 ' +
+    'response time (ALB TargetResponseTime), used as a stand-in for the health endpoint\'s own latency.',
+  remediation: {
+    summary:
+      'Set the health-check timeout above twice the targets\' p99 latency and at least 2 s, keep it below the interval, and ' +
+      'keep the health endpoint cheap. Classic Load Balancer: aws elb configure-health-check.',
+    aws: {
+      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-timeout-seconds {{suggestedTimeout}} --health-check-interval-seconds {{suggestedInterval}}',
+      terraform: 'aws_lb_target_group.health_check { timeout, interval }',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
+    'https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks',
+  ],
+  thresholds: {
+    minTimeoutSeconds: {
+      default: 2,
+      description: 'Shortest acceptable health-check timeout, in seconds (heuristic, CHECKS.md §1.5; also the AWS minimum).',
+      unit: 'seconds',
+      min: 0,
+    },
+    latencyFactor: {
+      default: 2,
+      description: 'The timeout must be at least this multiple of the pool\'s p99 latency (heuristic, CHECKS.md §1.4).',
+      unit: 'ratio',
+      min: 0,
+    },
+  },
+  messages: {
+    timeoutExceedsInterval:
+      '{{pool}} waits {{timeout}} s for a health check that it repeats every {{interval}} s: checks overlap (Google rejects this setting).',
+    timeoutTooShort:
+      '{{pool}} gives a health check only {{timeout}} s, below {{min}} s: a healthy target behind {{lb}} that answers slowly for a moment is counted as failed.',
+    timeoutBelowLatency:
+      '{{pool}} gives a health check {{timeout}} s while its targets\' p99 latency reached {{p99}} s; below {{factor}} × p99 ({{needed}} s), slow but healthy targets behind {{lb}} fail their checks.',
+  },
+  evaluate(inv, ctx) {
+    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+      const opts = c.discriminator ? { discriminator: c.discriminator } : {};
+      const hc = judgeableHealthCheck(inv, c, ctx, opts);
+      if (!hc) continue;
+      const missing = missingFields(hc, ['timeoutSeconds', 'intervalSeconds']);
+      if (hc.timeoutSeconds === undefined || hc.intervalSeconds === undefined) {
+        ctx.unknown(c.resource, healthCheckMissing(inv, c, missing.join(' and ')), opts);
+        continue;
+      }
+      const timeout = hc.timeoutSeconds;
+      const interval = hc.intervalSeconds;
+      const { minTimeoutSeconds: min, latencyFactor: factor } = ctx.thresholds;
+
+      // A Classic Load Balancer is its own pool: its Latency metric is recorded on the load balancer.
+      const latency: MetricSeries | undefined =
+        ctx.index.metric(c.pool.ref.id, 'target.latency.p99') ?? (c.lb?.kind === 'aws-clb' ? ctx.index.metric(c.lb.ref.id, 'target.latency.p99') : undefined);
+      const p99 = latency && latency.points.length > 0 ? Math.max(...latency.points.map((p) => p.v)) : undefined;
+      const needed = p99 === undefined ? undefined : Math.round(factor * p99 * 1000) / 1000;
+
+      const suggestedTimeout = Math.min(AWS_MAX_TIMEOUT, Math.max(timeout, min, needed === undefined ? 0 : Math.ceil(needed)));
+      const suggestedInterval = Math.max(interval, suggestedTimeout + 1);
+      const base = { pool: c.pool.ref.name, lb: lbLabel(c), timeout, interval, suggestedTimeout, suggestedInterval };
+      const details = { timeoutSeconds: timeout, intervalSeconds: interval, p99LatencySeconds: p99 };
+      let failed = false;
+      const discriminator = (id: string): string => (c.discriminator ? `${c.discriminator}#${id}` : id);
+
+      if (timeout > interval) {
+        failed = true;
+        ctx.fail(c.resource, 'timeoutExceedsInterval', base, {
+          severity: 'low',
+          discriminator: discriminator('timeoutExceedsInterval'),
+          evidence: { path: 'backendPool.healthCheck.timeoutSeconds', observed: timeout, expected: `<= intervalSeconds (${interval})`, source: 'api', details },
+        });
+      }
+      if (timeout < min) {
+        failed = true;
+        ctx.fail(c.resource, 'timeoutTooShort', { ...base, min }, {
+          severity: 'medium',
+          discriminator: discriminator('timeoutTooShort'),
+          evidence: {
+            path: 'backendPool.healthCheck.timeoutSeconds',
+            observed: timeout,
+            expected: `>= ${min} s`,
+            source: 'api',
+            details,
+            metrics: corroborate(ctx.index, [[c.pool.ref.id, 'pool.unhealthy-hosts.max']]),
+          },
+        });
+      }
+      if (latency && p99 !== undefined && needed !== undefined && timeout < needed) {
+        failed = true;
+        ctx.fail(c.resource, 'timeoutBelowLatency', { ...base, p99, factor, needed }, {
+          severity: 'medium',
+          discriminator: discriminator('timeoutBelowLatency'),
+          evidence: {
+            path: 'backendPool.healthCheck.timeoutSeconds',
+            observed: timeout,
+            expected: `>= ${factor} × p99 latency = ${needed} s`,
+            source: 'api; latency measured by the provider',
+            details,
+            metrics: [metricEvidence(latency), ...corroborate(ctx.index, [[c.pool.ref.id, 'pool.unhealthy-hosts.max']])],
+          },
+        });
+      }
+      if (failed) continue;
+      ctx.pass(c.resource, {
+        ...opts,
+        ...(p99 === undefined
+          ? { message: `${c.pool.ref.name}: the timeout is within the interval and at least ${min} s; the latency rule was not evaluated (no target.latency.p99 data; collect metrics to include it).` }
+          : {}),
+      });
+    }
+  },
+});

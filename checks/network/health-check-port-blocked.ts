@@ -1,0 +1,74 @@
+import { defineCheck } from '../../src/engine/index.js';
+import { awsLbPools, blockedFinding, blockedHits, netContext, pathsOf, poolMetrics, unknownReason } from './paths.js';
+
+export const healthCheckPortBlocked = defineCheck({
+  id: 'network/health-check-port-blocked',
+  title: 'Health checks from the load balancer reach every target on the health-check port',
+  family: 'network',
+  severity: 'critical',
+  causes: [502, 504],
+  providers: ['aws'],
+  rationale:
+    'A target passes health checks only if the probe can open a connection: the load balancer\'s security groups must allow ' +
+    'it outbound, the target\'s security groups inbound from the load balancer, and the network ACLs of both subnets the port ' +
+    'one way and the ephemeral range 1024–65535 back (CHECKS.md A21, A22, aws.alb.sg-lb-to-targets, aws.vpc.nacl-lb-target-path). ' +
+    'A blocked probe times out (Target.Timeout) and the target is marked unhealthy. When every target is blocked the ALB and ' +
+    'NLB fail open and route to all of them (A11, N4): clients get 502 and 504; when some are, the rest carry their load. ' +
+    'The check evaluates every load balancer node → target flow with the reachability engine and names the rule that ' +
+    'decided. Azure (NSGs, AzureLoadBalancer / GatewayManager service tags) and Google (firewall rules for the probe ' +
+    'ranges 35.191.0.0/16 and 130.211.0.0/22) will feed the same engine once their adapters produce policies.',
+  remediation: {
+    summary:
+      'Allow the health-check port from the load balancer wherever the trace shows it blocked: the target security group ' +
+      '(inbound from the load balancer\'s security group), the load balancer\'s security groups (outbound to the targets), and ' +
+      'the network ACLs of the target and load balancer subnets (the port one way, 1024–65535 back). ' +
+      'evidence.details.fixes lists the exact command for each rule that blocked.',
+    aws: {
+      cli: 'aws ec2 authorize-security-group-ingress --group-id {{groupId}} --protocol {{protocol}} --port {{port}} {{source}}',
+      terraform:
+        'aws_vpc_security_group_ingress_rule { security_group_id = "{{groupId}}", ip_protocol = "{{protocol}}", from_port = {{port}}, to_port = {{port}}, referenced_security_group_id = <load balancer security group> }; network ACLs: aws_network_acl_rule',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
+  ],
+  thresholds: {},
+  messages: {
+    allBlocked:
+      'Health checks from {{lb}} cannot reach any of the {{total}} targets of {{pool}} on {{protocol}}/{{port}}: {{reason}}. Every target fails its checks, the load balancer fails open and clients get 502/504.',
+    someBlocked:
+      'Health checks from {{lb}} cannot reach {{count}} of {{total}} targets of {{pool}} ({{targets}}) on {{protocol}}/{{port}}: {{reason}}. Those targets are marked unhealthy and the others carry their load.',
+  },
+  evaluate(inv, ctx) {
+    const netCtx = netContext(ctx);
+    for (const c of awsLbPools(inv, ctx.index)) {
+      const opts = { discriminator: c.discriminator };
+      const r = pathsOf(inv, ctx.index, c, 'health-check', netCtx);
+      if (r.kind === 'not-applicable') {
+        ctx.notApplicable(c.resource, r.reason, opts);
+        continue;
+      }
+      if (r.kind === 'unknown') {
+        ctx.unknown(c.resource, r.reason, opts);
+        continue;
+      }
+      const hits = blockedHits(r.targets);
+      if (hits.length === 0) {
+        const why = unknownReason(r.targets);
+        if (why) ctx.unknown(c.resource, why, opts);
+        else ctx.pass(c.resource, opts);
+        continue;
+      }
+      const all = hits.length === r.targets.length;
+      const { data, evidence } = blockedFinding(c, r.targets, hits, ctx.index, netCtx, {
+        notes: r.notes,
+        metrics: poolMetrics(ctx.index, c.pool, ['pool.unhealthy-hosts.max', 'pool.healthy-hosts.min']),
+      });
+      ctx.fail(c.resource, all ? 'allBlocked' : 'someBlocked', data, { ...opts, severity: all ? 'critical' : 'high', evidence });
+    }
+  },
+});

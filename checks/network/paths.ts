@@ -1,0 +1,223 @@
+/**
+ * Helpers shared by the network checks: which load balancer × pool paths to judge, how a finding is placed, and
+ * how evaluated flows become messages and evidence (deciding rule, verdict trace, exact fix commands).
+ */
+import type { CheckContext, Evidence, MetricEvidence, ResourceTarget } from '../../src/engine/index.js';
+import { metricEvidence } from '../../src/engine/evidence.js';
+import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, MetricName, Target } from '../../src/model/index.js';
+import type { FlowStep, FlowVerdict, NetworkContext } from '../../src/network/index.js';
+import { formatPorts, networkContextFromIndex } from '../../src/network/index.js';
+import { awsFix, sourceSpec } from '../../src/network/aws-fixes.js';
+import type { FlowResult, PathPurpose, PoolPaths, TargetPath } from '../../src/network/lb-paths.js';
+import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
+
+/** One load balancer routing to one pool: the unit every network check reports on. */
+export interface LbPool {
+  lb: LoadBalancer;
+  pool: BackendPool;
+  /** The pool, placed under the load balancer. */
+  resource: ResourceTarget;
+  /** The load balancer id, so a pool shared by two load balancers gets two stable findings. */
+  discriminator: string;
+  /** `alb-web (HTTPS:443)`. */
+  lbLabel: string;
+}
+
+/** AWS load balancers (optionally of some kinds) × the pools their listeners route to, in inventory order. */
+export function awsLbPools(inv: Inventory, index: InventoryIndex, kinds?: ReadonlyArray<LoadBalancer['kind']>): LbPool[] {
+  const out: LbPool[] = [];
+  for (const lb of inv.loadBalancers) {
+    if (lb.ref.provider !== 'aws' || (kinds && !kinds.includes(lb.kind))) continue;
+    for (const pool of index.poolsOf(lb)) {
+      const listeners = lb.listeners
+        .filter((l) => l.defaultPoolIds.includes(pool.ref.id) || l.routes.some((r) => r.poolIds.includes(pool.ref.id)))
+        .map((l) => `${l.protocol}:${l.port}`);
+      out.push({
+        lb,
+        pool,
+        resource: { ref: pool.ref, loadBalancer: lb },
+        discriminator: lb.ref.id,
+        lbLabel: listeners.length ? `${lb.ref.name} (${listeners.join(', ')})` : lb.ref.name,
+      });
+    }
+  }
+  return out;
+}
+
+/** Evaluates both purposes once per path; checks that need both share the work. */
+export function pathsOf(inv: Inventory, index: InventoryIndex, c: LbPool, purpose: PathPurpose, netCtx: NetworkContext): PoolPaths {
+  return evaluatePoolPaths(inv, index, c.lb, c.pool, purpose, { netCtx });
+}
+
+export function netContext(ctx: Pick<CheckContext, 'index'>): NetworkContext {
+  return networkContextFromIndex(ctx.index);
+}
+
+/** `i-01, i-02, i-03 and 2 more`. */
+export function listTargets(targets: Target[], max = 3): string {
+  const ids = targets.map((t) => t.id);
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+
+/** A flow step that denied all or part of what it judged. */
+export function blocks(step: FlowStep): boolean {
+  return step.decision === 'deny' || step.decision === 'partial';
+}
+
+/** A matching step of a target's flows, with the flow it belongs to. */
+export interface StepHit {
+  path: TargetPath;
+  flow: FlowResult;
+  step: FlowStep;
+}
+
+/** For each target, the first flow step that `pick` selects (at most one hit per target). */
+export function firstHits(paths: TargetPath[], pick: (step: FlowStep, flow: FlowResult) => boolean): StepHit[] {
+  const hits: StepHit[] = [];
+  for (const path of paths) {
+    let found: StepHit | undefined;
+    for (const flow of path.flows) {
+      const step = flow.verdict.steps.find((s) => pick(s, flow));
+      if (step) {
+        found = { path, flow, step };
+        break;
+      }
+    }
+    if (found) hits.push(found);
+  }
+  return hits;
+}
+
+/** The first blocking step of each blocked target's first blocked flow. */
+export function blockedHits(paths: TargetPath[]): StepHit[] {
+  return paths
+    .filter((p) => p.allowed === false)
+    .map((path) => {
+      const flow = path.flows.find((f) => f.verdict.allowed === false);
+      const step = flow?.verdict.steps.find(blocks);
+      return flow && step ? { path, flow, step } : undefined;
+    })
+    .filter((h): h is StepHit => h !== undefined);
+}
+
+/** The rule (or default) that decided a blocking step, in words. */
+export function decidingLabel(step: FlowStep): string {
+  if (step.decidedBy) return step.decidedBy.label;
+  const denied = (step.parts ?? []).filter((p) => p.decision === 'deny');
+  return denied.length ? [...new Set(denied.map((p) => `${formatPorts(p.ports)}${p.addresses ? ` from/to ${p.addresses}` : ''} denied by ${p.by.label}`))].join('; ') : step.note;
+}
+
+/** A verdict's steps in a compact form for evidence. */
+export function traceOf(verdict: FlowVerdict): Array<Record<string, unknown>> {
+  return verdict.steps.map((s) => ({
+    path: s.path,
+    at: s.at,
+    direction: s.direction,
+    policy: s.policyIds.length > 1 ? s.policyIds.join('+') : s.policyId,
+    kind: s.policyKind,
+    ports: formatPorts(s.ports),
+    decision: s.decision,
+    ...(s.decidedBy ? { rule: s.decidedBy.label } : {}),
+    note: s.note,
+  }));
+}
+
+const MAX_DETAILED = 10;
+
+/** Evidence rows for hits: the target, the source, the deciding rule, the exact fix and the whole trace. */
+export function hitDetails(hits: StepHit[], netCtx: NetworkContext): Array<Record<string, unknown>> {
+  return hits.slice(0, MAX_DETAILED).map((h) => {
+    const fix = awsFix(h.step, h.flow.flow, netCtx);
+    return {
+      target: h.path.target.key,
+      address: h.path.target.address,
+      port: h.flow.flow.port,
+      protocol: h.flow.flow.protocol,
+      source: h.flow.flow.source.label,
+      verdict: h.flow.verdict.allowed,
+      blockedAt: `${h.step.path} ${h.step.at} ${h.step.direction} ${h.step.policyId}`,
+      decidingRule: decidingLabel(h.step),
+      ...(fix ? { fix } : {}),
+      trace: traceOf(h.flow.verdict),
+    };
+  });
+}
+
+/** Distinct fix commands for the hits, for `evidence.details.fixes`. */
+export function fixesOf(hits: StepHit[], netCtx: NetworkContext): string[] {
+  return [...new Set(hits.map((h) => awsFix(h.step, h.flow.flow, netCtx)).filter((c): c is string => c !== undefined))];
+}
+
+/** Why some targets could not be judged, naming what is missing; undefined when every target was judged. */
+export function unknownReason(paths: TargetPath[], select: (p: TargetPath) => boolean = (p) => p.allowed === 'unknown'): string | undefined {
+  const unknown = paths.filter(select);
+  if (unknown.length === 0) return undefined;
+  const reasons = new Set<string>();
+  const missing = new Set<string>();
+  for (const p of unknown) {
+    if (p.unknownReason) reasons.add(p.unknownReason);
+    for (const f of p.flows) {
+      if (f.verdict.allowed !== 'unknown') continue;
+      for (const id of f.verdict.missing) missing.add(id);
+      if (f.verdict.missing.length === 0) reasons.add(f.verdict.reason);
+    }
+  }
+  const parts = [...reasons].slice(0, 2);
+  if (missing.size) parts.push(`not in the inventory: ${[...missing].join(', ')} (collect them: ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeSubnets)`);
+  return `cannot decide for ${unknown.length} of ${paths.length} targets (${listTargets(unknown.map((p) => p.target))}): ${parts.join('; ')}`;
+}
+
+/** The first security group of the target that is in the inventory (or any id it lists). */
+export function targetGroupId(target: Target, index: InventoryIndex): string | undefined {
+  return target.networkPolicyIds.find((id) => index.policy(id)?.kind === 'aws-security-group') ?? target.networkPolicyIds.find((id) => index.policy(id) === undefined);
+}
+
+/** Pool-level metrics that corroborate a path finding, when collected. */
+export function poolMetrics(index: InventoryIndex, pool: BackendPool, names: MetricName[]): MetricEvidence[] {
+  return names.map((n) => index.metric(pool.ref.id, n)).filter((s) => s !== undefined).map((s) => metricEvidence(s));
+}
+
+/** Message data and evidence for "these targets cannot be reached on the port" findings. */
+export function blockedFinding(
+  c: LbPool,
+  targets: TargetPath[],
+  hits: StepHit[],
+  index: InventoryIndex,
+  netCtx: NetworkContext,
+  extra: { notes?: string[]; metrics?: MetricEvidence[] } = {},
+): { data: Record<string, string | number>; evidence: Evidence } {
+  const first = hits[0];
+  if (!first) throw new Error('blockedFinding needs at least one hit');
+  const flow = first.flow.flow;
+  const spec = sourceSpec(flow.source, netCtx);
+  const ports = [...new Set(hits.map((h) => h.flow.flow.port))];
+  const unknown = unknownReason(targets);
+  return {
+    data: {
+      lb: c.lbLabel,
+      pool: c.pool.ref.name,
+      count: hits.length,
+      total: targets.length,
+      targets: listTargets(hits.map((h) => h.path.target)),
+      protocol: flow.protocol,
+      port: ports.join(', '),
+      reason: first.flow.verdict.reason,
+      rule: decidingLabel(first.step),
+      groupId: targetGroupId(first.path.target, index) ?? '<target-security-group>',
+      source: spec ? (spec.kind === 'group' ? `--source-group ${spec.groupId}` : `--cidr ${spec.cidr}`) : '--source-group <load-balancer-security-group>',
+    },
+    evidence: {
+      path: `networkPolicies[${first.step.policyId}].rules (${first.step.direction})`,
+      observed: `${hits.length} of ${targets.length} targets blocked on ${flow.protocol}/${ports.join(', ')}: ${decidingLabel(first.step)}`,
+      expected: `${flow.protocol}/${ports.join(', ')} allowed from ${c.lb.ref.name} by every security group and network ACL on the path, and the replies on ephemeral ports`,
+      source: 'api',
+      details: {
+        blocked: hitDetails(hits, netCtx),
+        fixes: fixesOf(hits, netCtx),
+        ...(unknown ? { undecided: unknown } : {}),
+        ...(extra.notes?.length ? { notes: extra.notes } : {}),
+      },
+      ...(extra.metrics?.length ? { metrics: extra.metrics } : {}),
+    },
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Helpers shared by the targets and health families: which load balancers route to a pool, how a pool finding is
+ * placed under its load balancer, what to say when target health or health-check settings were not collected, and
+ * metric values that corroborate a finding.
+ */
+import type { CheckContext, MetricEvidence, OtherOptions, ResourceTarget } from '../../src/engine/index.js';
+import type { BackendPool, CoverageGap, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, MetricSeries, Provider } from '../../src/model/index.js';
+
+/** A pool as seen from one load balancer that routes to it, or on its own when none in the inventory does. */
+export interface PoolContext {
+  pool: BackendPool;
+  /** The load balancer judged with the pool; undefined when no load balancer in the inventory routes to it. */
+  lb?: LoadBalancer;
+  /** What to report on: the pool, placed under `lb` for report grouping. */
+  resource: ResourceTarget;
+  /** Fingerprint discriminator: the load balancer id, so a pool shared by two load balancers gets two stable findings. */
+  discriminator?: string;
+  /** Listeners of `lb` that route to the pool, e.g. `HTTPS:443`. */
+  listeners: string[];
+  /** True when some load balancer uses the pool (in the inventory, or listed by the provider on the pool). */
+  routed: boolean;
+}
+
+function listenersRoutingTo(lb: LoadBalancer, poolId: string): string[] {
+  return lb.listeners
+    .filter((l) => l.defaultPoolIds.includes(poolId) || l.routes.some((r) => r.poolIds.includes(poolId)))
+    .map((l) => `${l.protocol}:${l.port}`);
+}
+
+/** Load balancers of the inventory that route to the pool: through a listener, or as the provider lists them on the pool. */
+export function routingLoadBalancers(inv: Inventory, index: InventoryIndex, pool: BackendPool): LoadBalancer[] {
+  const byPool = new Set(index.loadBalancersOf(pool).map((lb) => lb.ref.id));
+  return inv.loadBalancers.filter((lb) => byPool.has(lb.ref.id) || listenersRoutingTo(lb, pool.ref.id).length > 0);
+}
+
+/**
+ * The pools of the given providers, each once per load balancer that routes to it (or once on its own), in inventory
+ * order. Resources of other providers are skipped: a check only reports on the providers it declares.
+ */
+export function poolContexts(inv: Inventory, index: InventoryIndex, providers: readonly Provider[]): PoolContext[] {
+  const out: PoolContext[] = [];
+  for (const pool of inv.backendPools) {
+    if (!providers.includes(pool.ref.provider)) continue;
+    const lbs = routingLoadBalancers(inv, index, pool);
+    if (lbs.length === 0) {
+      out.push({ pool, resource: pool.ref, listeners: [], routed: pool.loadBalancerIds.length > 0 });
+      continue;
+    }
+    for (const lb of lbs) {
+      out.push({ pool, lb, resource: { ref: pool.ref, loadBalancer: lb }, discriminator: lb.ref.id, listeners: listenersRoutingTo(lb, pool.ref.id), routed: true });
+    }
+  }
+  return out;
+}
+
+/** `alb-web (HTTPS:443)` or `alb-web`; `no load balancer` when the pool is judged on its own. */
+export function lbLabel(c: PoolContext): string {
+  if (!c.lb) return 'no load balancer';
+  return c.listeners.length ? `${c.lb.ref.name} (${c.listeners.join(', ')})` : c.lb.ref.name;
+}
+
+export function isLambdaPool(pool: BackendPool): boolean {
+  return pool.targetType === 'lambda' || (pool.targets?.some((t) => t.type === 'lambda') ?? false);
+}
+
+function gapFor(inv: Inventory, pool: BackendPool, apiPattern: RegExp): CoverageGap | undefined {
+  return (
+    inv.coverage.find((g) => g.resourceId === pool.ref.id && apiPattern.test(g.api)) ??
+    inv.coverage.find((g) => !g.resourceId && apiPattern.test(g.api) && (!g.region || g.region === pool.ref.region))
+  );
+}
+
+function describeGap(gap: CoverageGap | undefined): string {
+  return gap ? ` (${gap.api}: ${gap.code}${gap.message ? ` ${gap.message}` : ''})` : '';
+}
+
+const TARGET_HEALTH_PERMISSION: Record<Provider, { api: RegExp; permission: string }> = {
+  aws: { api: /DescribeTargetHealth|DescribeInstanceHealth/, permission: 'elasticloadbalancing:DescribeTargetHealth' },
+  gcp: { api: /getHealth/, permission: 'compute.backendServices.get (getHealth)' },
+  azure: { api: /backendhealth/i, permission: 'Microsoft.Network/applicationGateways/backendhealth/action' },
+};
+
+/** Why target health is missing and how to provide it. */
+export function targetHealthMissing(inv: Inventory, c: PoolContext): string {
+  const spec = TARGET_HEALTH_PERMISSION[c.pool.ref.provider];
+  const gap = gapFor(inv, c.pool, spec.api);
+  const permission =
+    gap?.permission ?? (c.lb?.kind === 'aws-clb' ? 'elasticloadbalancing:DescribeInstanceHealth' : spec.permission);
+  return `target health was not collected${describeGap(gap)}; grant ${permission} and collect again`;
+}
+
+const HEALTH_CHECK_PERMISSION: Record<Provider, { api: RegExp; permission: string }> = {
+  aws: { api: /DescribeTargetGroups|DescribeLoadBalancers/, permission: 'elasticloadbalancing:DescribeTargetGroups' },
+  gcp: { api: /healthChecks/, permission: 'compute.healthChecks.get' },
+  azure: { api: /applicationGateways|loadBalancers/, permission: 'Microsoft.Network/*/read on the load balancer' },
+};
+
+/** Why health-check settings (or one field of them) are missing and how to provide them. */
+export function healthCheckMissing(inv: Inventory, c: PoolContext, field?: string): string {
+  const spec = HEALTH_CHECK_PERMISSION[c.pool.ref.provider];
+  const gap = gapFor(inv, c.pool, spec.api);
+  const what = field ? `health-check ${field}` : 'health-check settings';
+  return `${what} ${field ? 'was' : 'were'} not collected${describeGap(gap)}; grant ${gap?.permission ?? spec.permission} and collect again`;
+}
+
+/**
+ * The pool's health check when a health-check check can judge it; otherwise reports why not and returns undefined:
+ * not applicable for Lambda pools (one function, routed to whatever its health) and disabled checks
+ * (health/check-disabled judges those), unknown when the settings were not collected.
+ */
+export function judgeableHealthCheck(
+  inv: Inventory,
+  c: PoolContext,
+  ctx: Pick<CheckContext, 'unknown' | 'notApplicable'>,
+  opts: OtherOptions,
+): HealthCheck | undefined {
+  if (isLambdaPool(c.pool)) {
+    ctx.notApplicable(c.resource, 'Lambda target groups have a single function target; health-check tuning cannot take capacity away.', opts);
+    return undefined;
+  }
+  const hc = c.pool.healthCheck;
+  if (hc === undefined) {
+    ctx.unknown(c.resource, healthCheckMissing(inv, c), opts);
+    return undefined;
+  }
+  if (!hc.enabled) {
+    ctx.notApplicable(c.resource, 'health checks are disabled (see health/check-disabled).', opts);
+    return undefined;
+  }
+  return hc;
+}
+
+/** Names of the given health-check fields that were not collected. */
+export function missingFields<K extends keyof HealthCheck>(hc: HealthCheck, fields: readonly K[]): K[] {
+  return fields.filter((f) => hc[f] === undefined);
+}
+
+const MAX_POINTS = 288;
+
+/** A series as evidence: the window sum for counts, the window maximum for seconds. */
+export function metricEvidence(series: MetricSeries): MetricEvidence {
+  const value =
+    series.unit === 'count'
+      ? series.points.reduce((acc, p) => acc + p.v, 0)
+      : series.points.reduce((acc, p) => Math.max(acc, p.v), 0);
+  return {
+    name: series.name,
+    providerName: series.providerName,
+    statistic: series.statistic,
+    value,
+    unit: series.unit,
+    windowSeconds: Math.max(0, (Date.parse(series.windowEnd) - Date.parse(series.windowStart)) / 1000),
+    points: series.points.slice(-MAX_POINTS).map((p) => [p.t, p.v]),
+  };
+}
+
+/** The collected series among the given (resource, metric) pairs, as evidence. Missing series are left out. */
+export function corroborate(index: InventoryIndex, wanted: Array<[resourceId: string | undefined, name: MetricName]>): MetricEvidence[] {
+  const out: MetricEvidence[] = [];
+  for (const [id, name] of wanted) {
+    if (!id) continue;
+    const s = index.metric(id, name);
+    if (s) out.push(metricEvidence(s));
+  }
+  return out;
+}
+
+/** Formats a ratio as a percentage with at most one decimal: 0.25 → `25`, 1/3 → `33.3`. */
+export function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
+}

@@ -1,0 +1,104 @@
+import { defineCheck } from '../../src/engine/index.js';
+import { corroborate, lbLabel, percent, poolContexts, targetHealthMissing } from './pool-context.js';
+import { countStates, effectiveState, summarizeReasons, targetHealthDetails } from './reason-codes.js';
+
+export const unhealthyTargets = defineCheck({
+  id: 'targets/unhealthy-targets',
+  title: 'Every target of a routed pool passes its health checks',
+  family: 'targets',
+  severity: 'high',
+  causes: [502, 504],
+  providers: ['aws'],
+  rationale:
+    'Unhealthy targets are taken out of rotation, so the remaining healthy targets carry all the traffic; under load they ' +
+    'overload and the load balancer returns 502/504. The reason code tells the cause: Target.Timeout (blocked port or slow ' +
+    'app), Target.FailedHealthChecks (connection error or malformed response), Target.ResponseCodeMismatch (matcher/path), ' +
+    'Elb.InternalError (provider side); Classic instances report it in the OutOfService description. High; medium when fewer ' +
+    'than 25 % of the targets are unhealthy, a heuristic (CHECKS.md aws.tg.unhealthy-targets, fact A12).',
+  remediation: {
+    summary:
+      'Follow the reason code of each unhealthy target: open the health-check port from the load balancer (security groups, ' +
+      'network ACLs), fix the health-check path or matcher, or fix the application. See the network and health checks.',
+    aws: {
+      cli: "aws elbv2 describe-target-health --target-group-arn {{resourceId}} --query \"TargetHealthDescriptions[?TargetHealth.State=='unhealthy']\"",
+      terraform: 'aws_lb_target_group.health_check, aws_security_group_rule / aws_vpc_security_group_ingress_rule',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_InstanceState.html',
+  ],
+  thresholds: {
+    mediumBelowPercent: {
+      default: 25,
+      description: 'Below this share of unhealthy targets the finding is medium instead of high (heuristic, CHECKS.md aws.tg.unhealthy-targets).',
+      unit: 'percent',
+      min: 0,
+      max: 100,
+    },
+  },
+  messages: {
+    someUnhealthy:
+      '{{unhealthy}} of {{total}} targets of {{pool}} ({{percent}} %) are unhealthy: {{reasons}}. The {{healthy}} healthy targets carry all traffic from {{lb}} and may overload (502/504).',
+  },
+  evaluate(inv, ctx) {
+    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+      const opts = c.discriminator ? { discriminator: c.discriminator } : {};
+      if (!c.routed) {
+        ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);
+        continue;
+      }
+      const targets = c.pool.targets;
+      if (targets === undefined) {
+        ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
+        continue;
+      }
+      if (targets.length === 0) {
+        ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
+        continue;
+      }
+      const counts = countStates(targets);
+      if (counts.unhealthy === 0) {
+        ctx.pass(c.resource, opts);
+        continue;
+      }
+      if (counts.healthy === 0) {
+        ctx.notApplicable(c.resource, 'no target is healthy (see targets/all-targets-unhealthy).', opts);
+        continue;
+      }
+      const unhealthy = targets.filter((t) => effectiveState(t.health) === 'unhealthy');
+      const share = (counts.unhealthy / counts.total) * 100;
+      ctx.fail(
+        c.resource,
+        'someUnhealthy',
+        {
+          pool: c.pool.ref.name,
+          lb: lbLabel(c),
+          unhealthy: counts.unhealthy,
+          healthy: counts.healthy,
+          total: counts.total,
+          percent: percent(counts.unhealthy, counts.total),
+          reasons: summarizeReasons(unhealthy),
+        },
+        {
+          ...opts,
+          severity: share < ctx.thresholds.mediumBelowPercent ? 'medium' : 'high',
+          evidence: {
+            path: 'backendPool.targets[].health.state',
+            observed: { unhealthy: counts.unhealthy, healthy: counts.healthy, total: counts.total },
+            expected: 'every in-service target healthy',
+            source: 'api (target health at collection time)',
+            details: { unhealthyTargets: targetHealthDetails(unhealthy), mediumBelowPercent: ctx.thresholds.mediumBelowPercent },
+            metrics: corroborate(ctx.index, [
+              [c.pool.ref.id, 'pool.unhealthy-hosts.max'],
+              [c.pool.ref.id, 'pool.healthy-hosts.min'],
+              [c.lb?.ref.id, 'lb.http.502'],
+              [c.lb?.ref.id, 'lb.http.504'],
+            ]),
+          },
+        },
+      );
+    }
+  },
+});

@@ -1,0 +1,78 @@
+import { defineCheck } from '../../src/engine/index.js';
+import { poolContexts } from './pool-context.js';
+
+/** APIs whose failure leaves the picture of which listener routes where incomplete. */
+const ROUTING_APIS = /DescribeLoadBalancers|DescribeListeners|DescribeRules|DescribeTargetGroups/;
+
+export const unreferencedTargetGroup = defineCheck({
+  id: 'targets/unreferenced-target-group',
+  title: 'Every target group is used by a load balancer',
+  family: 'targets',
+  severity: 'low',
+  causes: [503],
+  providers: ['aws'],
+  rationale:
+    'A target group that no listener or rule routes to serves no traffic, and its targets report Target.NotInUse, so its ' +
+    'health tells nothing. By itself it causes no 5xx, which is why this is low and not higher; it is hygiene and often the ' +
+    'trace of a half-finished deploy (a blue/green switch or a new rule that was never wired). The 503 risk comes when ' +
+    'traffic is pointed at it before it has registered, healthy targets (CHECKS.md aws.tg.no-registered-targets, ' +
+    'aws.tg.az-not-enabled, facts A6, A12). Not info, because it does lead to a 503 in a plausible next step.',
+  remediation: {
+    summary:
+      'Delete the target group if it is obsolete; if it belongs to an unfinished deploy, register and health-check its targets ' +
+      'before a listener or rule forwards to it.',
+    aws: {
+      cli: 'aws elbv2 delete-target-group --target-group-arn {{resourceId}}',
+      terraform: 'remove the aws_lb_target_group, or reference it from aws_lb_listener.default_action / aws_lb_listener_rule.action',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+  ],
+  thresholds: {},
+  messages: {
+    unreferenced:
+      '{{pool}} is not used by any load balancer: its {{targets}} get no traffic, and pointing a listener at it before it has healthy targets returns 503.',
+  },
+  evaluate(inv, ctx) {
+    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+      const opts = c.discriminator ? { discriminator: c.discriminator } : {};
+      if (c.routed) {
+        ctx.pass(c.resource, opts);
+        continue;
+      }
+      const gap = inv.coverage.find(
+        (g) => g.provider === c.pool.ref.provider && ROUTING_APIS.test(g.api) && (!g.region || g.region === c.pool.ref.region),
+      );
+      if (gap) {
+        ctx.unknown(
+          c.resource,
+          `no listener in the inventory routes to this pool, but ${gap.api} failed (${gap.code}), so a load balancer or rule may be missing; ` +
+            `grant ${gap.permission ?? gap.api} and collect again`,
+          opts,
+        );
+        continue;
+      }
+      const n = c.pool.targets?.length;
+      ctx.fail(
+        c.resource,
+        'unreferenced',
+        {
+          pool: c.pool.ref.name,
+          targets: n === undefined ? 'targets' : `${n} registered target${n === 1 ? '' : 's'}`,
+        },
+        {
+          ...opts,
+          evidence: {
+            path: 'backendPool.loadBalancerIds',
+            observed: [],
+            expected: 'at least one load balancer whose listener or rule forwards to the pool',
+            source: 'api',
+            details: { registeredTargets: n },
+          },
+        },
+      );
+    }
+  },
+});

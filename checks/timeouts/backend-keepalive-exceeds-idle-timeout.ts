@@ -1,0 +1,263 @@
+import { defineCheck } from '../../src/engine/index.js';
+import type { BackendPool, LoadBalancer, LoadBalancerKind, ServerKind, Sourced } from '../../src/model/index.js';
+import { effectiveKeepAlive, mergeBackendProfiles } from '../../src/model/index.js';
+
+/** Load balancers that do not pool backend connections across clients: the race does not exist there (CHECKS.md §2.4). */
+const LAYER4_KINDS: ReadonlySet<LoadBalancerKind> = new Set(['aws-nlb', 'aws-gwlb', 'azure-lb', 'gcp-proxy-nlb', 'gcp-nlb-passthrough']);
+
+/** What the race looks like to clients, per load balancer kind (CHECKS.md aws.alb/aws.clb idle-timeout-vs-keepalive, gcp.lb.backend-keepalive-le-600). */
+function symptomOf(kind: LoadBalancerKind): { text: string; codes: number[] } {
+  switch (kind) {
+    case 'aws-alb':
+      return { text: 'HTTP 502 from the ALB', codes: [502] };
+    case 'aws-clb':
+      return { text: 'HTTP 504 from the Classic ELB (502 is also possible)', codes: [504, 502] };
+    case 'azure-appgw':
+      return { text: 'HTTP 502 from the Application Gateway', codes: [502] };
+    default:
+      if (kind.startsWith('gcp-')) {
+        return { text: 'HTTP 502/503 with statusDetails backend_connection_closed_before_data_sent_to_client', codes: [502, 503] };
+      }
+      return { text: 'HTTP 502', codes: [502] };
+  }
+}
+
+/** The per-server setting that fixes it, with the recommended value (CHECKS.md §3.6). */
+function keepAliveFix(server: ServerKind | undefined, seconds: number): string {
+  switch (server) {
+    case 'node':
+      return `Node.js: set server.keepAliveTimeout = ${seconds * 1000} (ms) and server.headersTimeout = ${(seconds + 1) * 1000} (ms), above keepAliveTimeout.`;
+    case 'gunicorn':
+      return `gunicorn: start with --keep-alive ${seconds} (gthread/async workers; the sync worker keeps no persistent connections).`;
+    case 'uvicorn':
+      return `uvicorn: start with --timeout-keep-alive ${seconds}.`;
+    case 'nginx':
+      return `nginx: set keepalive_timeout ${seconds}s; in the http or server block.`;
+    case 'apache':
+      return `Apache httpd: set KeepAlive On and KeepAliveTimeout ${seconds}.`;
+    case 'tomcat':
+      return `Tomcat: set keepAliveTimeout="${seconds * 1000}" on the HTTP Connector in server.xml.`;
+    case 'go':
+      return `Go net/http: set http.Server{IdleTimeout: ${seconds} * time.Second}.`;
+    default:
+      return `Set the server's idle keep-alive timeout to ${seconds} s (Node server.keepAliveTimeout, gunicorn --keep-alive, uvicorn --timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat keepAliveTimeout, Go http.Server.IdleTimeout).`;
+  }
+}
+
+function describeSource(s: Sourced<unknown>): string {
+  return s.detail ? `${s.source}: ${s.detail}` : s.source;
+}
+
+interface TargetKeepAlive {
+  key: string;
+  keepAlive: Sourced<number | null> | undefined;
+  server: ServerKind | undefined;
+}
+
+/** Effective keep-alive per target (target.backend merged over pool.backend); the pool alone when it has no targets. */
+function keepAlives(pool: BackendPool): TargetKeepAlive[] {
+  const targets = pool.targets ?? [];
+  if (targets.length === 0) {
+    return [{ key: '(pool declaration)', keepAlive: effectiveKeepAlive(pool.backend), server: pool.backend?.server?.value }];
+  }
+  return targets.map((t) => {
+    const merged = mergeBackendProfiles(pool.backend, t.backend);
+    return { key: t.key, keepAlive: effectiveKeepAlive(merged), server: merged?.server?.value };
+  });
+}
+
+export const backendKeepaliveExceedsIdleTimeout = defineCheck({
+  id: 'timeouts/backend-keepalive-exceeds-idle-timeout',
+  title: 'Backends keep idle connections open longer than the load balancer does',
+  family: 'timeouts',
+  severity: 'high',
+  causes: [502, 503, 504],
+  providers: ['aws', 'azure', 'gcp'],
+  rationale:
+    'An L7 load balancer reuses idle backend connections until its own idle timeout (ALB/CLB idle_timeout, default 60 s; ' +
+    'Google ALBs a fixed 600 s). If the backend closes an idle connection first, a request the load balancer sends on it ' +
+    'at the same moment fails: 502 on an ALB, 504 on a Classic ELB, 502/503 backend_connection_closed_before_data_sent_to_client ' +
+    'on Google. The backend keep-alive must therefore be strictly greater than the load balancer idle timeout, with a margin ' +
+    'for the race. Server defaults are far below it (Node 5 s, gunicorn 2 s, uvicorn 5 s, Apache 5 s, Tomcat 20 s); ' +
+    'Go net/http without IdleTimeout never closes idle connections and is safe from this race.',
+  remediation: {
+    summary:
+      'Make the backend idle keep-alive strictly longer than the load balancer idle timeout (idle + 5 s), so that the load ' +
+      'balancer, not the backend, closes idle connections: Node server.keepAliveTimeout (and headersTimeout above it), ' +
+      'gunicorn --keep-alive, uvicorn --timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat ' +
+      'keepAliveTimeout, Go http.Server.IdleTimeout. On AWS you may instead lower the idle timeout below the keep-alive ' +
+      '(it also applies to client connections).',
+    aws: {
+      cli:
+        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=idle_timeout.timeout_seconds,Value={{maxIdle}}\n' +
+        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"ConnectionSettings":{"IdleTimeout":{{maxIdle}}}}\'',
+      terraform: 'aws_lb.idle_timeout / aws_elb.idle_timeout (below the backend keep-alive); the keep-alive itself is server configuration',
+    },
+    gcp: {
+      console:
+        'The keep-alive of Google Application Load Balancers toward backends is fixed at 600 s and cannot be changed: set the ' +
+        "server keep-alive above it (Google's example value is 620 s, e.g. nginx keepalive_timeout 620s; Node server.keepAliveTimeout = 620000).",
+    },
+    azure: {
+      console:
+        "Application Gateway's backend idle timeout is not documented: keep the backend keep-alive generously above the " +
+        "gateway's timeouts and watch BackendResponseStatus / FailedRequests for 502s.",
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://repost.aws/knowledge-center/504-error-classic',
+    'https://cloud.google.com/load-balancing/docs/https#timeouts_and_retries',
+  ],
+  thresholds: {
+    marginSeconds: {
+      default: 1,
+      description:
+        'Race margin: the backend keep-alive must exceed the idle timeout by at least this much (heuristic; the strict ' +
+        '"greater than" rule itself is AWS/Google documentation).',
+      unit: 'seconds',
+      min: 0,
+      max: 600,
+    },
+  },
+  messages: {
+    shorter:
+      'Targets of {{pool}} close idle connections after {{keepAlive}} s ({{source}}), but {{lb}} reuses idle backend connections ' +
+      'for up to {{idle}} s: a request sent on a connection the target has just closed fails with {{symptom}}. Fix: {{fix}}',
+    margin:
+      'Targets of {{pool}} keep idle connections for {{keepAlive}} s ({{source}}), only {{gap}} s longer than the {{idle}} s idle ' +
+      'timeout of {{lb}}, less than the {{margin}} s race margin: requests can still fail with {{symptom}}. Fix: {{fix}}',
+  },
+  evaluate(inv, ctx) {
+    const margin = ctx.thresholds.marginSeconds;
+    for (const lb of inv.loadBalancers) {
+      if (lb.layer === 4 || LAYER4_KINDS.has(lb.kind)) {
+        ctx.notApplicable(
+          lb,
+          'layer-4 load balancers do not reuse backend connections across clients, so the keep-alive race does not apply (see timeouts/nlb-tcp-idle-timeout).',
+        );
+        continue;
+      }
+      const idle = lb.backendIdleTimeoutSeconds;
+      if (!idle) {
+        if (lb.kind === 'azure-appgw') {
+          ctx.unknown(
+            lb,
+            "Application Gateway's idle timeout toward backends is not documented, so the backend keep-alive cannot be compared with it. " +
+              'Info: keep the backend keep-alive generously above the gateway timeouts and watch BackendResponseStatus / FailedRequests for 502s.',
+          );
+        } else {
+          ctx.unknown(lb, 'the idle timeout toward backends was not collected (ALB/CLB load balancer attributes); see the coverage section.');
+        }
+        continue;
+      }
+      const pools = ctx.index.poolsOf(lb);
+      if (pools.length === 0) {
+        ctx.notApplicable(lb, 'routes to no backend pool.');
+        continue;
+      }
+      const symptom = symptomOf(lb.kind);
+      for (const pool of pools) {
+        const where = { ref: pool.ref, loadBalancer: lb };
+        const discriminator = lb.ref.id;
+        if (pool.targetType === 'lambda') {
+          ctx.notApplicable(where, 'Lambda targets are invoked, not reached over pooled HTTP connections.', { discriminator });
+          continue;
+        }
+        judgePool(pool, lb, idle, margin, symptom, where, discriminator);
+      }
+    }
+
+    function judgePool(
+      pool: BackendPool,
+      lb: LoadBalancer,
+      idle: Sourced<number>,
+      margin: number,
+      symptom: { text: string; codes: number[] },
+      where: { ref: BackendPool['ref']; loadBalancer: LoadBalancer },
+      discriminator: string,
+    ): void {
+      const all = keepAlives(pool);
+      const failing = all.filter(
+        (t) => t.keepAlive !== undefined && t.keepAlive.value !== null && (t.keepAlive.value <= idle.value || t.keepAlive.value - idle.value < margin),
+      );
+      const unknown = all.filter((t) => t.keepAlive === undefined);
+
+      if (failing.length > 0) {
+        const worst = failing.reduce((a, b) => ((a.keepAlive!.value as number) <= (b.keepAlive!.value as number) ? a : b));
+        const ka = worst.keepAlive as Sourced<number>;
+        const recommended = Math.ceil(idle.value) + 5;
+        // Largest whole idle timeout that still leaves the margin below this keep-alive.
+        const maxIdle = Math.min(Math.floor(ka.value - margin), Math.ceil(ka.value) - 1);
+        const fix = keepAliveFix(worst.server, recommended);
+        const messageId = ka.value <= idle.value ? 'shorter' : 'margin';
+        ctx.fail(
+          where,
+          messageId,
+          {
+            pool: pool.ref.name,
+            lb: lb.ref.name,
+            lbId: lb.ref.id,
+            keepAlive: ka.value,
+            idle: idle.value,
+            gap: Math.round((ka.value - idle.value) * 1000) / 1000,
+            margin,
+            source: describeSource(ka),
+            symptom: symptom.text,
+            fix,
+            maxIdle: maxIdle >= 1 ? maxIdle : 'n/a (raise the backend keep-alive instead)',
+          },
+          {
+            discriminator,
+            evidence: {
+              path: 'backend.keepAliveSeconds',
+              observed: ka.value,
+              expected: `> ${idle.value} s (load balancer idle timeout) and at least ${idle.value + margin} s`,
+              source: describeSource(ka),
+              details: {
+                loadBalancerIdleTimeoutSeconds: idle.value,
+                idleTimeoutSource: describeSource(idle),
+                server: worst.server ?? 'unknown',
+                recommendedKeepAliveSeconds: recommended,
+                fix,
+                symptom: symptom.text,
+                statusCodes: symptom.codes,
+                affectedTargets: failing.map((t) => t.key),
+                targetsAffected: `${failing.length} of ${all.length}`,
+                ...(unknown.length ? { targetsWithoutKeepAlive: unknown.map((t) => t.key) } : {}),
+              },
+            },
+          },
+        );
+        return;
+      }
+      if (unknown.length > 0) {
+        ctx.unknown(
+          where,
+          `no backend keep-alive is known for ${unknown.length} of ${all.length} target(s) (${unknown.map((t) => t.key).join(', ')}). ` +
+            'Declare it with the tag cloud502:server=<node|gunicorn|uvicorn|nginx|apache|tomcat|go> or cloud502:keepalive=<seconds> ' +
+            `on the target group, or a backends: entry in .cloud502.yml (match: { pool: "${pool.ref.name}" } with server or keepAliveSeconds), ` +
+            'or run with --probe to measure it.',
+          { discriminator, evidence: { path: 'backend.keepAliveSeconds', expected: `> ${idle.value} s`, details: { targetsWithoutKeepAlive: unknown.map((t) => t.key) } } },
+        );
+        return;
+      }
+      const shortest = all.reduce((a, b) => {
+        const av = a.keepAlive!.value ?? Number.POSITIVE_INFINITY;
+        const bv = b.keepAlive!.value ?? Number.POSITIVE_INFINITY;
+        return av <= bv ? a : b;
+      });
+      const ka = shortest.keepAlive!;
+      const said =
+        ka.value === null
+          ? `targets of ${pool.ref.name} never close idle connections (${describeSource(ka)}), so ${lb.ref.name} (idle timeout ${idle.value} s) always closes them first.`
+          : `targets of ${pool.ref.name} keep idle connections for ${ka.value} s (${describeSource(ka)}), more than the ${idle.value} s idle timeout of ${lb.ref.name}.`;
+      ctx.pass(where, {
+        discriminator,
+        message: `${pool.ref.name}: ${said}`,
+        evidence: { path: 'backend.keepAliveSeconds', observed: ka.value, expected: `> ${idle.value} s`, source: describeSource(ka) },
+      });
+    }
+  },
+});

@@ -1,0 +1,118 @@
+import { defineCheck } from '../../src/engine/index.js';
+
+const DAY_MS = 86_400_000;
+
+/** Where a listener certificate's expiry is read, per provider, for the unknown message. */
+const STORE: Record<string, string> = {
+  aws: 'ACM (acm:DescribeCertificate); IAM server certificates are not read',
+  azure: 'the Application Gateway SSL certificate / Key Vault secret',
+  gcp: 'the SSL certificate resource (compute.sslCertificates.get)',
+};
+
+export const listenerCertificateExpiry = defineCheck({
+  id: 'tls/listener-certificate-expiry',
+  title: 'Listener certificates are valid well before they expire',
+  family: 'tls',
+  severity: 'high',
+  causes: [502],
+  providers: ['aws', 'azure', 'gcp'],
+  rationale:
+    'When a listener certificate expires, clients refuse the handshake; a CDN or proxy in front of the load balancer ' +
+    '(e.g. CloudFront with an HTTPS origin) answers 502 for every request. Imported certificates and certificates whose ' +
+    'managed renewal is stuck (DNS validation record removed) expire silently. cloud502 warns 30 days ahead and escalates ' +
+    'in the last 7 days (both configurable).',
+  remediation: {
+    summary:
+      'Renew or reissue the certificate (managed certificates: fix the validation so renewal can complete) and attach the new ' +
+      'certificate to the listener before the old one expires.',
+    aws: {
+      cli:
+        'aws acm describe-certificate --certificate-arn {{certificateId}} --query "Certificate.[Status,NotAfter,RenewalSummary]"\n' +
+        '# ALB / NLB: replace the default certificate (add-listener-certificates for SNI certificates)\n' +
+        'aws elbv2 modify-listener --listener-arn {{listenerId}} --certificates CertificateArn=<new-certificate-arn>\n' +
+        '# Classic ELB\n' +
+        'aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name {{lb}} --load-balancer-port {{port}} --ssl-certificate-id <new-certificate-arn>',
+      terraform: 'aws_lb_listener.certificate_arn / aws_lb_listener_certificate / aws_acm_certificate',
+    },
+    azure: {
+      cli: 'az network application-gateway ssl-cert update --gateway-name {{lb}} --resource-group <resource-group> --name {{certificateName}} --key-vault-secret-id <secret-id>',
+      terraform: 'azurerm_application_gateway.ssl_certificate',
+    },
+    gcp: {
+      cli: 'gcloud compute target-https-proxies update <proxy> --ssl-certificates=<new-certificate>',
+      terraform: 'google_compute_target_https_proxy.ssl_certificates / google_compute_managed_ssl_certificate',
+    },
+  },
+  docs: [
+    'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+  ],
+  thresholds: {
+    warnDays: {
+      default: 30,
+      description: 'Fail (high) when fewer than this many days are left before notAfter (heuristic).',
+      unit: 'days',
+      min: 1,
+      max: 365,
+    },
+    criticalDays: {
+      default: 7,
+      description: 'Critical when fewer than this many days are left (heuristic).',
+      unit: 'days',
+      min: 0,
+      max: 365,
+    },
+  },
+  messages: {
+    expired: 'The certificate {{certificateName}} of listener {{listener}} on {{lb}} expired on {{notAfter}}: clients fail the TLS handshake and a CDN or proxy in front answers 502.',
+    expiresSoon:
+      'The certificate {{certificateName}} of listener {{listener}} on {{lb}} expires on {{notAfter}}, in {{daysLeft}} days (warning at {{warnDays}}).',
+  },
+  evaluate(inv, ctx) {
+    const { warnDays, criticalDays } = ctx.thresholds;
+    const now = ctx.now.getTime();
+    for (const lb of inv.loadBalancers) {
+      for (const listener of lb.listeners) {
+        const listenerName = `${listener.protocol}:${listener.port}`;
+        for (const cert of listener.certificates) {
+          const where = { ref: listener.ref, loadBalancer: lb };
+          const discriminator = cert.id;
+          const certificateName = cert.subject ?? cert.id.split('/').pop() ?? cert.id;
+          if (!cert.notAfter || Number.isNaN(Date.parse(cert.notAfter))) {
+            ctx.unknown(where, `the expiry of certificate ${cert.id} was not read (${STORE[lb.ref.provider] ?? 'certificate store'}).`, { discriminator });
+            continue;
+          }
+          const msLeft = Date.parse(cert.notAfter) - now;
+          const daysLeft = Math.floor((msLeft / DAY_MS) * 10) / 10;
+          const evidence = {
+            path: `listener[${listenerName}].certificates[${cert.id}].notAfter`,
+            observed: cert.notAfter,
+            expected: `more than ${warnDays} days after ${ctx.now.toISOString()}`,
+            source: 'api',
+            details: { daysLeft, status: cert.status, isDefault: cert.isDefault, sans: cert.sans, statusCodes: [502] },
+          };
+          const data = {
+            lb: lb.ref.name,
+            listener: listenerName,
+            listenerId: listener.ref.id,
+            port: listener.port,
+            certificateId: cert.id,
+            certificateName,
+            notAfter: cert.notAfter,
+            daysLeft,
+            warnDays,
+          };
+          if (msLeft <= 0) {
+            ctx.fail(where, 'expired', data, { discriminator, severity: 'critical', evidence });
+          } else if (msLeft < criticalDays * DAY_MS) {
+            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'critical', evidence });
+          } else if (msLeft < warnDays * DAY_MS) {
+            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'high', evidence });
+          } else {
+            ctx.pass(where, { discriminator, message: `${listenerName} on ${lb.ref.name}: certificate ${certificateName} is valid until ${cert.notAfter} (${daysLeft} days).` });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,145 @@
+/**
+ * AWS SDK clients for the collect layer. Every SDK module is loaded here with `await import(...)`, so that
+ * importing cloud502 (e.g. for `--help`) never loads an AWS SDK; the rest of providers/aws only imports types.
+ */
+import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as ElbSdk from '@aws-sdk/client-elastic-load-balancing';
+import type * as Ec2Sdk from '@aws-sdk/client-ec2';
+import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
+import type * as AcmSdk from '@aws-sdk/client-acm';
+import type * as StsSdk from '@aws-sdk/client-sts';
+import { ConfigError } from '../../src/errors.js';
+
+/** The SDK modules, loaded once. Commands are taken from here so they match the clients' module instances. */
+export interface AwsSdk {
+  elbv2: typeof Elbv2Sdk;
+  elb: typeof ElbSdk;
+  ec2: typeof Ec2Sdk;
+  cloudwatch: typeof CloudWatchSdk;
+  acm: typeof AcmSdk;
+  sts: typeof StsSdk;
+}
+
+let sdkPromise: Promise<AwsSdk> | undefined;
+
+export function loadAwsSdk(): Promise<AwsSdk> {
+  sdkPromise ??= (async () => {
+    const [elbv2, elb, ec2, cloudwatch, acm, sts] = await Promise.all([
+      import('@aws-sdk/client-elastic-load-balancing-v2'),
+      import('@aws-sdk/client-elastic-load-balancing'),
+      import('@aws-sdk/client-ec2'),
+      import('@aws-sdk/client-cloudwatch'),
+      import('@aws-sdk/client-acm'),
+      import('@aws-sdk/client-sts'),
+    ]);
+    return { elbv2, elb, ec2, cloudwatch, acm, sts };
+  })().catch((err: unknown) => {
+    sdkPromise = undefined;
+    throw err;
+  });
+  return sdkPromise;
+}
+
+/** The clients of one region. */
+export interface AwsRegionClients {
+  elbv2: Elbv2Sdk.ElasticLoadBalancingV2Client;
+  elb: ElbSdk.ElasticLoadBalancingClient;
+  ec2: Ec2Sdk.EC2Client;
+  cloudwatch: CloudWatchSdk.CloudWatchClient;
+  acm: AcmSdk.ACMClient;
+  sts: StsSdk.STSClient;
+}
+
+/** Gives the clients of a region; what `collectAwsWithClients` takes, so tests can inject their own. */
+export type AwsClientProvider = (region: string) => AwsRegionClients;
+
+export interface AwsClientPool {
+  forRegion: AwsClientProvider;
+  /** Closes every client and socket the pool created. */
+  destroy(): void;
+}
+
+export interface AwsClientSettings {
+  /** Named profile; SSO and assume-role profiles resolve through `fromNodeProviderChain`. */
+  profile?: string;
+  /** Explicit endpoint for every service. Without it the SDK still honours AWS_ENDPOINT_URL(_<SERVICE>). */
+  endpointUrl?: string;
+  /** Attempts per call, first one included (adaptive retry mode). */
+  maxAttempts?: number;
+  /** Upper bound of concurrent calls; sizes the socket pool. */
+  concurrency?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 6;
+export const MAX_ATTEMPTS_ENV = 'CLOUD502_AWS_MAX_ATTEMPTS';
+
+/** CLOUD502_AWS_MAX_ATTEMPTS, validated; the default when unset. */
+export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[MAX_ATTEMPTS_ENV];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_ATTEMPTS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 20) {
+    throw new ConfigError(`${MAX_ATTEMPTS_ENV} must be a whole number from 1 to 20, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Builds clients lazily per region, all sharing one credential provider (an SSO or assume-role profile
+ * resolves once) and one HTTP handler with bounded connect/request timeouts.
+ */
+export async function createAwsClientPool(settings: AwsClientSettings = {}): Promise<AwsClientPool> {
+  const sdk = await loadAwsSdk();
+  const [{ fromNodeProviderChain }, { NodeHttpHandler }] = await Promise.all([
+    import('@aws-sdk/credential-providers'),
+    import('@smithy/node-http-handler'),
+  ]);
+  // A silent logger: with --profile, the SDK would otherwise print a multi-line console warning when
+  // AWS_ACCESS_KEY_ID is also set, although using the profile the user named is the intended behaviour.
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const credentials = fromNodeProviderChain({ ...(settings.profile ? { profile: settings.profile } : {}), logger: quiet });
+  const maxSockets = Math.max(50, settings.concurrency ?? 0);
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: settings.connectTimeoutMs ?? 5_000,
+    requestTimeout: settings.requestTimeoutMs ?? 30_000,
+    // Without this a request timeout is only a console warning.
+    throwOnRequestTimeout: true,
+    httpAgent: { keepAlive: true, maxSockets },
+    httpsAgent: { keepAlive: true, maxSockets },
+  });
+  const common = {
+    credentials,
+    requestHandler,
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+  };
+  const byRegion = new Map<string, AwsRegionClients>();
+  const forRegion: AwsClientProvider = (region) => {
+    let clients = byRegion.get(region);
+    if (!clients) {
+      const config = { ...common, region };
+      clients = {
+        elbv2: new sdk.elbv2.ElasticLoadBalancingV2Client(config),
+        elb: new sdk.elb.ElasticLoadBalancingClient(config),
+        ec2: new sdk.ec2.EC2Client(config),
+        cloudwatch: new sdk.cloudwatch.CloudWatchClient(config),
+        acm: new sdk.acm.ACMClient(config),
+        sts: new sdk.sts.STSClient(config),
+      };
+      byRegion.set(region, clients);
+    }
+    return clients;
+  };
+  return {
+    forRegion,
+    destroy() {
+      for (const clients of byRegion.values()) for (const client of Object.values(clients)) client.destroy();
+      byRegion.clear();
+      requestHandler.destroy();
+    },
+  };
+}

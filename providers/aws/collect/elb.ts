@@ -1,0 +1,59 @@
+/**
+ * Classic Load Balancers (elasticloadbalancing 2012-06-01): SDK calls only, no mapping.
+ */
+import type { InstanceState, LoadBalancerAttributes, LoadBalancerDescription, TagDescription } from '@aws-sdk/client-elastic-load-balancing';
+import { call, chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+
+const PAGE_SIZE = 400;
+/** DescribeTags accepts at most 20 load balancer names. */
+const TAGS_BATCH = 20;
+
+export interface ElbCollected {
+  loadBalancers: LoadBalancerDescription[];
+  attributes: Record<string, LoadBalancerAttributes>;
+  instanceHealth: Record<string, InstanceState[]>;
+  tags: TagDescription[];
+}
+
+export async function collectElb(ctx: CollectContext): Promise<ElbCollected> {
+  const { elb: sdk } = ctx.sdk;
+  const client = ctx.clients.elb;
+  const out: ElbCollected = { loadBalancers: [], attributes: {}, instanceHealth: {}, tags: [] };
+
+  const listing = ctx.progress.phase('elb', 1);
+  const pages = await paginate(
+    ctx,
+    'elasticloadbalancing:DescribeLoadBalancers',
+    (Marker) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+    (page) => page.NextMarker,
+    { fatalWhenUnreachable: true },
+  );
+  listing();
+  out.loadBalancers = (pages ?? []).flatMap((p) => p.LoadBalancerDescriptions ?? []);
+  const names = out.loadBalancers.map((lb) => lb.LoadBalancerName).filter((n): n is string => Boolean(n));
+  const tagBatches = chunk(names, TAGS_BATCH);
+  const tick = ctx.progress.phase('elb', names.length + tagBatches.length);
+
+  const [perLb, tags] = await Promise.all([
+    mapInOrder(names, async (name) => {
+      const [attributes, health] = await Promise.all([
+        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name }),
+        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', () => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name }),
+      ]);
+      tick();
+      return { attributes: attributes?.LoadBalancerAttributes, health: health?.InstanceStates };
+    }),
+    mapInOrder(tagBatches, async (batch) => {
+      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), sendOptions(ctx)), { resourceIds: batch });
+      tick();
+      return res?.TagDescriptions ?? [];
+    }),
+  ]);
+  names.forEach((name, i) => {
+    const r = perLb[i]!;
+    if (r.attributes) out.attributes[name] = r.attributes;
+    if (r.health) out.instanceHealth[name] = r.health;
+  });
+  out.tags = tags.flat();
+  return out;
+}

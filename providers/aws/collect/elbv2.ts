@@ -1,0 +1,181 @@
+/**
+ * Application and Network Load Balancers (elasticloadbalancing 2015-12-01): SDK calls only, no mapping.
+ */
+import type {
+  Certificate,
+  Listener,
+  ListenerAttribute,
+  LoadBalancer,
+  LoadBalancerAttribute,
+  Rule,
+  TagDescription,
+  TargetGroup,
+  TargetGroupAttribute,
+  TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { call, chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+
+/** ELBv2 allows PageSize up to 400; the SDK paginators ignore `pageSize`, so it goes into the input. */
+const PAGE_SIZE = 400;
+/** DescribeTags accepts at most 20 resource ARNs. */
+const TAGS_BATCH = 20;
+
+export interface Elbv2Collected {
+  loadBalancers: LoadBalancer[];
+  loadBalancerAttributes: Record<string, LoadBalancerAttribute[]>;
+  listeners: Record<string, Listener[]>;
+  listenerAttributes: Record<string, ListenerAttribute[]>;
+  listenerCertificates: Record<string, Certificate[]>;
+  rules: Record<string, Rule[]>;
+  targetGroups: TargetGroup[];
+  targetGroupAttributes: Record<string, TargetGroupAttribute[]>;
+  targetHealth: Record<string, TargetHealthDescription[]>;
+  tags: TagDescription[];
+}
+
+/** Fills `record` in the order of `keys`, skipping keys whose value was not collected. */
+function assignInOrder<V>(record: Record<string, V>, keys: readonly string[], values: ReadonlyArray<V | undefined>): void {
+  keys.forEach((key, i) => {
+    const value = values[i];
+    if (value !== undefined) record[key] = value;
+  });
+}
+
+export async function collectElbv2(ctx: CollectContext): Promise<Elbv2Collected> {
+  const { elbv2: sdk } = ctx.sdk;
+  const client = ctx.clients.elbv2;
+  const out: Elbv2Collected = {
+    loadBalancers: [],
+    loadBalancerAttributes: {},
+    listeners: {},
+    listenerAttributes: {},
+    listenerCertificates: {},
+    rules: {},
+    targetGroups: [],
+    targetGroupAttributes: {},
+    targetHealth: {},
+    tags: [],
+  };
+
+  const listing = ctx.progress.phase('elbv2', 2);
+  const [lbPages, tgPages] = await Promise.all([
+    paginate(
+      ctx,
+      'elasticloadbalancing:DescribeLoadBalancers',
+      (Marker) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+      (page) => page.NextMarker,
+      { fatalWhenUnreachable: true },
+    ).finally(listing),
+    paginate(
+      ctx,
+      'elasticloadbalancing:DescribeTargetGroups',
+      (Marker) => client.send(new sdk.DescribeTargetGroupsCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+      (page) => page.NextMarker,
+    ).finally(listing),
+  ]);
+  out.loadBalancers = (lbPages ?? []).flatMap((p) => p.LoadBalancers ?? []);
+  out.targetGroups = (tgPages ?? []).flatMap((p) => p.TargetGroups ?? []);
+
+  const lbs = out.loadBalancers.filter((lb): lb is LoadBalancer & { LoadBalancerArn: string } => Boolean(lb.LoadBalancerArn));
+  const tgs = out.targetGroups.filter((tg): tg is TargetGroup & { TargetGroupArn: string } => Boolean(tg.TargetGroupArn));
+  const lbArns = lbs.map((lb) => lb.LoadBalancerArn);
+  const tgArns = tgs.map((tg) => tg.TargetGroupArn);
+  const allArns = [...lbArns, ...tgArns];
+  const tagBatches = chunk(allArns, TAGS_BATCH);
+  const tick = ctx.progress.phase('elbv2', lbs.length + tgs.length + tagBatches.length);
+
+  const perLoadBalancer = mapInOrder(lbs, async (lb) => {
+    const arn = lb.LoadBalancerArn;
+    const [attributes, listenerPages] = await Promise.all([
+      call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), sendOptions(ctx)), { resourceId: arn }),
+      paginate(
+        ctx,
+        'elasticloadbalancing:DescribeListeners',
+        (Marker) => client.send(new sdk.DescribeListenersCommand({ LoadBalancerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+        (page) => page.NextMarker,
+        { resourceId: arn },
+      ),
+    ]);
+    const listeners = listenerPages?.flatMap((p) => p.Listeners ?? []);
+    const details = await mapInOrder(listeners ?? [], (listener) => collectListenerDetails(ctx, lb, listener));
+    tick();
+    return { attributes: attributes?.Attributes, listeners, details };
+  });
+
+  const perTargetGroup = mapInOrder(tgs, async (tg) => {
+    const arn = tg.TargetGroupArn;
+    const [attributes, health] = await Promise.all([
+      call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', () => client.send(new sdk.DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }), sendOptions(ctx)), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeTargetHealth', () => client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), sendOptions(ctx)), { resourceId: arn }),
+    ]);
+    tick();
+    return { attributes: attributes?.Attributes, health: health?.TargetHealthDescriptions };
+  });
+
+  const tagResults = mapInOrder(tagBatches, async (arns) => {
+    const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ ResourceArns: arns }), sendOptions(ctx)), { resourceIds: arns });
+    tick();
+    return res?.TagDescriptions ?? [];
+  });
+
+  const [lbResults, tgResults, tags] = await Promise.all([perLoadBalancer, perTargetGroup, tagResults]);
+
+  assignInOrder(out.loadBalancerAttributes, lbArns, lbResults.map((r) => r.attributes ?? undefined));
+  assignInOrder(out.listeners, lbArns, lbResults.map((r) => r.listeners));
+  for (const { details } of lbResults) {
+    for (const d of details) {
+      if (d.attributes) out.listenerAttributes[d.arn] = d.attributes;
+      if (d.certificates) out.listenerCertificates[d.arn] = d.certificates;
+      if (d.rules) out.rules[d.arn] = d.rules;
+    }
+  }
+  assignInOrder(out.targetGroupAttributes, tgArns, tgResults.map((r) => r.attributes ?? undefined));
+  assignInOrder(out.targetHealth, tgArns, tgResults.map((r) => r.health ?? undefined));
+  out.tags = tags.flat();
+  return out;
+}
+
+interface ListenerDetails {
+  arn: string;
+  attributes?: ListenerAttribute[];
+  certificates?: Certificate[];
+  rules?: Rule[];
+}
+
+/** Rules (ALB), certificates (HTTPS/TLS) and the TCP idle timeout (NLB TCP) of one listener. */
+async function collectListenerDetails(ctx: CollectContext, lb: LoadBalancer, listener: Listener): Promise<ListenerDetails> {
+  const { elbv2: sdk } = ctx.sdk;
+  const client = ctx.clients.elbv2;
+  const arn = listener.ListenerArn;
+  if (!arn) return { arn: '' };
+  const protocol = listener.Protocol;
+  const [rules, certificates, attributes] = await Promise.all([
+    lb.Type === 'application'
+      ? paginate(
+          ctx,
+          'elasticloadbalancing:DescribeRules',
+          (Marker) => client.send(new sdk.DescribeRulesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+          (page) => page.NextMarker,
+          { resourceId: arn },
+        )
+      : undefined,
+    protocol === 'HTTPS' || protocol === 'TLS'
+      ? paginate(
+          ctx,
+          'elasticloadbalancing:DescribeListenerCertificates',
+          (Marker) => client.send(new sdk.DescribeListenerCertificatesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+          (page) => page.NextMarker,
+          { resourceId: arn },
+        )
+      : undefined,
+    // tcp.idle_timeout.seconds exists on NLB TCP listeners only (TLS listeners are fixed at 350 s).
+    lb.Type === 'network' && protocol === 'TCP'
+      ? call(ctx, 'elasticloadbalancing:DescribeListenerAttributes', () => client.send(new sdk.DescribeListenerAttributesCommand({ ListenerArn: arn }), sendOptions(ctx)), { resourceId: arn })
+      : undefined,
+  ]);
+  const details: ListenerDetails = { arn };
+  if (rules) details.rules = rules.flatMap((p) => p.Rules ?? []);
+  if (certificates) details.certificates = certificates.flatMap((p) => p.Certificates ?? []);
+  if (attributes?.Attributes) details.attributes = attributes.Attributes;
+  return details;
+}

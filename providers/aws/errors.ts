@@ -1,0 +1,138 @@
+/**
+ * Classifies AWS SDK errors. Permission and per-API failures are recorded in the raw snapshot and collection
+ * goes on; credential problems and an unreachable endpoint stop the run with one clear line.
+ */
+import { CollectionError, CredentialsError } from '../../src/errors.js';
+import type { AwsCollectionError } from './raw.js';
+
+export type AwsErrorKind = 'access-denied' | 'throttling' | 'credentials' | 'network' | 'aborted' | 'service';
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess']);
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+
+const CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  // EC2's answer to unknown or malformed access keys.
+  'AuthFailure',
+  // SSO GetRoleCredentials with an expired or revoked access token.
+  'UnauthorizedException',
+]);
+
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  // A TLS endpoint spoken to in plain HTTP or the reverse.
+  'EPROTO',
+  // @smithy/node-http-handler's connection and socket timeouts.
+  'TimeoutError',
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  Code?: unknown;
+  message?: unknown;
+  hostname?: unknown;
+  address?: unknown;
+  port?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : { message: String(err) };
+}
+
+/** The AWS error code (`AccessDenied`), the Node system error code (`ECONNREFUSED`) or the error name. */
+export function awsErrorCode(err: unknown): string {
+  const e = asErrorLike(err);
+  // Node system errors keep the useful part in `code`; their `name` is the generic `Error`.
+  if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
+  if (typeof e.name === 'string' && e.name !== 'Error' && e.name.length > 0) return e.name;
+  if (typeof e.Code === 'string') return e.Code;
+  if (typeof e.code === 'string') return e.code;
+  return 'UnknownError';
+}
+
+/** The first line of the error message, without SDK noise. */
+export function awsErrorMessage(err: unknown): string {
+  const e = asErrorLike(err);
+  const text = typeof e.message === 'string' ? e.message : String(err);
+  return text.split('\n')[0]!.trim();
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  const status = asErrorLike(err).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export function classifyAwsError(err: unknown): AwsErrorKind {
+  const code = awsErrorCode(err);
+  if (code === 'AbortError') return 'aborted';
+  if (ACCESS_DENIED.has(code)) return 'access-denied';
+  if (THROTTLING.has(code)) return 'throttling';
+  if (NETWORK.has(code)) return 'network';
+  if (CREDENTIALS.has(code)) return 'credentials';
+  const message = awsErrorMessage(err);
+  if (/could not (load|resolve) credentials|sso session .*(expired|invalid)|token .*expired/i.test(message)) return 'credentials';
+  return 'service';
+}
+
+/** The entry recorded in the snapshot's `errors` for a failed call. */
+export function toCollectionErrorRecord(err: unknown, api: string, region: string, resourceId?: string): AwsCollectionError {
+  const record: AwsCollectionError = { api, region, code: awsErrorCode(err), message: awsErrorMessage(err) };
+  if (resourceId !== undefined) record.resourceId = resourceId;
+  const status = httpStatusOf(err);
+  if (status !== undefined) record.httpStatus = status;
+  return record;
+}
+
+/** One line naming the profile and the command that fixes it. */
+export function credentialsError(err: unknown, profile: string | undefined): CredentialsError {
+  const code = awsErrorCode(err);
+  const reason = awsErrorMessage(err);
+  const source = profile ? `profile "${profile}"` : 'the default credential chain (AWS_PROFILE, environment, ~/.aws, SSO, instance role)';
+  const fix = profile
+    ? `run "aws sso login --profile ${profile}" for an SSO profile, or check [profile ${profile}] in ~/.aws/config and ~/.aws/credentials`
+    : 'pass --profile NAME, or run "aws sso login" / "aws configure"';
+  const what = /expired/i.test(code) || /expired/i.test(reason) ? 'have expired' : 'cannot be used';
+  return new CredentialsError(`AWS credentials from ${source} ${what} (${code}: ${reason}); ${fix}`, { cause: err });
+}
+
+/** One line naming the endpoint and region that could not be reached. */
+export function unreachableError(err: unknown, region: string, endpoint: string | undefined, service: string): CollectionError {
+  const e = asErrorLike(err);
+  const code = awsErrorCode(err);
+  let target = endpoint;
+  if (!target && typeof e.hostname === 'string') target = e.hostname;
+  if (!target && typeof e.address === 'string') target = `${e.address}${typeof e.port === 'number' ? `:${e.port}` : ''}`;
+  target ??= `the ${service} endpoint`;
+  const hint = endpoint ? 'check --endpoint-url / AWS_ENDPOINT_URL' : 'check the network, proxy and that the region is enabled for the account';
+  return new CollectionError(`cannot reach AWS ${service} at ${target} for region ${region} (${code}); ${hint}`, { cause: err });
+}

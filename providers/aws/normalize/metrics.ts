@@ -1,0 +1,46 @@
+/**
+ * CloudWatch GetMetricData results → MetricSeries, through the queries collect recorded.
+ */
+import type { MetricSeries } from '../../../src/model/index.js';
+import { specFor } from '../metrics-catalog.js';
+import type { AwsRegionSnapshot } from '../raw.js';
+
+export function mapMetrics(cloudwatch: AwsRegionSnapshot['cloudwatch']): MetricSeries[] {
+  const window = cloudwatch.window;
+  if (!window) return [];
+  // A paginated GetMetricData can return one query id in several pieces: merge them.
+  const pointsById = new Map<string, Array<{ t: string; v: number }>>();
+  for (const result of cloudwatch.results) {
+    if (!result.Id) continue;
+    const list = pointsById.get(result.Id) ?? [];
+    const timestamps = result.Timestamps ?? [];
+    const values = result.Values ?? [];
+    for (let i = 0; i < Math.min(timestamps.length, values.length); i++) {
+      const t = timestamps[i];
+      const v = values[i];
+      if (t !== undefined && v !== undefined) list.push({ t: new Date(t).toISOString(), v });
+    }
+    pointsById.set(result.Id, list);
+  }
+  const series: MetricSeries[] = [];
+  for (const query of cloudwatch.queries) {
+    const points = pointsById.get(query.id);
+    // No result for a query = it was not answered (the call failed): no series, so checks report unknown.
+    if (!points) continue;
+    const spec = specFor(query.namespace, query.metricName, query.stat);
+    if (!spec) continue;
+    series.push({
+      resourceId: query.resourceArn,
+      name: spec.normalized,
+      providerName: `${query.namespace} ${query.metricName} ${query.stat}`,
+      statistic: query.stat,
+      unit: spec.unit,
+      periodSeconds: query.periodSeconds,
+      windowStart: new Date(window.start).toISOString(),
+      windowEnd: new Date(window.end).toISOString(),
+      // CloudWatch returns newest first by default; the model wants oldest first.
+      points: [...new Map(points.map((p) => [p.t, p])).values()].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)),
+    });
+  }
+  return series;
+}

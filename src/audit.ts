@@ -1,0 +1,191 @@
+/**
+ * The audit pipeline shared by the CLI and the Lambda handler:
+ * raw snapshot (collect | file | demo) → JSON round trip → normalize → (beforeEvaluate, e.g. probes) → checks → report.
+ *
+ * Providers are loaded lazily, so importing this module never loads a cloud SDK.
+ *
+ * @example
+ * ```ts
+ * const { report } = await runAudit({ source: { kind: 'snapshot', path: 'prod.json' }, include: ['timeouts'] });
+ * process.stdout.write(renderJson(report));
+ * ```
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
+import { runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
+import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
+import type { Inventory, Provider } from './model/index.js';
+import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
+import { loadAdapter as defaultLoadAdapter } from './provider.js';
+import { buildReport } from './report/json.js';
+import type { Report } from './report/types.js';
+import type { AdapterLoader } from './snapshot.js';
+import { oneLine, readRawSnapshot } from './snapshot.js';
+
+export type AuditSource =
+  | { kind: 'live'; provider: Provider; collectOptions: CollectOptions }
+  | { kind: 'snapshot'; path: string }
+  /** The bundled demo environment (demo/aws-demo.json): every output says it is demo data. */
+  | { kind: 'demo' };
+
+export interface AuditRequest {
+  source: AuditSource;
+  /** `--checks`: ids, families or globs. Empty/undefined = every check. */
+  include?: string[];
+  /** `--skip-checks`: ids, families or globs. */
+  exclude?: string[];
+  config?: AuditConfig;
+  /** Runs between normalize and evaluate, e.g. active probes that add observations. */
+  beforeEvaluate?: (inventory: Inventory) => Promise<Inventory>;
+  /** The report's generation time; defaults to the system clock. */
+  now?: Date;
+}
+
+/** Seams for tests and embedders; the defaults are the real adapter loader and the full catalog. */
+export interface AuditDeps {
+  loadAdapter?: AdapterLoader;
+  registry?: CheckRegistry;
+}
+
+export interface AuditOutcome {
+  report: Report;
+  /** The inventory the checks evaluated (after beforeEvaluate). */
+  inventory: Inventory;
+  /** The raw snapshot, exactly as a replay would read it. */
+  raw: RawSnapshotEnvelope;
+  /** The checks selected by include/exclude, in catalog order. */
+  checks: AnyCheck[];
+  registry: CheckRegistry;
+}
+
+let cachedRoot: string | undefined;
+
+/** The package root (where package.json, demo/ and schema/ live), found from this module's location. */
+export function packageRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  // src/audit.ts in development and dist/src/audit.js when built: walk up instead of hard-coding the depth.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cloud502') {
+      cachedRoot = dir;
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the cloud502 package root');
+    dir = parent;
+  }
+}
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function demoSnapshotPath(): string {
+  return join(packageRoot(), 'demo', 'aws-demo.json');
+}
+
+/** The full check catalog, imported on demand so that `--help` and `--version` stay fast. */
+export async function defaultRegistry(): Promise<CheckRegistry> {
+  return (await import('../checks/index.js')).createRegistry();
+}
+
+/** Applies `--checks` / `--skip-checks`; a pattern matching nothing is a usage error. */
+export function selectChecks(registry: CheckRegistry, include?: string[], exclude?: string[]): AnyCheck[] {
+  try {
+    return registry.select(include, exclude);
+  } catch (err) {
+    if (err instanceof UnknownCheckError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/** Wraps an adapter loader so that an unavailable provider is one clear line, not an import stack. */
+function guardedLoader(loader: AdapterLoader): AdapterLoader {
+  return async (provider) => {
+    let adapter: ProviderAdapter | undefined;
+    try {
+      adapter = await loader(provider);
+    } catch (err) {
+      if (err instanceof Cloud502Error) throw err;
+      throw new ConfigError(`cannot load the ${provider} provider: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    }
+    if (typeof adapter?.normalize !== 'function' || typeof adapter.validateRaw !== 'function') {
+      throw new Error(`the ${provider} provider adapter is not available in this build`);
+    }
+    return adapter;
+  };
+}
+
+/** Gets the raw snapshot from the source, validated as a replay would validate it. */
+async function acquire(source: AuditSource, loader: AdapterLoader): Promise<{ raw: RawSnapshotEnvelope; adapter: ProviderAdapter }> {
+  switch (source.kind) {
+    case 'snapshot':
+      return readRawSnapshot(source.path, loader);
+    case 'demo': {
+      const path = demoSnapshotPath();
+      try {
+        const { raw, adapter } = await readRawSnapshot(path, loader);
+        return { raw: { ...raw, demo: true }, adapter };
+      } catch (err) {
+        if (err instanceof SnapshotError) throw new SnapshotError(`the bundled demo environment cannot be used: ${err.message}`);
+        throw err;
+      }
+    }
+    case 'live': {
+      const adapter = await loader(source.provider);
+      const collected = await adapter.collect(source.collectOptions);
+      // A JSON round trip turns SDK Dates into strings, so a live audit sees exactly what a replay of its snapshot sees.
+      const roundTripped = JSON.parse(JSON.stringify(collected)) as unknown;
+      try {
+        return { raw: adapter.validateRaw(roundTripped), adapter };
+      } catch (err) {
+        throw new Error(`the collected ${source.provider} data failed validation: ${oneLine(err instanceof Error ? err.message : String(err))}`, {
+          cause: err,
+        });
+      }
+    }
+  }
+}
+
+/** For `cloud502 collect --out`: the raw snapshot of a source, ready to write. */
+export async function collectSnapshot(source: AuditSource, deps: AuditDeps = {}): Promise<RawSnapshotEnvelope> {
+  return (await acquire(source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter))).raw;
+}
+
+function reportSource(source: AuditSource): Report['source'] {
+  return source.kind === 'snapshot' ? { kind: 'snapshot', path: source.path } : { kind: source.kind };
+}
+
+/** Runs one audit end to end. Throws Cloud502Error subclasses for anything the user can fix. */
+export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Promise<AuditOutcome> {
+  const registry = deps.registry ?? (await defaultRegistry());
+  const config = request.config ?? {};
+  // Select before collecting: a typo in --checks must fail in milliseconds, not after minutes of API calls.
+  const checks = selectChecks(registry, request.include, request.exclude);
+  const { raw, adapter } = await acquire(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
+  let inventory = adapter.normalize(raw, config);
+  if (request.source.kind === 'demo' || raw.demo === true) inventory = { ...inventory, demo: true };
+  if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
+  let results: CheckResult[];
+  try {
+    results = runChecks(inventory, checks, config);
+  } catch (err) {
+    if (err instanceof ThresholdConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+  const evaluated = checks.filter(
+    (c) => config.checks?.[c.id]?.enabled !== false && c.providers.some((p) => inventory.scopes.some((s) => s.provider === p)),
+  );
+  const report = buildReport({
+    inventory,
+    results,
+    checksRun: evaluated.length,
+    source: reportSource(request.source),
+    generatedAt: request.now ?? new Date(),
+    toolVersion: toolVersion(),
+  });
+  return { report, inventory, raw, checks, registry };
+}

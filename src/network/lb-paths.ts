@@ -1,0 +1,300 @@
+/**
+ * Load balancer → target flows, derived from the model, for the network checks.
+ *
+ * The sources are the load balancer's nodes: one per zone (per node address when the provider exposes them,
+ * else "some address in the zone's subnet"), carrying the load balancer's own policies (AWS: its security groups)
+ * and located in the zone's subnet (whose network ACL applies). `healthCheckSources` / `trafficSources` say who the
+ * target sees: peers that describe the nodes (the LB's own security groups, CIDRs of its subnets) become the nodes;
+ * other peers (client ranges of an NLB that preserves client IPs, Google probe ranges, Azure service tags) become
+ * sources of their own, still leaving through the nodes' policies and subnets where the load balancer has them.
+ */
+import type { AddressRange } from '../model/cidr.js';
+import { parseIp, rangeContains, rangesOverlap, toRange } from '../model/cidr.js';
+import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, Peer, Target } from '../model/index.js';
+import { evaluateFlow, networkContextFromIndex } from './evaluate.js';
+import type { Endpoint, Flow, FlowVerdict, NetworkContext, Reachability } from './types.js';
+
+export type PathPurpose = 'health-check' | 'traffic';
+
+export interface FlowResult {
+  flow: Flow;
+  verdict: FlowVerdict;
+  /** `node`: an LB node is the source the target sees; `client`: a client range (client IP preservation) or another peer. */
+  sourceKind: 'node' | 'client';
+}
+
+export interface TargetPath {
+  target: Target;
+  port: number;
+  protocols: Array<'tcp' | 'udp'>;
+  flows: FlowResult[];
+  /** AND over the flows; `'unknown'` also when the path could not be built (`unknownReason`). */
+  allowed: Reachability;
+  unknownReason?: string;
+}
+
+export type PoolPaths =
+  | { kind: 'not-applicable'; reason: string }
+  | { kind: 'unknown'; reason: string }
+  | {
+      kind: 'evaluated';
+      purpose: PathPurpose;
+      targets: TargetPath[];
+      /** Targets without a network path to judge (Lambda functions, ALBs behind an NLB). */
+      skipped: Array<{ target: Target; reason: string }>;
+      /** How the sources were chosen, for evidence (e.g. client IP preservation inferred from the target type). */
+      notes: string[];
+    };
+
+/** Targets that are not reached over a network path the policies govern. */
+const NO_NETWORK_PATH: Partial<Record<Target['type'], string>> = {
+  lambda: 'a Lambda function is invoked, not connected to, so no network policy applies',
+  alb: 'an Application Load Balancer target is reached through its own security groups; judge that ALB instead',
+};
+
+export function isAws(lb: LoadBalancer): boolean {
+  return lb.ref.provider === 'aws';
+}
+
+function sgIdsOf(lb: LoadBalancer): string[] {
+  return lb.networkPolicyIds;
+}
+
+interface NodeZone {
+  name: string;
+  subnetId?: string;
+  cidr?: string;
+  addresses: string[];
+}
+
+function nodeZones(lb: LoadBalancer, index: InventoryIndex): NodeZone[] {
+  const zones: NodeZone[] = lb.zones.map((z) => ({
+    name: z.name,
+    ...(z.subnetId !== undefined ? { subnetId: z.subnetId } : {}),
+    ...(z.subnetId && index.subnet(z.subnetId)?.cidr ? { cidr: index.subnet(z.subnetId)?.cidr } : {}),
+    addresses: z.addresses ?? [],
+  }));
+  const covered = new Set(zones.map((z) => z.subnetId).filter(Boolean));
+  for (const id of lb.subnetIds) {
+    if (covered.has(id)) continue;
+    const s = index.subnet(id);
+    zones.push({ name: s?.zone ?? id, subnetId: id, ...(s?.cidr ? { cidr: s.cidr } : {}), addresses: [] });
+  }
+  return zones;
+}
+
+function nodeEndpoints(lb: LoadBalancer, zone: NodeZone): Endpoint[] {
+  const base = { policyIds: sgIdsOf(lb), ...(zone.subnetId !== undefined ? { subnetId: zone.subnetId } : {}) };
+  if (zone.addresses.length) return zone.addresses.map((address) => ({ ...base, label: `${lb.ref.name} node ${address} (${zone.name})`, address }));
+  return [{ ...base, label: `${lb.ref.name} node in ${zone.name}${zone.cidr ? ` (${zone.cidr})` : ''}`, ...(zone.cidr ? { addressIn: zone.cidr } : {}) }];
+}
+
+/** Does a peer describe where the load balancer's nodes are (its own groups, its subnets' ranges)? */
+function describesNodes(peer: Peer, lb: LoadBalancer, zones: NodeZone[]): boolean {
+  if (peer.type === 'security-group') return sgIdsOf(lb).includes(peer.groupId);
+  if (peer.type !== 'cidr') return false;
+  const r = toRange(peer.cidr);
+  if (!r) return false;
+  const nodeRanges: AddressRange[] = zones.flatMap((z) => [...(z.cidr ? [z.cidr] : []), ...z.addresses]).map(toRange).filter((x): x is AddressRange => x !== undefined);
+  // A CIDR that contains a node subnet (the VPC CIDR) or lies inside one (node /32s) stands for the nodes.
+  return nodeRanges.some((n) => rangeContains(r, n) || rangeContains(n, r) || rangesOverlap(r, n));
+}
+
+function peerEndpoint(peer: Peer, lb: LoadBalancer, zone: NodeZone | undefined): Endpoint {
+  const via = { policyIds: sgIdsOf(lb), ...(zone?.subnetId !== undefined ? { subnetId: zone.subnetId } : {}) };
+  const where = zone ? ` via ${zone.name}` : '';
+  switch (peer.type) {
+    case 'cidr':
+      return { ...via, label: `clients ${peer.cidr}${where}`, cidr: peer.cidr };
+    case 'any':
+      return { ...via, label: `any client${where}`, cidr: '0.0.0.0/0' };
+    case 'prefix-list':
+      return { ...via, label: `clients in prefix list ${peer.id}${where}`, prefixListIds: [peer.id] };
+    case 'security-group':
+      return { label: `members of ${peer.groupId}`, policyIds: [peer.groupId] };
+    case 'service-tag':
+      return { label: peer.tag, serviceTag: peer.tag, policyIds: [] };
+    case 'network-tag':
+      return { label: `instances tagged ${peer.tag}`, networkTags: [peer.tag], policyIds: [] };
+    case 'service-account':
+      return { label: peer.account, serviceAccount: peer.account, policyIds: [] };
+  }
+}
+
+/** Does the pool's target see client addresses? Undefined when neither collected nor documented. */
+export function preservesClientIp(lb: LoadBalancer, pool: BackendPool): { value: boolean; detail: string } | undefined {
+  if (pool.preservesClientIp) return { value: pool.preservesClientIp.value, detail: `${pool.preservesClientIp.source}${pool.preservesClientIp.detail ? `: ${pool.preservesClientIp.detail}` : ''}` };
+  if (lb.kind !== 'aws-nlb') return undefined;
+  // Documented NLB defaults: on for instance targets and for UDP/TCP_UDP IP targets, off for TCP/TLS IP targets.
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+  if (pool.targetType === 'instance') return { value: true, detail: 'provider default for instance targets' };
+  if (pool.targetType === 'ip') {
+    const udp = pool.protocol === 'UDP' || pool.protocol === 'TCP_UDP';
+    return { value: udp, detail: `provider default for ${pool.protocol ?? 'TCP'} IP targets` };
+  }
+  return undefined;
+}
+
+function trafficProtocols(pool: BackendPool): Array<'tcp' | 'udp'> {
+  switch (pool.protocol) {
+    case 'UDP':
+    case 'GENEVE':
+      return ['udp'];
+    case 'TCP_UDP':
+      return ['tcp', 'udp'];
+    default:
+      return ['tcp'];
+  }
+}
+
+function targetSubnetId(target: Target, inv: Inventory, networkId: string | undefined): string | undefined {
+  if (target.subnetId) return target.subnetId;
+  const addr = target.address ? toRange(target.address) : undefined;
+  if (!addr) return undefined;
+  // IP targets often come without a subnet: take the most specific subnet of the pool's network that holds the address.
+  const candidates = inv.subnets
+    .filter((s) => (networkId === undefined || s.networkId === undefined || s.networkId === networkId) && s.cidr)
+    .map((s) => ({ s, r: toRange(s.cidr ?? '') }))
+    .filter((c): c is { s: typeof c.s; r: AddressRange } => c.r !== undefined && rangeContains(c.r, addr))
+    .sort((a, b) => (a.r.last - a.r.first < b.r.last - b.r.first ? -1 : 1));
+  return candidates[0]?.s.id;
+}
+
+/** AWS facts every path needs; a gap here would otherwise read as "no policy, so allowed". */
+function awsTargetGap(target: Target, subnetId: string | undefined, index: InventoryIndex): string | undefined {
+  const ids = target.networkPolicyIds;
+  const sgLike = ids.filter((id) => {
+    const p = index.policy(id);
+    return p === undefined || p.kind === 'aws-security-group';
+  });
+  if (sgLike.length === 0) return `the security groups of target ${target.id} were not recorded`;
+  if (!target.address) return `the address of target ${target.id} was not recorded`;
+  if (!subnetId) return `the subnet of target ${target.id} (${target.address}) is not known, so its network ACL cannot be evaluated`;
+  const s = index.subnet(subnetId);
+  if (s && s.networkPolicyIds.length === 0 && !ids.some((id) => index.policy(id)?.kind === 'aws-nacl')) {
+    return `the network ACL of subnet ${subnetId} was not recorded`;
+  }
+  return undefined;
+}
+
+function awsLbGap(lb: LoadBalancer, zones: NodeZone[], index: InventoryIndex): string | undefined {
+  if (zones.length === 0 || zones.every((z) => z.subnetId === undefined)) return `the subnets of ${lb.ref.name} are not known`;
+  // ALBs and CLBs in a VPC always have security groups; NLBs may have none (fact N5).
+  if (lb.kind !== 'aws-nlb' && lb.kind !== 'aws-gwlb' && lb.networkPolicyIds.length === 0) return `the security groups of ${lb.ref.name} were not recorded`;
+  for (const z of zones) {
+    const s = z.subnetId ? index.subnet(z.subnetId) : undefined;
+    if (s && s.networkPolicyIds.length === 0) return `the network ACL of subnet ${s.id} (${lb.ref.name}) was not recorded`;
+  }
+  return undefined;
+}
+
+function combine(values: Reachability[]): Reachability {
+  if (values.includes(false)) return false;
+  if (values.includes('unknown')) return 'unknown';
+  return true;
+}
+
+export interface PoolPathOptions {
+  netCtx?: NetworkContext;
+}
+
+/**
+ * Every flow a load balancer needs to reach a pool's targets for one purpose, evaluated.
+ *
+ * Health checks come from every node (each node checks every target); forwarded traffic from every node, except
+ * for an NLB without cross-zone load balancing, whose nodes only reach targets of their own zone.
+ */
+export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: LoadBalancer, pool: BackendPool, purpose: PathPurpose, options: PoolPathOptions = {}): PoolPaths {
+  const netCtx = options.netCtx ?? networkContextFromIndex(index);
+  if (pool.targets === undefined) return { kind: 'unknown', reason: `the targets of ${pool.ref.name} were not collected` };
+  if (pool.targets.length === 0) return { kind: 'not-applicable', reason: `${pool.ref.name} has no registered targets` };
+  const hc = pool.healthCheck;
+  if (purpose === 'health-check') {
+    if (!hc) return { kind: 'unknown', reason: `the health-check settings of ${pool.ref.name} were not collected` };
+    if (!hc.enabled) return { kind: 'not-applicable', reason: `health checks are disabled on ${pool.ref.name}` };
+  }
+  const skipped: Array<{ target: Target; reason: string }> = [];
+  const candidates = pool.targets.filter((t) => {
+    const why = NO_NETWORK_PATH[t.type];
+    if (why) skipped.push({ target: t, reason: why });
+    return !why;
+  });
+  if (candidates.length === 0) return { kind: 'not-applicable', reason: `no target of ${pool.ref.name} is reached over the network (${skipped[0]?.reason ?? ''})` };
+
+  const zones = nodeZones(lb, index);
+  if (isAws(lb)) {
+    const gap = awsLbGap(lb, zones, index);
+    if (gap) return { kind: 'unknown', reason: gap };
+  }
+  const notes: string[] = [];
+  let useNodes: boolean;
+  let clientPeers: Peer[];
+  if (purpose === 'health-check') {
+    const peers = lb.healthCheckSources;
+    if (peers.length === 0) return { kind: 'unknown', reason: `the health-check sources of ${lb.ref.name} were not recorded` };
+    // NLB health checks come from the nodes' private IPs whatever client IP preservation does (fact N5).
+    const nodesOnly = lb.kind === 'aws-nlb';
+    useNodes = nodesOnly || peers.some((p) => describesNodes(p, lb, zones));
+    clientPeers = nodesOnly ? [] : peers.filter((p) => !describesNodes(p, lb, zones));
+  } else {
+    const preserve = preservesClientIp(lb, pool);
+    if (lb.kind === 'aws-nlb' && !preserve) return { kind: 'unknown', reason: `whether ${pool.ref.name} preserves client IPs is not known` };
+    if (preserve) notes.push(`client IP preservation ${preserve.value ? 'on' : 'off'} (${preserve.detail})`);
+    if (preserve?.value === false) {
+      // Targets see the nodes' addresses, whoever the clients are.
+      useNodes = true;
+      clientPeers = [];
+    } else if (preserve?.value === true) {
+      // Targets see the clients' addresses: the nodes' own addresses never reach them on this port.
+      useNodes = false;
+      clientPeers = lb.trafficSources.filter((p) => !describesNodes(p, lb, zones));
+      if (clientPeers.length === 0) return { kind: 'unknown', reason: `${pool.ref.name} preserves client IPs but the client ranges of ${lb.ref.name} were not recorded` };
+    } else {
+      if (lb.trafficSources.length === 0) return { kind: 'unknown', reason: `the traffic sources of ${lb.ref.name} were not recorded` };
+      useNodes = lb.trafficSources.some((p) => describesNodes(p, lb, zones));
+      clientPeers = lb.trafficSources.filter((p) => !describesNodes(p, lb, zones));
+    }
+  }
+
+  const crossZone = lb.kind === 'aws-nlb' ? (lb.crossZoneEnabled?.value ?? false) : (lb.crossZoneEnabled?.value ?? true);
+  const zoneNames = new Set(zones.map((z) => z.name));
+
+  const targets: TargetPath[] = candidates.map((target) => {
+    const port = purpose === 'health-check' && hc && !hc.usesTrafficPort ? hc.port : target.port;
+    const protocols = purpose === 'health-check' ? (['tcp'] as const).slice() : trafficProtocols(pool);
+    if (port === undefined) return { target, port: target.port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: `the health-check port of ${pool.ref.name} was not recorded` };
+    const subnetId = targetSubnetId(target, inv, pool.networkId);
+    if (isAws(lb)) {
+      const gap = awsTargetGap(target, subnetId, index);
+      if (gap) return { target, port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: gap };
+    }
+    const destination: Endpoint = {
+      label: target.address && target.address !== target.id ? `${target.id} (${target.address})` : target.id,
+      ...(target.address ? { address: target.address } : {}),
+      policyIds: target.networkPolicyIds,
+      ...(subnetId ? { subnetId } : {}),
+    };
+    const sameZoneOnly = purpose === 'traffic' && !crossZone && target.zone !== undefined && zoneNames.has(target.zone);
+    const usedZones = sameZoneOnly ? zones.filter((z) => z.name === target.zone) : zones;
+    // A target sees the load balancer's own address for clients of the other IP family (dual-stack NLB, IPv4 target).
+    const family = target.address ? parseIp(target.address)?.family : undefined;
+    const otherFamily = (p: Peer): boolean => p.type === 'cidr' && family !== undefined && toRange(p.cidr)?.family !== family;
+    const peersHere = clientPeers.filter((p) => !otherFamily(p));
+    const nodesHere = useNodes || peersHere.length < clientPeers.length;
+    const sources: Array<{ endpoint: Endpoint; sourceKind: FlowResult['sourceKind'] }> = [];
+    if (nodesHere) for (const z of usedZones) for (const e of nodeEndpoints(lb, z)) sources.push({ endpoint: e, sourceKind: 'node' });
+    for (const p of peersHere) {
+      const viaZones: Array<NodeZone | undefined> = usedZones.length && p.type !== 'service-tag' && p.type !== 'network-tag' && p.type !== 'service-account' && p.type !== 'security-group' ? usedZones : [undefined];
+      for (const z of viaZones) sources.push({ endpoint: peerEndpoint(p, lb, z), sourceKind: 'client' });
+    }
+    const flows: FlowResult[] = [];
+    for (const protocol of protocols) {
+      for (const s of sources) {
+        const flow: Flow = { source: s.endpoint, destination, protocol, port };
+        flows.push({ flow, verdict: evaluateFlow(flow, netCtx), sourceKind: s.sourceKind });
+      }
+    }
+    return { target, port, protocols, flows, allowed: combine(flows.map((f) => f.verdict.allowed)) };
+  });
+  return { kind: 'evaluated', purpose, targets, skipped, notes };
+}

@@ -1,0 +1,143 @@
+/**
+ * JUnit XML, so CI systems that already chart test results (Jenkins, GitLab, Azure Pipelines, CircleCI) show audit
+ * findings with no plugin: one test case per check × resource, grouped into one suite per check family (or per check).
+ *
+ * Status mapping: pass → passed case; fail → <failure type=severity>; error → <error>; unknown → <skipped> (could not
+ * decide); not_applicable → <skipped>; suppressed → <skipped message="suppressed: reason">. Every string is escaped,
+ * and characters XML 1.0 cannot carry at all are replaced by a visible notation.
+ */
+import type { CheckResult } from '../engine/result.js';
+import { FAMILIES } from '../engine/result.js';
+import { escapeXml, escapeXmlAttr } from './escape.js';
+import { describeMetric } from './svg.js';
+import type { Report } from './types.js';
+
+export interface JunitOptions {
+  /** One suite per check family (default) or per check. */
+  groupBy?: 'family' | 'check';
+}
+
+interface Suite {
+  name: string;
+  results: CheckResult[];
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** The body of a failure or error: what was seen, the evidence and the fix, as plain text lines. */
+function detailText(r: CheckResult): string {
+  const e = r.evidence;
+  const lines = [r.message, '', `Resource: ${r.resource.type} ${r.resource.id}`];
+  if (r.resource.loadBalancerName) lines.push(`Load balancer: ${r.resource.loadBalancerName}`);
+  if (e.path !== undefined) lines.push(`Field: ${e.path}`);
+  if (e.observed !== undefined) lines.push(`Observed: ${formatValue(e.observed)}`);
+  if (e.expected !== undefined) lines.push(`Expected: ${formatValue(e.expected)}`);
+  if (e.source !== undefined) lines.push(`Source: ${e.source}`);
+  for (const m of e.metrics ?? []) lines.push(`Metric: ${describeMetric(m)}`);
+  for (const [k, v] of Object.entries(e.details ?? {})) lines.push(`${k}: ${formatValue(v)}`);
+  lines.push('', `Fix: ${r.remediation.summary}`);
+  if (r.remediation.cli) lines.push(`  cli: ${r.remediation.cli}`);
+  if (r.remediation.terraform) lines.push(`  terraform: ${r.remediation.terraform}`);
+  if (r.remediation.console) lines.push(`  console: ${r.remediation.console}`);
+  if (r.docs.length) lines.push(`Docs: ${r.docs.join(' ')}`);
+  lines.push(`Fingerprint: ${r.fingerprint}`);
+  return lines.join('\n');
+}
+
+function caseBody(r: CheckResult): string {
+  switch (r.status) {
+    case 'pass':
+      return '';
+    case 'fail':
+      return `<failure message="${escapeXmlAttr(r.message)}" type="${escapeXmlAttr(r.severity)}">${escapeXml(detailText(r))}</failure>`;
+    case 'error':
+      return `<error message="${escapeXmlAttr(r.message)}" type="error">${escapeXml(detailText(r))}</error>`;
+    case 'unknown':
+      return `<skipped message="${escapeXmlAttr(`unknown: ${r.message}`)}"/>`;
+    case 'not_applicable':
+      return `<skipped message="${escapeXmlAttr(`not applicable: ${r.message}`)}"/>`;
+    case 'suppressed': {
+      const s = r.suppression;
+      const reason = s ? `${s.reason}${s.expires ? ` (until ${s.expires})` : ''}` : 'accepted in the baseline';
+      return `<skipped message="${escapeXmlAttr(`suppressed: ${reason}`)}"/>`;
+    }
+  }
+}
+
+function countsOf(results: readonly CheckResult[]): Counts {
+  return {
+    tests: results.length,
+    failures: results.filter((r) => r.status === 'fail').length,
+    errors: results.filter((r) => r.status === 'error').length,
+    skipped: results.filter((r) => r.status === 'unknown' || r.status === 'not_applicable' || r.status === 'suppressed').length,
+  };
+}
+
+function countAttrs(c: Counts): string {
+  return `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
+}
+
+function suites(report: Report, groupBy: 'family' | 'check'): Suite[] {
+  const byName = new Map<string, CheckResult[]>();
+  for (const r of report.results) {
+    const name = groupBy === 'family' ? r.family : r.checkId;
+    byName.set(name, [...(byName.get(name) ?? []), r]);
+  }
+  const order = (name: string): number => (groupBy === 'family' ? FAMILIES.indexOf(name as (typeof FAMILIES)[number]) : 0);
+  return [...byName.entries()]
+    .map(([name, results]) => ({ name, results }))
+    .sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Test case names: the resource name, with its id when that differs. CI tools key history on classname + name, so a
+ * second finding of one check on one resource (another port, say) gets its fingerprint appended to stay distinct.
+ */
+function caseNames(results: readonly CheckResult[]): string[] {
+  const cases = results.map((r) => {
+    const base = r.resource.name === r.resource.id ? r.resource.name : `${r.resource.name} (${r.resource.id})`;
+    return { base, key: `${r.checkId}\u0000${base}`, fingerprint: r.fingerprint };
+  });
+  const count = new Map<string, number>();
+  for (const c of cases) count.set(c.key, (count.get(c.key) ?? 0) + 1);
+  return cases.map((c) => ((count.get(c.key) ?? 0) > 1 ? `${c.base} [${c.fingerprint.slice(0, 8)}]` : c.base));
+}
+
+/** Renders the report as JUnit XML. */
+export function renderJunit(report: Report, options: JunitOptions = {}): string {
+  const groups = suites(report, options.groupBy ?? 'family');
+  // JUnit's timestamp is an xs:dateTime without zone or fraction; generatedAt is always UTC.
+  const timestamp = escapeXmlAttr(report.generatedAt.slice(0, 19));
+  const body = groups.map((suite) => {
+    const names = caseNames(suite.results);
+    const cases = suite.results.map((r, i) => {
+      const open = `<testcase classname="${escapeXmlAttr(r.checkId)}" name="${escapeXmlAttr(names[i] ?? '')}" time="0"`;
+      const inner = caseBody(r);
+      return inner ? `    ${open}>\n      ${inner}\n    </testcase>` : `    ${open}/>`;
+    });
+    return [
+      `  <testsuite name="${escapeXmlAttr(suite.name)}" ${countAttrs(countsOf(suite.results))} time="0" timestamp="${timestamp}">`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const demo = report.demo ? ' (demo data)' : '';
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXmlAttr(`cloud502 ${report.tool.version}${demo}`)}" ${countAttrs(countsOf(report.results))} time="0">`,
+    ...body,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

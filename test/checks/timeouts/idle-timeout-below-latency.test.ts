@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { idleTimeoutBelowLatency as check } from '../../../checks/timeouts/idle-timeout-below-latency.js';
+import { enrichWithEvidence } from '../../../src/engine/evidence.js';
+import { evaluateCheck } from '../../../src/engine/index.js';
+import type { LoadBalancer, MetricSeries } from '../../../src/model/index.js';
+import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
+import { checkTester } from '../../support/check-tester.js';
+
+const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
+const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
+const p99 = (values: number[], id = POOL_ID): MetricSeries => series(id, 'target.latency.p99', values);
+const max = (values: number[], id = POOL_ID): MetricSeries => series(id, 'target.latency.max', values, { statistic: 'Maximum' });
+const elb504 = (n: number): MetricSeries => series(ALB_ID, 'lb.http.504', [n]);
+const alb = (metrics: MetricSeries[], lb: Partial<LoadBalancer> = {}) => albInventory({ lb, extra: { metrics } });
+
+checkTester(check, {
+  valid: [
+    { name: 'boundary: p99 30 s is exactly half of 60 s, max 58.9 s just outside the 1 s margin', inventory: alb([p99([12, 30]), max([40, 58.9])]) },
+    { name: 'collected, no requests in the window', inventory: alb([p99([]), max([])]) },
+    { name: 'only p99 collected, well below', inventory: alb([p99([0.2, 0.4])]) },
+    { name: 'a raised idle timeout covers slow reports', inventory: alb([p99([90]), max([150])], { backendIdleTimeoutSeconds: { value: 300, source: 'api' } }) },
+  ],
+  invalid: [
+    { name: 'boundary: p99 30.5 s needs 61 s', inventory: alb([p99([30.5]), max([31])]), expect: [{ messageId: 'belowLatency', resource: 'tg-api', severity: 'medium', contains: ['30.5 s', '(61 s)'] }] },
+    { name: 'boundary: max 59 s reaches 60 s − 1 s margin', inventory: alb([p99([2]), max([59])]), expect: [{ messageId: 'maxReachesIdle', resource: 'tg-api', severity: 'medium', contains: ['took 59 s'] }] },
+    {
+      name: '504s returned by the ALB make it high',
+      inventory: alb([p99([40]), max([60]), elb504(3)]),
+      expect: [{ messageId: 'maxReachesIdle', resource: 'tg-api', severity: 'high', contains: ['3 LB-generated 504s were returned in the last 24 h'] }],
+    },
+    {
+      name: 'Classic ELB latency is per load balancer',
+      inventory: lbInventory('aws-clb', { name: 'clb-old', extra: { metrics: [p99([45], ref('load-balancer', 'aws-clb', 'clb-old').id)] } }),
+      expect: [{ messageId: 'belowLatency', resource: 'clb-old', contains: ["clb-old's instances"] }],
+    },
+    {
+      name: 'a stricter factor from the config',
+      inventory: alb([p99([25])]),
+      config: { checks: { [check.id]: { thresholds: { latencyFactor: 3 } } } },
+      expect: [{ messageId: 'belowLatency', resource: 'tg-api', contains: ['3 × p99 (75 s)'] }],
+    },
+  ],
+  unknown: [
+    { name: 'latency metrics not collected', inventory: alb([]), expect: [{ resource: 'tg-api', contains: ['TargetResponseTime'] }] },
+    { name: 'idle timeout not collected', inventory: alb([p99([1])], { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web' }] },
+  ],
+  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'nlb-db' }] }],
+});
+
+describe(`${check.id} evidence`, () => {
+  it('attaches the latency series, suggests an idle timeout and is not raised twice by enrichment', () => {
+    const inv = alb([p99([40]), max([60]), elb504(3)]);
+    const results = evaluateCheck(check, inv, {});
+    const [r] = results;
+    expect(r?.evidence.metrics?.map((m) => [m.name, m.value])).toEqual([
+      ['target.latency.p99', 40],
+      ['target.latency.max', 60],
+    ]);
+    expect(r?.evidence.details).toMatchObject({ suggestedIdleTimeoutSeconds: 120, lbGenerated504: 3, statusCodes: [504] });
+    expect(r?.remediation.cli).toContain('Key=idle_timeout.timeout_seconds,Value=120');
+    expect(enrichWithEvidence(results, inv)[0]?.severity).toBe('high');
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { protocolVersionMismatch as check } from '../../../checks/tls/protocol-version-mismatch.js';
+import { evaluateCheck } from '../../../src/engine/index.js';
+import type { BackendPool, Listener } from '../../../src/model/index.js';
+import { healthCheck, inventory, lbInventory, loadBalancer, pool, wire } from '../../support/builders.js';
+import { checkTester } from '../../support/check-tester.js';
+
+const grpcHc = healthCheck({ matcher: undefined, grpcMatcher: '0-99', path: '/AWS.ALB/healthcheck' });
+const alb = (p: BackendPool, ...listeners: Array<Partial<Listener>>) => {
+  let lb = loadBalancer('alb-web');
+  let pools = [p];
+  for (const l of listeners.length ? listeners : [{}]) ({ lb, pools } = wire(lb, pools, l));
+  return inventory({ loadBalancers: [lb], backendPools: pools });
+};
+const HTTP: Partial<Listener> = { protocol: 'HTTP', port: 80 };
+
+checkTester(check, {
+  valid: [
+    { name: 'HTTP1 behind an HTTP listener', inventory: alb(pool('tg-api'), HTTP) },
+    { name: 'HTTP2 behind HTTPS', inventory: alb(pool('tg-h2', { protocolVersion: 'HTTP2', protocol: 'HTTPS' })) },
+    { name: 'GRPC behind HTTPS with a gRPC matcher', inventory: alb(pool('tg-grpc', { protocolVersion: 'GRPC', protocol: 'HTTPS', healthCheck: grpcHc })) },
+  ],
+  invalid: [
+    { name: 'HTTP2 behind an HTTP listener', inventory: alb(pool('tg-h2', { protocolVersion: 'HTTP2' }), HTTP), expect: [{ messageId: 'needsHttpsListener', resource: 'tg-h2', severity: 'medium', contains: ['HTTP:80'] }] },
+    {
+      name: 'GRPC behind both HTTP and HTTPS listeners, without a gRPC matcher',
+      inventory: alb(pool('tg-grpc', { protocolVersion: 'GRPC', protocol: 'HTTPS' }), HTTP, {}),
+      expect: [
+        { messageId: 'needsHttpsListener', resource: 'tg-grpc', severity: 'medium' },
+        { messageId: 'grpcWithoutMatcher', resource: 'tg-grpc', severity: 'medium', contains: ['HTTP matcher 200'] },
+      ],
+    },
+  ],
+  unknown: [
+    { name: 'protocol version not collected', inventory: alb(pool('tg-api', { protocolVersion: undefined })), expect: [{ resource: 'tg-api' }] },
+    { name: 'GRPC health check not collected', inventory: alb(pool('tg-grpc', { protocolVersion: 'GRPC', healthCheck: undefined })), expect: [{ resource: 'tg-grpc' }] },
+  ],
+  notApplicable: [{ name: 'Lambda target group', inventory: alb(pool('tg-fn', { targetType: 'lambda' })), expect: [{ resource: 'tg-fn' }] }],
+});
+
+describe(`${check.id} scope`, () => {
+  it('only judges ALBs', () => {
+    expect(evaluateCheck(check, lbInventory('aws-nlb', { pools: [pool('tg-x', { protocolVersion: 'GRPC' })] }), {})).toEqual([]);
+  });
+
+  it('does not attribute LB-generated 502s to a listener mismatch (documented as 464/505)', () => {
+    const [r] = evaluateCheck(check, alb(pool('tg-h2', { protocolVersion: 'HTTP2' }), HTTP), {});
+    expect(r?.evidence.details?.statusCodes).toEqual([505]);
+  });
+});

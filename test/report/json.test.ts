@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/engine/index.js';
+import { runChecks } from '../../src/engine/index.js';
+import { buildReport, failuresAtOrAbove, renderJson, sortResults } from '../../src/report/json.js';
+import type { Report } from '../../src/report/types.js';
+import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
+import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
+
+const GENERATED = new Date('2026-11-20T12:05:00.000Z');
+
+/** Every status the engine produces, plus one suppressed result (suppression is applied after evaluation). */
+function everyStatusReport(): Report {
+  const inv = brokenInventory();
+  const results = runChecks(inv, fakeChecks);
+  const pass = results.find((r) => r.status === 'pass');
+  if (!pass) throw new Error('fixture must contain a pass');
+  const suppressed: CheckResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
+  return buildReport({ inventory: inv, results: [...results, suppressed], checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
+}
+
+describe('buildReport', () => {
+  it('produces a schema-valid report with every status present', () => {
+    const report = everyStatusReport();
+    expect(new Set(report.results.map((r) => r.status))).toEqual(new Set(['fail', 'error', 'unknown', 'suppressed', 'pass', 'not_applicable']));
+    const errors = reportSchemaErrors(JSON.parse(renderJson(report)));
+    expect(errors, formatErrors(errors)).toEqual([]);
+  });
+
+  it('counts statuses and failing severities and names the highest severity', () => {
+    const { summary } = everyStatusReport();
+    // Fails: tg-empty (critical), alb-web idle 60 s (medium). Unknown: tg-empty's health check. Error: tls/fake-throws.
+    expect(summary.failuresBySeverity).toEqual({ critical: 1, high: 0, medium: 1, low: 0, info: 0 });
+    expect(summary.byStatus).toEqual({ pass: 4, fail: 2, unknown: 1, error: 1, not_applicable: 1, suppressed: 1 });
+    expect(summary.total).toBe(10);
+    expect(summary.highestSeverity).toBe('critical');
+    expect(summary.loadBalancers).toBe(2);
+    expect(summary.checksRun).toBe(4);
+  });
+
+  it('reports highestSeverity null and the metrics window when nothing fails', () => {
+    const inv = cleanInventory();
+    const report = buildReport({ inventory: inv, results: runChecks(inv, fakeChecks.filter((c) => c.family !== 'tls')), checksRun: 3, source: { kind: 'live' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
+    expect(report.summary.highestSeverity).toBeNull();
+    expect(report.metricsWindowSeconds).toBe(86_400);
+    expect(report.demo).toBe(false);
+    expect(failuresAtOrAbove(report, 'info')).toBe(0);
+    expect(reportSchemaErrors(report)).toEqual([]);
+  });
+
+  it('sorts failures by severity, then errors, unknowns, suppressed, passes, not applicable; stable otherwise', () => {
+    const r = (status: CheckResult['status'], severity: CheckResult['severity'], id: string): CheckResult =>
+      ({ ...everyStatusReport().results[0]!, status, severity, checkId: id });
+    const sorted = sortResults([
+      r('pass', 'high', 'targets/p1'), r('fail', 'low', 'targets/f-low'), r('not_applicable', 'low', 'targets/na'),
+      r('unknown', 'high', 'targets/u1'), r('fail', 'critical', 'targets/f-crit'), r('error', 'low', 'targets/e'),
+      r('pass', 'low', 'targets/p2'), r('fail', 'low', 'targets/f-low2'), r('suppressed', 'high', 'targets/s'), r('unknown', 'low', 'targets/u2'),
+    ]);
+    expect(sorted.map((x) => x.checkId)).toEqual([
+      'targets/f-crit', 'targets/f-low', 'targets/f-low2', 'targets/e', 'targets/u1', 'targets/u2', 'targets/s', 'targets/p1', 'targets/p2', 'targets/na',
+    ]);
+  });
+
+  it('counts failures at or above a threshold for --fail-on', () => {
+    const report = everyStatusReport();
+    expect(failuresAtOrAbove(report, 'critical')).toBe(1);
+    expect(failuresAtOrAbove(report, 'high')).toBe(1);
+    expect(failuresAtOrAbove(report, 'medium')).toBe(2);
+  });
+});
+
+describe('report schema', () => {
+  it('rejects a result with an invalid status, so validation cannot pass vacuously', () => {
+    const report = JSON.parse(renderJson(everyStatusReport())) as { results: Array<Record<string, unknown>> };
+    report.results[0]!.status = 'failed';
+    expect(formatErrors(reportSchemaErrors(report))).toContain('/results/0/status');
+  });
+
+  it('rejects unknown properties, missing summary counts and a suppressed result without its reason', () => {
+    const extra = { ...JSON.parse(renderJson(everyStatusReport())), extra: 1 } as Record<string, unknown>;
+    expect(reportSchemaErrors(extra).length).toBeGreaterThan(0);
+    const missing = JSON.parse(renderJson(everyStatusReport())) as { summary: { byStatus: Record<string, number> } };
+    delete missing.summary.byStatus.suppressed;
+    expect(formatErrors(reportSchemaErrors(missing))).toContain('/summary/byStatus');
+    const noReason = JSON.parse(renderJson(everyStatusReport())) as { results: Array<Record<string, unknown>> };
+    const s = noReason.results.find((x) => x.status === 'suppressed')!;
+    delete s.suppression;
+    expect(reportSchemaErrors(noReason).length).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad date-time and a bad fingerprint', () => {
+    const report = JSON.parse(renderJson(everyStatusReport())) as Record<string, unknown> & { results: Array<Record<string, unknown>> };
+    report.generatedAt = 'yesterday';
+    report.results[0]!.fingerprint = 'abc';
+    const text = formatErrors(reportSchemaErrors(report));
+    expect(text).toContain('/generatedAt');
+    expect(text).toContain('/results/0/fingerprint');
+  });
+});
