@@ -57,7 +57,7 @@ export const protocolVersionMismatch = defineCheck({
           continue;
         }
         let failed = false;
-        for (const listener of lb.listeners.filter((l) => l.protocol === 'HTTP')) {
+        for (const listener of lb.listeners.filter((l) => l.protocol === 'HTTP' && routesTo(l, pool))) {
           failed = true;
           const name = `${listener.protocol}:${listener.port}`;
           ctx.fail(

@@ -18,6 +18,14 @@ checkTester(check, {
   valid: [
     { name: 'HTTP1 behind an HTTP listener', inventory: alb(pool('tg-api'), HTTP) },
     { name: 'HTTP2 behind HTTPS', inventory: alb(pool('tg-h2', { protocolVersion: 'HTTP2', protocol: 'HTTPS' })) },
+    {
+      name: 'an HTTP listener that forwards elsewhere does not count against an HTTP2 pool',
+      inventory: (() => {
+        const a = wire(loadBalancer('alb-web'), [pool('tg-web')], HTTP);
+        const b = wire(a.lb, [pool('tg-h2', { protocolVersion: 'HTTP2', protocol: 'HTTPS' })]);
+        return inventory({ loadBalancers: [b.lb], backendPools: [...a.pools, ...b.pools] });
+      })(),
+    },
     { name: 'GRPC behind HTTPS with a gRPC matcher', inventory: alb(pool('tg-grpc', { protocolVersion: 'GRPC', protocol: 'HTTPS', healthCheck: grpcHc })) },
   ],
   invalid: [
