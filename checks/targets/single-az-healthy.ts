@@ -12,12 +12,12 @@ const TG_CROSS_ZONE = 'load_balancing.cross_zone.enabled';
  */
 function crossZone(pool: BackendPool, lb: LoadBalancer): { value: boolean; path: string; source: string } | undefined {
   const tg = pool.attributes[TG_CROSS_ZONE];
-  if (tg === 'true' || tg === 'false') return { value: tg === 'true', path: `backendPool.attributes["${TG_CROSS_ZONE}"]`, source: 'target group attribute' };
+  if (tg === 'true' || tg === 'false') return { value: tg === 'true', path: `backendPool.attributes["${TG_CROSS_ZONE}"]`, source: `target group attribute ${TG_CROSS_ZONE}` };
   if (lb.crossZoneEnabled === undefined) return undefined;
   return {
     value: lb.crossZoneEnabled.value,
     path: 'loadBalancer.crossZoneEnabled',
-    source: `load balancer (${lb.crossZoneEnabled.source}${lb.crossZoneEnabled.detail ? `: ${lb.crossZoneEnabled.detail}` : ''})`,
+    source: `load balancer setting, ${lb.crossZoneEnabled.source}${lb.crossZoneEnabled.detail ? `: ${lb.crossZoneEnabled.detail}` : ''}`,
   };
 }
 
@@ -52,7 +52,7 @@ export const singleAzHealthy = defineCheck({
   thresholds: {},
   messages: {
     singleZone:
-      'All {{healthy}} healthy targets of {{pool}} are in {{zone}}, but {{lb}} spans {{lbZones}} with cross-zone load balancing off ({{crossZoneSource}}): its nodes in {{emptyZones}} have no healthy target of their own and {{zone}} carries all traffic.',
+      '{{healthyPhrase}} of {{pool}} {{verb}} in {{zone}}, but {{lb}} spans {{lbZones}} with cross-zone load balancing off ({{crossZoneSource}}): its nodes in {{emptyZones}} have no healthy target of their own and {{zone}} carries all traffic.',
   },
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
@@ -118,6 +118,8 @@ export const singleAzHealthy = defineCheck({
           pool: c.pool.ref.name,
           lb: lbLabel(c),
           healthy: healthy.length,
+          healthyPhrase: healthy.length === 1 ? 'The only healthy target' : `All ${healthy.length} healthy targets`,
+          verb: healthy.length === 1 ? 'is' : 'are',
           zone,
           lbZones: lbZones.join(', '),
           emptyZones: emptyZones.join(', '),

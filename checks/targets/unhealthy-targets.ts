@@ -40,7 +40,7 @@ export const unhealthyTargets = defineCheck({
   },
   messages: {
     someUnhealthy:
-      '{{unhealthy}} of {{total}} targets of {{pool}} ({{percent}} %) are unhealthy: {{reasons}}. The {{healthy}} healthy targets carry all traffic from {{lb}} and may overload (502/504).',
+      '{{unhealthy}} of {{total}} targets of {{pool}} ({{percent}} %) are unhealthy: {{reasons}}. {{remaining}} all traffic from {{lb}} and may overload (502/504).',
   },
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
@@ -77,6 +77,7 @@ export const unhealthyTargets = defineCheck({
           lb: lbLabel(c),
           unhealthy: counts.unhealthy,
           healthy: counts.healthy,
+          remaining: counts.healthy === 1 ? 'The only healthy target carries' : `The ${counts.healthy} healthy targets carry`,
           total: counts.total,
           percent: percent(counts.unhealthy, counts.total),
           reasons: summarizeReasons(unhealthy),

@@ -28,12 +28,12 @@ checkTester(singleAzHealthy, {
     {
       name: 'boundary: all healthy targets in one zone, NLB cross-zone off',
       inventory: inv(allInA, nlb(false)),
-      expect: [{ messageId: 'singleZone', resource: 'tg-api', severity: 'high', contains: ['All 2 healthy targets', `are in ${A}`, `nodes in ${B}`, 'load balancer (api)'] }],
+      expect: [{ messageId: 'singleZone', resource: 'tg-api', severity: 'high', contains: ['All 2 healthy targets', `are in ${A}`, `nodes in ${B}`, 'load balancer setting, api'] }],
     },
     {
       name: 'the only target in the other zone is unhealthy',
       inventory: inv([t('i-1', A), t('i-2', B, 'unhealthy')], nlb(false)),
-      expect: [{ messageId: 'singleZone', resource: 'tg-api', severity: 'high', contains: ['All 1 healthy targets'] }],
+      expect: [{ messageId: 'singleZone', resource: 'tg-api', severity: 'high', contains: [`The only healthy target of tg-api is in ${A}`] }],
     },
     {
       name: 'target group turns cross-zone off under an ALB',

@@ -24,7 +24,7 @@ checkTester(unhealthyTargets, {
     {
       name: 'half the targets time out',
       inventory: inv([ok, timeout, ok, timeout]),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['2 of 4', 'Target.Timeout on 2 targets', 'blocked', 'alb-web (HTTPS:443)'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['2 of 4', 'Target.Timeout on 2 targets', 'blocked', 'The 2 healthy targets carry all traffic from alb-web (HTTPS:443)'] }],
     },
     {
       name: 'boundary: exactly 25 % unhealthy stays high',
@@ -55,7 +55,7 @@ checkTester(unhealthyTargets, {
     {
       name: 'Classic OutOfService instances are explained from the description',
       inventory: inv([ok, health('unhealthy', 'Instance', CLASSIC_FAILED)], { kind: 'aws-clb' }),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'ping port blocked'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'ping port blocked', 'The only healthy target carries'] }],
     },
   ],
   unknown: [{ name: 'target health not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] }],
