@@ -58,9 +58,14 @@ function stripRef(ref: ResourceRef): ResultResource {
   return r;
 }
 
-function remediationFor(check: AnyCheck, provider: Provider, data: MessageData): Remediation {
-  const p = check.remediation[provider];
+/**
+ * Remediation of a result. Only failures carry the exact commands: their templates are filled from the failure's
+ * data, which pass/unknown results do not have, so those get the summary alone.
+ */
+function remediationFor(check: AnyCheck, provider: Provider, data: MessageData, status: Status): Remediation {
   const r: Remediation = { summary: interpolate(check.remediation.summary, data) };
+  if (status !== 'fail') return r;
+  const p = check.remediation[provider];
   if (p?.cli) r.cli = interpolate(p.cli, data);
   if (p?.terraform) r.terraform = interpolate(p.terraform, data);
   if (p?.console) r.console = interpolate(p.console, data);
@@ -114,7 +119,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       messageId,
       causes: check.causes,
       evidence: options.evidence ?? {},
-      remediation: remediationFor(check, resource.provider, fullData),
+      remediation: remediationFor(check, resource.provider, fullData, status),
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
     });

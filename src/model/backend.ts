@@ -53,5 +53,10 @@ export function mergeBackendProfiles(a: BackendProfile | undefined, b: BackendPr
   };
   const server = pick(a.server, b.server);
   const keepAliveSeconds = pick(a.keepAliveSeconds, b.keepAliveSeconds);
-  return { ...(server ? { server } : {}), ...(keepAliveSeconds ? { keepAliveSeconds } : {}) };
+  const maxRequestSeconds = pick(a.maxRequestSeconds, b.maxRequestSeconds);
+  return {
+    ...(server ? { server } : {}),
+    ...(keepAliveSeconds ? { keepAliveSeconds } : {}),
+    ...(maxRequestSeconds ? { maxRequestSeconds } : {}),
+  };
 }
