@@ -43,8 +43,10 @@ export const AWS_REGIONS: readonly string[] = [
   'il-central-1',
   'me-central-1',
   'me-south-1',
+  'me-west-1',
   'mx-central-1',
   'sa-east-1',
+  'sa-west-1',
   'us-east-1',
   'us-east-2',
   'us-gov-east-1',
@@ -114,11 +116,14 @@ export interface RegionValidationOptions {
 export function validateRegions(regions: readonly string[], options: RegionValidationOptions = {}): void {
   const env = options.env ?? process.env;
   for (const region of regions) {
-    if (!/^[a-z0-9-]+$/.test(region)) {
-      throw new ConfigError(`invalid AWS region "${region}": region names are lower-case words and digits joined by "-" (e.g. eu-west-1)`);
-    }
-    if (options.endpointOverride || KNOWN.has(region) || env[ALLOW_UNKNOWN_REGIONS_ENV] === '1') continue;
+    const wellFormed = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(region);
+    if (KNOWN.has(region) || (wellFormed && (options.endpointOverride || env[ALLOW_UNKNOWN_REGIONS_ENV] === '1'))) continue;
     const hint = suggestRegion(region);
+    if (!wellFormed) {
+      throw new ConfigError(
+        `invalid AWS region "${region}": region names are lower-case words and digits joined by "-"` + (hint ? `; did you mean "${hint}"?` : ' (e.g. eu-west-1)'),
+      );
+    }
     throw new ConfigError(
       `unknown AWS region "${region}"` +
         (hint ? `; did you mean "${hint}"?` : '') +

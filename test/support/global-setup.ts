@@ -50,7 +50,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const python = process.env.PYTHON ?? 'python3';
   const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ENABLE_AMI_VALIDATION: 'false' },
+    // moto reads MOTO_ENABLE_AMI_VALIDATION with bool(os.environ.get(...)): any non-empty value turns validation on.
+    env: { ...process.env },
   });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {

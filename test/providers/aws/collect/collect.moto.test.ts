@@ -33,10 +33,10 @@ beforeAll(async () => {
   syncBuiltinESMExports();
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_PROFILE', '');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  vi.stubEnv('AWS_ENDPOINT_URL', '');
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
   vi.stubEnv('CLOUD502_AWS_MAX_ATTEMPTS', '2');
   now = new Date();
   env = await seedAwsEnvironment(motoUrl, REGION, { now });
@@ -267,7 +267,7 @@ describe('endpoint from the environment', () => {
       expect(region.cloudwatch).toEqual({ queries: [], results: [] });
       expect(snapshot.options.endpointUrl).toBe(motoUrl);
     } finally {
-      vi.stubEnv('AWS_ENDPOINT_URL', '');
+      vi.stubEnv('AWS_ENDPOINT_URL', undefined);
     }
   });
 });

@@ -109,7 +109,7 @@ function mockSimpleAlb(region = REGION): { lb: LoadBalancer; tgs: TargetGroup[] 
 }
 
 beforeEach(() => {
-  vi.stubEnv('AWS_ENDPOINT_URL', '');
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
   // The mocks have different client types; the union of their methods is not callable as one.
   for (const mock of Object.values(mocks) as Array<(typeof mocks)['elbv2']>) {
     mock.reset();
@@ -276,6 +276,22 @@ describe('collectAwsWithClients: ELBv2', () => {
     expect(region.elbv2.loadBalancerAttributes).toEqual({});
     expect(region.elbv2.listeners).toEqual({});
     expect(Object.keys(region.elbv2.targetHealth)).toHaveLength(2);
+  });
+});
+
+describe('collectAwsWithClients: unsupported operations', () => {
+  it('records an emulator that does not know DescribeListenerAttributes instead of failing', async () => {
+    const net = nlb(REGION, 'tcp', 1);
+    mocks.elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [net] });
+    mocks.elbv2.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: 'arn:listener/net/tcp', Protocol: 'TCP', Port: 5432 }] });
+    mocks.elbv2.on(DescribeListenerAttributesCommand).rejects(elbv2Error('InvalidAction', 400, 'The action DescribeListenerAttributes is not valid for this web service.'));
+
+    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0 }), clients);
+
+    const region = raw.regions[0]!;
+    expect(region.elbv2.listeners[net.LoadBalancerArn!]).toHaveLength(1);
+    expect(region.elbv2.listenerAttributes).toEqual({});
+    expect(region.errors).toEqual([expect.objectContaining({ api: 'elasticloadbalancing:DescribeListenerAttributes', code: 'InvalidAction', resourceId: 'arn:listener/net/tcp' })]);
   });
 });
 

@@ -65,11 +65,11 @@ beforeEach(() => {
   vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  vi.stubEnv('AWS_PROFILE', '');
-  vi.stubEnv('AWS_ENDPOINT_URL', '');
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
   vi.stubEnv('CLOUD502_AWS_MAX_ATTEMPTS', '1');
 });
 
@@ -130,8 +130,8 @@ describe('collectAws over the wire', () => {
   });
 
   it('asks for --region when neither the options, the environment nor the profile name one', async () => {
-    vi.stubEnv('AWS_REGION', '');
-    vi.stubEnv('AWS_DEFAULT_REGION', '');
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
     const run = collectAws({ ...base, endpointUrl: `http://127.0.0.1:${await closedPort()}` });
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await expect(run).rejects.toThrow(/pass --region/);
