@@ -31,6 +31,14 @@ const dir = await tempDir();
 const broken = await writeJson(dir, 'broken.json', fakeRaw(brokenInventory()));
 const clean = await writeJson(dir, 'clean.json', fakeRaw(cleanInventory()));
 
+/** Every JSON report these tests read is validated against the published schema. */
+function parseReport(stdout: string): Report {
+  const report = JSON.parse(stdout) as Report;
+  const errors = reportSchemaErrors(report);
+  expect(errors, formatErrors(errors)).toEqual([]);
+  return report;
+}
+
 function expectOneLineError(run: { code: number; stdout: string; stderr: string; errLines: string[] }, contains: string): void {
   expect(run.code).toBe(2);
   expect(run.stdout).toBe('');
@@ -50,6 +58,8 @@ describe('audit exit codes and --fail-on', () => {
 
   it.each([
     [['--fail-on', 'critical'], 1],
+    // Only a medium failure left: the default --fail-on (high) lets it pass.
+    [['--skip-checks', 'targets'], 0],
     [['--skip-checks', 'targets', '--fail-on', 'high'], 0],
     [['--skip-checks', 'targets', '--fail-on', 'medium'], 1],
     [['--fail-on', 'none'], 0],
@@ -72,8 +82,7 @@ describe('audit output', () => {
   it('--format json writes a schema-valid report and nothing else', async () => {
     const run = await runCli(['audit', '--snapshot', broken, '--format', 'json'], { deps: deps(), stdoutTTY: true });
     expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as Report;
-    expect(reportSchemaErrors(report), formatErrors(reportSchemaErrors(report))).toEqual([]);
+    const report = parseReport(run.stdout);
     expect(report.source).toEqual({ kind: 'snapshot', path: broken });
     expect(report.summary.failuresBySeverity.critical).toBe(1);
     expect(run.stdout).not.toContain('\u001b[');
@@ -85,7 +94,7 @@ describe('audit output', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.errLines).toEqual([`cloud502: wrote json report to ${out} — 1 critical, 0 high, 1 medium, 0 low · 4 passed · 1 unknown · 1 error`]);
-    expect(reportSchemaErrors(JSON.parse(await readFile(out, 'utf8')))).toEqual([]);
+    parseReport(await readFile(out, 'utf8'));
     const quiet = await runCli(['audit', '--snapshot', broken, '--output', join(dir, 'report.txt'), '--quiet'], { deps: deps() });
     expect(quiet.stderr).toBe('');
     expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain('■ alb-web');
@@ -117,7 +126,7 @@ describe('audit output', () => {
 describe('check selection', () => {
   const ids = async (flags: string[]) => {
     const run = await runCli(['audit', '--snapshot', broken, '--format', 'json', ...flags], { deps: deps() });
-    return [...new Set((JSON.parse(run.stdout) as Report).results.map((r) => r.checkId))].sort();
+    return [...new Set(parseReport(run.stdout).results.map((r) => r.checkId))].sort();
   };
 
   it('runs only --checks (ids, families, globs; comma-separated and repeatable)', async () => {
@@ -205,7 +214,7 @@ describe('config files', () => {
     const cwd = await tempDir();
     await writeFile(join(cwd, '.cloud502.yml'), 'checks:\n  targets/fake-pool-has-targets:\n    enabled: false\n  timeouts/fake-idle-timeout:\n    severity: critical\n');
     const run = await runCli(['audit', '--snapshot', broken, '--format', 'json'], { deps: deps(), cwd });
-    const report = JSON.parse(run.stdout) as Report;
+    const report = parseReport(run.stdout);
     expect(report.results.some((r) => r.checkId === 'targets/fake-pool-has-targets')).toBe(false);
     expect(report.results.find((r) => r.status === 'fail')?.severity).toBe('critical');
     expect(report.summary.checksRun).toBe(3);
@@ -216,7 +225,7 @@ describe('config files', () => {
     await writeFile(cfg, 'checks:\n  targets/fake-pool-has-targets:\n    thresholds: { minTargets: 3 }\n');
     const run = await runCli(['audit', '--snapshot', clean, '--config', cfg, '--format', 'json', '--checks', 'targets'], { deps: deps() });
     expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as Report).results[0]?.message).toBe('Target group tg-api has 2 registered targets.');
+    expect(parseReport(run.stdout).results[0]?.message).toBe('Target group tg-api has 2 registered targets.');
   });
 
   it('refuses a bad config file with one line naming the file and the key', async () => {
@@ -239,7 +248,7 @@ describe('live collection', () => {
     expect(calls[0]).toMatchObject({ regions: ['eu-west-1', 'us-east-1'], profile: 'prod', endpointUrl: 'http://127.0.0.1:5000', metricsWindowSeconds: 21_600, concurrency: 4 });
     expect(run.stderr).toContain('\r\u001b[2Kcollecting: elbv2 · eu-west-1 · 1/2');
     expect(run.stderr.endsWith('\r\u001b[2K')).toBe(true);
-    expect((JSON.parse(run.stdout) as Report).source).toEqual({ kind: 'live' });
+    expect(parseReport(run.stdout).source).toEqual({ kind: 'live' });
   });
 
   it('defaults to a 24h window, lets --endpoint-url win over the environment, and 0 disables metrics', async () => {
@@ -268,8 +277,8 @@ describe('live collection', () => {
     expect(typeof raw.sdkDate).toBe('string');
     expect(raw.collectedWith.regions).toEqual(['eu-west-1']);
 
-    const live = JSON.parse((await runCli(['audit', '--format', 'json'], { deps: d })).stdout) as Report;
-    const replay = JSON.parse((await runCli(['audit', '--snapshot', out, '--format', 'json'], { deps: d })).stdout) as Report;
+    const live = parseReport((await runCli(['audit', '--format', 'json'], { deps: d })).stdout);
+    const replay = parseReport((await runCli(['audit', '--snapshot', out, '--format', 'json'], { deps: d })).stdout);
     expect(replay.results.map((r) => [r.fingerprint, r.status, r.message])).toEqual(live.results.map((r) => [r.fingerprint, r.status, r.message]));
     expect(replay.summary).toEqual(live.summary);
   });
