@@ -44,6 +44,11 @@ export interface AuditFlags extends SourceFlags {
   skipChecks?: string[];
   config?: string;
   color: boolean;
+  probe?: boolean;
+  probeIdle?: boolean;
+  probeCidr?: string[];
+  probeConcurrency?: number;
+  probeTimeout?: number;
 }
 
 export interface CollectFlags extends SourceFlags {

@@ -74,3 +74,10 @@ export function parseEndpointUrl(value: string): string {
     throw new InvalidArgumentError(`${(err as Error).message}.`);
   }
 }
+
+/** `--probe-timeout`: 1 s to 5 min, returned in milliseconds. */
+export function parseProbeTimeout(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds < 1 || seconds > 300) throw new InvalidArgumentError('Expected a duration from 1s to 5m.');
+  return seconds * 1000;
+}

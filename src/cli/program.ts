@@ -7,7 +7,7 @@ import { toolVersion } from '../audit.js';
 import { SEVERITIES } from '../engine/result.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { AuditFlags, ChecksFlags, CliContext, CollectFlags } from './context.js';
-import { collectList, collectRegions, parseConcurrency, parseEndpointUrl, parseMetricsWindow } from './options.js';
+import { collectList, collectRegions, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -72,6 +72,19 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
     .addOption(new Option('--skip-checks <list>', 'skip these checks: ids, families or globs').argParser(collectList))
     .addOption(new Option('--config <file>', 'config file (default: .cloud502.yml, .cloud502.yaml or .cloud502.json in the working directory)'))
     .addOption(new Option('--no-color', 'no ANSI colors (also: NO_COLOR); colors are only used on a terminal'))
+    .addOption(
+      new Option('--probe', 'measure the targets from this machine: TLS handshake and certificate, HTTP keep-alive (connects to your targets)').conflicts(
+        'demo',
+      ),
+    )
+    .addOption(new Option('--probe-idle', 'with --probe: hold an idle connection to time when each backend closes it (slow)').implies({ probe: true }))
+    .addOption(
+      new Option('--probe-cidr <cidr>', 'with --probe: only probe targets in these CIDRs (default: only the target addresses the inventory names)')
+        .argParser(collectList)
+        .implies({ probe: true }),
+    )
+    .addOption(new Option('--probe-concurrency <n>', 'with --probe: probes in flight at once (default 8)').argParser(parseConcurrency))
+    .addOption(new Option('--probe-timeout <duration>', 'with --probe: deadline of one probe, e.g. 5s (default 5s)').argParser(parseProbeTimeout))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flags: AuditFlags) => {
       const { auditCommand } = await import('./commands/audit.js');

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { defaultRegistry, runAudit } from '../../audit.js';
+import { defaultRegistry, runAudit, toolVersion } from '../../audit.js';
+import type { Inventory } from '../../model/index.js';
+import { createProgressLine } from '../progress.js';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError } from '../../errors.js';
 import { failuresAtOrAbove } from '../../report/json.js';
@@ -8,6 +10,27 @@ import { summaryLine } from '../../report/text.js';
 import { shouldUseColor } from '../color.js';
 import type { AuditFlags, CliContext } from '../context.js';
 import { sourceFromFlags } from './source.js';
+
+/** `--probe`: measures targets between normalize and evaluate; the probe module loads only when asked for. */
+function probeStep(flags: AuditFlags, ctx: CliContext): (inv: Inventory) => Promise<Inventory> {
+  return async (inv) => {
+    const { runProbes, applyObservations, defaultUserAgent } = await import('../../probe/index.js');
+    const progress = createProgressLine(ctx.io.stderr, !flags.quiet);
+    try {
+      const observations = await runProbes(inv, {
+        idle: flags.probeIdle === true,
+        ...(flags.probeCidr ? { allowCidrs: flags.probeCidr } : {}),
+        ...(flags.probeConcurrency !== undefined ? { concurrency: flags.probeConcurrency } : {}),
+        ...(flags.probeTimeout !== undefined ? { perProbeTimeoutMs: flags.probeTimeout } : {}),
+        userAgent: defaultUserAgent(toolVersion()),
+        progress: (p) => progress.sink({ phase: 'probe', done: p.done, total: p.total }),
+      });
+      return applyObservations(inv, observations);
+    } finally {
+      progress.done();
+    }
+  };
+}
 
 /** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on). */
 export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<number> {
@@ -19,7 +42,13 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
   let outcome;
   try {
     outcome = await runAudit(
-      { source, config, ...(flags.checks ? { include: flags.checks } : {}), ...(flags.skipChecks ? { exclude: flags.skipChecks } : {}) },
+      {
+        source,
+        config,
+        ...(flags.checks ? { include: flags.checks } : {}),
+        ...(flags.skipChecks ? { exclude: flags.skipChecks } : {}),
+        ...(flags.probe ? { beforeEvaluate: probeStep(flags, ctx) } : {}),
+      },
       { ...ctx.deps, registry },
     );
   } finally {
