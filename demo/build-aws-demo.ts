@@ -288,10 +288,10 @@ const httpHc = (path: string, interval = 15, timeout = 5, healthy = 3, unhealthy
 
 const TARGET_GROUPS: TgSpec[] = [
   {
-    // Planted: node backend (keep-alive 5 s) behind a 60 s ALB; aggressive health check (5 s × 2, timeout = interval);
+    // Planted: node backend (keep-alive 5 s) behind a 60 s ALB; aggressive health check (5 s × 2, timeout 4 s of a 5 s interval);
     // the eu-west-1c target is unhealthy (Target.Timeout) because app-c's NACL drops replies to the ALB subnets.
     name: 'shop-web', protocol: 'HTTP', port: 8080, targetType: 'instance', protocolVersion: 'HTTP1',
-    hc: httpHc('/healthz', 5, 5, 2, 2), attributes: { 'deregistration_delay.timeout_seconds': '30', 'stickiness.enabled': 'false', 'load_balancing.algorithm.type': 'round_robin' },
+    hc: httpHc('/healthz', 5, 4, 2, 2), attributes: { 'deregistration_delay.timeout_seconds': '30', 'stickiness.enabled': 'false', 'load_balancing.algorithm.type': 'round_robin' },
     tags: { 'cloud502:server': 'node', Service: 'shop-web' }, appSecurityGroup: 'shop-web-app', tier: 'app',
     targets: [{ name: 'shop-web-1', az: 'a', health: 'healthy' }, { name: 'shop-web-2', az: 'b', health: 'healthy' }, { name: 'shop-web-3', az: 'c', health: UNHEALTHY_TIMEOUT }],
     metrics: { p99: [0.35, 0.6], max: [1.2, 2.6], target5xx: 0.05 },

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
+import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { Inventory, Provider } from './model/index.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
@@ -171,7 +172,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
   let results: CheckResult[];
   try {
-    results = runChecks(inventory, checks, config);
+    // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed;
+    // then clear "unexplained 5xx" on load balancers whose 5xx another finding explains.
+    results = resolveUnexplained(enrichWithEvidence(runChecks(inventory, checks, config), inventory, { config }));
   } catch (err) {
     if (err instanceof ThresholdConfigError) throw new ConfigError(err.message);
     throw err;

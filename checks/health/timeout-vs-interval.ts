@@ -38,6 +38,14 @@ export const timeoutVsInterval = defineCheck({
       unit: 'seconds',
       min: 0,
     },
+    maxTimeoutToIntervalRatio: {
+      default: 0.8,
+      description:
+        'The timeout should stay below this share of the interval, so a slow answer cannot run into the next check ' +
+        '(heuristic; "timeout close to or above the interval", CHECKS.md §1.5; AWS requires timeout < interval for most target groups).',
+      unit: 'ratio',
+      min: 0,
+    },
     latencyFactor: {
       default: 2,
       description: 'The timeout must be at least this multiple of the pool\'s p99 latency (heuristic, CHECKS.md §1.4).',
@@ -48,6 +56,8 @@ export const timeoutVsInterval = defineCheck({
   messages: {
     timeoutExceedsInterval:
       '{{pool}} waits {{timeout}} s for a health check that it repeats every {{interval}} s: checks overlap (Google rejects this setting).',
+    timeoutCloseToInterval:
+      '{{pool}} waits {{timeout}} s for a health check that it repeats every {{interval}} s (over {{ratio}} of the interval): a slow answer runs into the next check and counts twice against targets behind {{lb}}.',
     timeoutTooShort:
       '{{pool}} gives a health check only {{timeout}} s, below {{min}} s: a healthy target behind {{lb}} that answers slowly for a moment is counted as failed.',
     timeoutBelowLatency:
@@ -65,7 +75,7 @@ export const timeoutVsInterval = defineCheck({
       }
       const timeout = hc.timeoutSeconds;
       const interval = hc.intervalSeconds;
-      const { minTimeoutSeconds: min, latencyFactor: factor } = ctx.thresholds;
+      const { minTimeoutSeconds: min, latencyFactor: factor, maxTimeoutToIntervalRatio: ratio } = ctx.thresholds;
 
       // A Classic Load Balancer is its own pool: its Latency metric is recorded on the load balancer.
       const latency: MetricSeries | undefined =
@@ -74,7 +84,7 @@ export const timeoutVsInterval = defineCheck({
       const needed = p99 === undefined ? undefined : Math.round(factor * p99 * 1000) / 1000;
 
       const suggestedTimeout = Math.min(AWS_MAX_TIMEOUT, Math.max(timeout, min, needed === undefined ? 0 : Math.ceil(needed)));
-      const suggestedInterval = Math.max(interval, suggestedTimeout + 1);
+      const suggestedInterval = Math.max(interval, Math.floor(suggestedTimeout / ctx.thresholds.maxTimeoutToIntervalRatio) + 1);
       const base = { pool: c.pool.ref.name, lb: lbLabel(c), timeout, interval, suggestedTimeout, suggestedInterval };
       const details = { timeoutSeconds: timeout, intervalSeconds: interval, p99LatencySeconds: p99 };
       let failed = false;
@@ -86,6 +96,20 @@ export const timeoutVsInterval = defineCheck({
           severity: 'low',
           discriminator: discriminator('timeoutExceedsInterval'),
           evidence: { path: 'backendPool.healthCheck.timeoutSeconds', observed: timeout, expected: `<= intervalSeconds (${interval})`, source: 'api', details },
+        });
+      }
+      if (timeout <= interval && timeout >= ratio * interval) {
+        failed = true;
+        ctx.fail(c.resource, 'timeoutCloseToInterval', { ...base, ratio }, {
+          severity: 'low',
+          discriminator: discriminator('timeoutCloseToInterval'),
+          evidence: {
+            path: 'backendPool.healthCheck.timeoutSeconds',
+            observed: timeout,
+            expected: `< ${ratio} × intervalSeconds (${Math.round(ratio * interval * 1000) / 1000} s)`,
+            source: 'api',
+            details,
+          },
         });
       }
       if (timeout < min) {

@@ -1,11 +1,12 @@
 import { defineCheck } from '../../src/engine/index.js';
+import type { FlowStep } from '../../src/network/index.js';
 import { formatPorts } from '../../src/network/index.js';
 import { naclFix } from '../../src/network/aws-fixes.js';
 import type { TargetPath } from '../../src/network/lb-paths.js';
 import type { StepHit } from './paths.js';
-import { awsLbPools, blocks, decidingLabel, firstHits, hitDetails, listTargets, netContext, pathsOf } from './paths.js';
+import { awsLbPools, blocks, decidingLabel, firstHits, fixesOf, hitDetails, listTargets, netContext, pathsOf } from './paths.js';
 
-const isReturnStep = (s: { path: string; policyKind: string }) => s.path === 'return' && s.policyKind === 'aws-nacl';
+const isReturnStep = (s: FlowStep): boolean => s.path === 'return' && s.policyKind === 'aws-nacl';
 
 export const naclReturnPathBlocked = defineCheck({
   id: 'network/nacl-return-path-blocked',
@@ -67,19 +68,18 @@ export const naclReturnPathBlocked = defineCheck({
       const allTargets: TargetPath[] = evaluated.flatMap((r) => (r.kind === 'evaluated' ? r.targets : []));
       const total = new Set(allTargets.map((t) => t.target.key)).size;
       if (hits.length === 0) {
-        const undecided = firstHits(allTargets, (s) => isReturnStep(s) && s.decision === 'unknown');
-        const partial = [hc, traffic].find((r) => r.kind === 'unknown');
+        // Undecided: a reply step that cannot be judged, or a subnet policy that is missing (it may be the NACL).
+        const undecided = firstHits(allTargets, (s) => (isReturnStep(s) && s.decision === 'unknown') || (s.scope === 'subnet' && s.policyKind === 'unknown'));
+        const unbuilt = allTargets.filter((t) => t.flows.length === 0 && t.unknownReason);
+        const skipped = [hc, traffic].find((r) => r.kind === 'unknown');
         if (undecided.length) {
           const missing = [...new Set(undecided.flatMap((h) => h.flow.verdict.missing))];
-          ctx.unknown(
-            c.resource,
-            `cannot decide the reply path for ${listTargets([...new Map(undecided.map((h) => [h.path.target.key, h.path.target])).values()])}: ${undecided[0]?.step.note ?? ''}${missing.length ? ` (not in the inventory: ${missing.join(', ')})` : ''}`,
-            opts,
-          );
-        } else if (partial) {
-          ctx.unknown(c.resource, partial.reason, opts);
-        } else if (allTargets.every((t) => t.allowed === 'unknown' && t.flows.length === 0)) {
-          ctx.unknown(c.resource, allTargets[0]?.unknownReason ?? 'the paths could not be built', opts);
+          const who = listTargets([...new Map(undecided.map((h) => [h.path.target.key, h.path.target])).values()]);
+          ctx.unknown(c.resource, `cannot decide the reply path of ${who}: ${undecided[0]?.step.note ?? ''}${missing.length ? ` (not in the inventory: ${missing.join(', ')})` : ''}`, opts);
+        } else if (unbuilt.length) {
+          ctx.unknown(c.resource, `cannot decide the reply path of ${listTargets(unbuilt.map((t) => t.target))}: ${unbuilt[0]?.unknownReason ?? ''}`, opts);
+        } else if (skipped) {
+          ctx.unknown(c.resource, skipped.reason, opts);
         } else {
           ctx.pass(c.resource, opts);
         }
@@ -90,7 +90,7 @@ export const naclReturnPathBlocked = defineCheck({
       const subnet = first.step.at === 'destination' ? first.flow.flow.destination.subnetId : first.flow.flow.source.subnetId;
       const blockedPorts = (first.step.parts ?? []).filter((p) => p.decision === 'deny').map((p) => formatPorts(p.ports));
       const hcAll = hc.kind === 'evaluated' && hcHits.length === hc.targets.length;
-      const fixes = [...new Set(hits.map((h) => naclFix(h.step, h.flow.flow, netCtx)?.command).filter((x): x is string => x !== undefined))];
+      const fixes = fixesOf(hits, netCtx, isReturnStep);
       ctx.fail(
         c.resource,
         'blocked',
@@ -124,7 +124,7 @@ export const naclReturnPathBlocked = defineCheck({
             details: {
               healthCheckRepliesBlocked: hcHits.length,
               trafficRepliesBlocked: trafficHits.length,
-              blocked: hitDetails(hits, netCtx),
+              blocked: hitDetails(hits),
               fixes,
             },
           },

@@ -7,6 +7,7 @@ import { metricEvidence } from '../../src/engine/evidence.js';
 import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, MetricName, Target } from '../../src/model/index.js';
 import type { FlowStep, FlowVerdict, NetworkContext } from '../../src/network/index.js';
 import { formatPorts, networkContextFromIndex } from '../../src/network/index.js';
+import type { ReservedRuleNumbers } from '../../src/network/aws-fixes.js';
 import { awsFix, sourceSpec } from '../../src/network/aws-fixes.js';
 import type { FlowResult, PathPurpose, PoolPaths, TargetPath } from '../../src/network/lb-paths.js';
 import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
@@ -124,10 +125,9 @@ export function traceOf(verdict: FlowVerdict): Array<Record<string, unknown>> {
 
 const MAX_DETAILED = 10;
 
-/** Evidence rows for hits: the target, the source, the deciding rule, the exact fix and the whole trace. */
-export function hitDetails(hits: StepHit[], netCtx: NetworkContext): Array<Record<string, unknown>> {
+/** Evidence rows for hits: the target, the source, the deciding rule and the whole trace (fixes are listed once, by `fixesOf`). */
+export function hitDetails(hits: StepHit[]): Array<Record<string, unknown>> {
   return hits.slice(0, MAX_DETAILED).map((h) => {
-    const fix = awsFix(h.step, h.flow.flow, netCtx);
     return {
       target: h.path.target.key,
       address: h.path.target.address,
@@ -137,15 +137,34 @@ export function hitDetails(hits: StepHit[], netCtx: NetworkContext): Array<Recor
       verdict: h.flow.verdict.allowed,
       blockedAt: `${h.step.path} ${h.step.at} ${h.step.direction} ${h.step.policyId}`,
       decidingRule: decidingLabel(h.step),
-      ...(fix ? { fix } : {}),
       trace: traceOf(h.flow.verdict),
     };
   });
 }
 
-/** Distinct fix commands for the hits, for `evidence.details.fixes`. */
-export function fixesOf(hits: StepHit[], netCtx: NetworkContext): string[] {
-  return [...new Set(hits.map((h) => awsFix(h.step, h.flow.flow, netCtx)).filter((c): c is string => c !== undefined))];
+/**
+ * Distinct fix commands for every blocking step of the given targets' flows (not only the first per target), with
+ * distinct NACL rule numbers. `pick` narrows the steps (default: every blocking step).
+ */
+export function fixesOf(hits: StepHit[], netCtx: NetworkContext, pick: (s: FlowStep) => boolean = blocks): string[] {
+  const reserved: ReservedRuleNumbers = new Map();
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  for (const h of hits) {
+    for (const flow of h.path.flows) {
+      for (const step of flow.verdict.steps) {
+        if (!pick(step) || !blocks(step)) continue;
+        // One entry per policy, direction, ports and peer: the same gap seen from several targets needs one fix.
+        const other = step.at === 'destination' ? flow.flow.source : flow.flow.destination;
+        const key = `${step.policyId}|${step.direction}|${step.ports.from}-${step.ports.to}|${flow.flow.port}|${other.subnetId ?? other.cidr ?? other.address ?? ''}|${step.at}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const fix = awsFix(step, flow.flow, netCtx, reserved);
+        if (fix) out.add(fix);
+      }
+    }
+  }
+  return [...out];
 }
 
 /** Why some targets could not be judged, naming what is missing; undefined when every target was judged. */
@@ -212,7 +231,7 @@ export function blockedFinding(
       expected: `${flow.protocol}/${ports.join(', ')} allowed from ${c.lb.ref.name} by every security group and network ACL on the path, and the replies on ephemeral ports`,
       source: 'api',
       details: {
-        blocked: hitDetails(hits, netCtx),
+        blocked: hitDetails(hits),
         fixes: fixesOf(hits, netCtx),
         ...(unknown ? { undecided: unknown } : {}),
         ...(extra.notes?.length ? { notes: extra.notes } : {}),

@@ -4,6 +4,7 @@
  * metric values that corroborate a finding.
  */
 import type { CheckContext, MetricEvidence, OtherOptions, ResourceTarget } from '../../src/engine/index.js';
+import { metricEvidence as metricEvidenceOf } from '../../src/engine/evidence.js';
 import type { BackendPool, CoverageGap, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, MetricSeries, Provider } from '../../src/model/index.js';
 
 /** A pool as seen from one load balancer that routes to it, or on its own when none in the inventory does. */
@@ -138,21 +139,7 @@ export function missingFields<K extends keyof HealthCheck>(hc: HealthCheck, fiel
 const MAX_POINTS = 288;
 
 /** A series as evidence: the window sum for counts, the window maximum for seconds. */
-export function metricEvidence(series: MetricSeries): MetricEvidence {
-  const value =
-    series.unit === 'count'
-      ? series.points.reduce((acc, p) => acc + p.v, 0)
-      : series.points.reduce((acc, p) => Math.max(acc, p.v), 0);
-  return {
-    name: series.name,
-    providerName: series.providerName,
-    statistic: series.statistic,
-    value,
-    unit: series.unit,
-    windowSeconds: Math.max(0, (Date.parse(series.windowEnd) - Date.parse(series.windowStart)) / 1000),
-    points: series.points.slice(-MAX_POINTS).map((p) => [p.t, p.v]),
-  };
-}
+export { metricEvidence } from '../../src/engine/evidence.js';
 
 /** The collected series among the given (resource, metric) pairs, as evidence. Missing series are left out. */
 export function corroborate(index: InventoryIndex, wanted: Array<[resourceId: string | undefined, name: MetricName]>): MetricEvidence[] {
@@ -160,7 +147,7 @@ export function corroborate(index: InventoryIndex, wanted: Array<[resourceId: st
   for (const [id, name] of wanted) {
     if (!id) continue;
     const s = index.metric(id, name);
-    if (s) out.push(metricEvidence(s));
+    if (s) out.push(metricEvidenceOf(s));
   }
   return out;
 }

@@ -50,25 +50,40 @@ function windowSecondsOf(series: MetricSeries, fallback: number | undefined): nu
 }
 
 /**
- * One series as {@link MetricEvidence}: the sum over the window for counts, the maximum for latencies, and at most
- * `maxPoints` points (consecutive periods are merged by sum or maximum when the series is longer).
+ * How a series folds over time, by its statistic: counts add up; maxima, percentiles and latencies keep the peak;
+ * minima (HealthyHostCount Minimum) keep the trough. Summing a gauge would report "288 unhealthy hosts" for one host.
+ */
+export function aggregationOf(series: Pick<MetricSeries, 'statistic' | 'unit'>): 'sum' | 'max' | 'min' {
+  if (series.statistic === 'Minimum') return 'min';
+  if (series.statistic === 'Sum' && series.unit === 'count') return 'sum';
+  return 'max';
+}
+
+function fold(values: number[], how: 'sum' | 'max' | 'min'): number {
+  if (values.length === 0) return 0;
+  if (how === 'sum') return values.reduce((a, v) => a + v, 0);
+  return how === 'max' ? Math.max(...values) : Math.min(...values);
+}
+
+/**
+ * One series as {@link MetricEvidence}: folded over the window by {@link aggregationOf}, with at most `maxPoints`
+ * points (consecutive periods are merged the same way when the series is longer).
  */
 export function metricEvidence(series: MetricSeries, maxPoints = EVIDENCE_MAX_POINTS, fallbackWindowSeconds?: number): MetricEvidence {
-  const isCount = series.unit === 'count';
-  const value = (isCount ? metricSum(series) : metricMax(series)) ?? 0;
+  const how = aggregationOf(series);
   const limit = Math.max(1, Math.floor(maxPoints));
   const bucket = Math.max(1, Math.ceil(series.points.length / limit));
   const points: Array<[string, number]> = [];
   for (let i = 0; i < series.points.length; i += bucket) {
     const slice = series.points.slice(i, i + bucket);
-    const v = isCount ? slice.reduce((a, p) => a + p.v, 0) : slice.reduce((a, p) => Math.max(a, p.v), Number.NEGATIVE_INFINITY);
-    points.push([slice[0]!.t, v]);
+    points.push([slice[0]!.t, fold(slice.map((p) => p.v), how)]);
   }
   return {
     name: series.name,
     providerName: series.providerName,
     statistic: series.statistic,
-    value,
+    aggregation: how,
+    value: fold(series.points.map((p) => p.v), how),
     unit: series.unit,
     windowSeconds: windowSecondsOf(series, fallbackWindowSeconds),
     points,

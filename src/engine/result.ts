@@ -42,7 +42,8 @@ export interface MetricEvidence {
   name: string;
   providerName: string;
   statistic: string;
-  /** Sum for counts, maximum for latencies, over the window. */
+  /** The series folded over the window: `sum` for counts, `max` for peaks and latencies, `min` for minima. */
+  aggregation?: 'sum' | 'max' | 'min';
   value: number;
   unit: 'count' | 'seconds';
   windowSeconds: number;

@@ -46,8 +46,13 @@ export function ingressArguments(spec: SourceSpec, protocol: string, port: numbe
  * A free NACL rule number that is evaluated before the rule that denied: just below an explicit deny, or the next
  * hundred after the last numbered rule when only the default `*` rule denied.
  */
-export function suggestNaclRuleNumber(rules: PolicyRule[], direction: 'ingress' | 'egress', denyingPriority: number | undefined): number {
-  const used = new Set(rules.filter((r) => r.direction === direction && r.priority !== undefined).map((r) => r.priority as number));
+export function suggestNaclRuleNumber(
+  rules: PolicyRule[],
+  direction: 'ingress' | 'egress',
+  denyingPriority: number | undefined,
+  reserved: ReadonlySet<number> = new Set(),
+): number {
+  const used = new Set([...rules.filter((r) => r.direction === direction && r.priority !== undefined).map((r) => r.priority as number), ...reserved]);
   if (denyingPriority !== undefined && denyingPriority < 32767) {
     for (let n = denyingPriority - 1; n >= 1; n--) if (!used.has(n)) return n;
   }
@@ -56,7 +61,9 @@ export function suggestNaclRuleNumber(rules: PolicyRule[], direction: 'ingress' 
   const next = (Math.floor(max / 100) + 1) * 100;
   if (next <= 32766 && !used.has(next)) return next;
   for (let n = max + 1; n <= 32766; n++) if (!used.has(n)) return n;
-  return 1;
+  // Every number above the last rule is taken: the lowest free one still precedes the default deny.
+  for (let n = 1; n <= 32766; n++) if (!used.has(n)) return n;
+  return 32766;
 }
 
 function denyingPriority(step: FlowStep): number | undefined {
@@ -75,8 +82,14 @@ export interface NaclFix {
   command: string;
 }
 
+/**
+ * Rule numbers already handed out per `naclId:direction`, so that several fixes for one ACL do not collide.
+ * Pass the same map to every `naclFix` call of one finding.
+ */
+export type ReservedRuleNumbers = Map<string, Set<number>>;
+
 /** The NACL entry that opens a denied NACL step, allowing the step's whole port range. */
-export function naclFix(step: FlowStep, flow: Flow, ctx: NetworkContext): NaclFix | undefined {
+export function naclFix(step: FlowStep, flow: Flow, ctx: NetworkContext, reserved: ReservedRuleNumbers = new Map()): NaclFix | undefined {
   if (step.policyKind !== 'aws-nacl') return undefined;
   // The entry's peer is the other side of the packet the step judged: the source when the step is at the destination
   // (forward ingress, return egress), the destination when it is at the source.
@@ -84,7 +97,11 @@ export function naclFix(step: FlowStep, flow: Flow, ctx: NetworkContext): NaclFi
   const cidr = endpointCidr(other, ctx, true);
   if (!cidr) return undefined;
   const acl = ctx.policy(step.policyId);
-  const ruleNumber = suggestNaclRuleNumber(acl?.rules ?? [], step.direction, denyingPriority(step));
+  const key = `${step.policyId}:${step.direction}`;
+  const taken = reserved.get(key) ?? new Set<number>();
+  const ruleNumber = suggestNaclRuleNumber(acl?.rules ?? [], step.direction, denyingPriority(step), taken);
+  taken.add(ruleNumber);
+  reserved.set(key, taken);
   const ipv6 = parseIp(cidr.split('/')[0] ?? '')?.family === 6;
   const command =
     `aws ec2 create-network-acl-entry --network-acl-id ${step.policyId} --${step.direction} --rule-number ${ruleNumber} ` +
@@ -93,8 +110,8 @@ export function naclFix(step: FlowStep, flow: Flow, ctx: NetworkContext): NaclFi
 }
 
 /** The command that opens a blocked step; undefined when the step is not an AWS policy or lacks what the command needs. */
-export function awsFix(step: FlowStep, flow: Flow, ctx: NetworkContext): string | undefined {
-  if (step.policyKind === 'aws-nacl') return naclFix(step, flow, ctx)?.command;
+export function awsFix(step: FlowStep, flow: Flow, ctx: NetworkContext, reserved?: ReservedRuleNumbers): string | undefined {
+  if (step.policyKind === 'aws-nacl') return naclFix(step, flow, ctx, reserved)?.command;
   if (step.policyKind !== 'aws-security-group' || step.path !== 'forward') return undefined;
   const port = flow.port;
   if (step.at === 'destination') {

@@ -9,7 +9,7 @@
  * sources of their own, still leaving through the nodes' policies and subnets where the load balancer has them.
  */
 import type { AddressRange } from '../model/cidr.js';
-import { parseIp, rangeContains, rangesOverlap, toRange } from '../model/cidr.js';
+import { parseIp, rangeContains, toRange } from '../model/cidr.js';
 import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, Peer, Target } from '../model/index.js';
 import { evaluateFlow, networkContextFromIndex } from './evaluate.js';
 import type { Endpoint, Flow, FlowVerdict, NetworkContext, Reachability } from './types.js';
@@ -96,8 +96,8 @@ function describesNodes(peer: Peer, lb: LoadBalancer, zones: NodeZone[]): boolea
   const r = toRange(peer.cidr);
   if (!r) return false;
   const nodeRanges: AddressRange[] = zones.flatMap((z) => [...(z.cidr ? [z.cidr] : []), ...z.addresses]).map(toRange).filter((x): x is AddressRange => x !== undefined);
-  // A CIDR that contains a node subnet (the VPC CIDR) or lies inside one (node /32s) stands for the nodes.
-  return nodeRanges.some((n) => rangeContains(r, n) || rangeContains(n, r) || rangesOverlap(r, n));
+  // Node /32s and node subnets stand for the nodes; a wider range (0.0.0.0/0, a VPC CIDR an NLB admits) is clients.
+  return nodeRanges.some((n) => rangeContains(n, r));
 }
 
 function peerEndpoint(peer: Peer, lb: LoadBalancer, zone: NodeZone | undefined): Endpoint {
@@ -202,7 +202,7 @@ export interface PoolPathOptions {
  * Every flow a load balancer needs to reach a pool's targets for one purpose, evaluated.
  *
  * Health checks come from every node (each node checks every target); forwarded traffic from every node, except
- * for an NLB without cross-zone load balancing, whose nodes only reach targets of their own zone.
+ * without cross-zone load balancing (NLB default, CLB option), where nodes only reach targets of their own zone.
  */
 export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: LoadBalancer, pool: BackendPool, purpose: PathPurpose, options: PoolPathOptions = {}): PoolPaths {
   const netCtx = options.netCtx ?? networkContextFromIndex(index);
@@ -256,7 +256,8 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     }
   }
 
-  const crossZone = lb.kind === 'aws-nlb' ? (lb.crossZoneEnabled?.value ?? false) : (lb.crossZoneEnabled?.value ?? true);
+  // Undocumented in the data: NLBs default to off, ALBs are always on (CLBs carry the attribute when collected).
+  const crossZone = lb.crossZoneEnabled?.value ?? lb.kind !== 'aws-nlb';
   const zoneNames = new Set(zones.map((z) => z.name));
 
   const targets: TargetPath[] = candidates.map((target) => {

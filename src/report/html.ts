@@ -204,6 +204,8 @@ function evidenceHtml(r: CheckResult, checks: CheckLookup | undefined): string {
   const parts = [`<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`];
   const info = checks?.(r.checkId);
   if (info) parts.push(`<h3>Why</h3><p>${h(info.rationale)}</p>`);
+  // An undecided check has nothing to fix yet; its message says what is missing.
+  if (r.status === 'unknown') return parts.join('');
   const fix = r.remediation;
   parts.push(`<h3>Fix</h3><p>${h(fix.summary)}</p>`);
   if (fix.cli) parts.push(`<pre><code>${h(fix.cli)}</code></pre>`);
@@ -223,7 +225,8 @@ function findingHtml(r: CheckResult, checks: CheckLookup | undefined): string {
     parts.push(`<p class="muted">Accepted: ${h(r.suppression.reason)}${until}</p>`);
   }
   if (r.status !== 'pass' && r.status !== 'not_applicable') {
-    parts.push(`<details><summary>Evidence and fix</summary>${evidenceHtml(r, checks)}</details>`);
+    const label = r.status === 'unknown' ? 'Evidence' : 'Evidence and fix';
+    parts.push(`<details><summary>${label}</summary>${evidenceHtml(r, checks)}</details>`);
   }
   const attrs = `data-severity="${h(r.severity)}" data-family="${h(r.family)}" data-status="${h(r.status)}"`;
   return `<li class="finding" ${attrs}>${parts.join('')}</li>`;

@@ -133,7 +133,8 @@ function formatMetric(m: MetricEvidence): string {
   const value = m.unit === 'seconds' ? `${m.value} s` : `${m.value}`;
   // Provider names often carry the statistic already (`AWS/ApplicationELB HTTPCode_ELB_502_Count Sum`).
   const origin = m.providerName.endsWith(` ${m.statistic}`) ? m.providerName : `${m.providerName} ${m.statistic}`;
-  return `${m.name} = ${value} over ${formatDuration(m.windowSeconds)} (${origin})`;
+  const fold = m.aggregation === 'min' ? 'lowest' : m.aggregation === 'max' ? 'peak' : 'total';
+  return `${m.name} = ${value}, ${fold} over ${formatDuration(m.windowSeconds)} (${origin})`;
 }
 
 /** Keeps multi-line values (e.g. a CLI remediation with comments) aligned under their first line. */
@@ -150,7 +151,10 @@ function evidenceLines(e: Evidence): string[] {
   if (e.observed !== undefined) rows.push(['observed', formatValue(e.observed)]);
   if (e.expected !== undefined) rows.push(['expected', formatValue(e.expected)]);
   if (e.source !== undefined) rows.push(['source', e.source]);
-  for (const m of e.metrics ?? []) rows.push(['metric', formatMetric(m)]);
+  // Counters that stayed at zero are evidence too, but one line for all of them keeps the finding readable.
+  const quiet = (e.metrics ?? []).filter((m) => m.aggregation === 'sum' && m.value === 0);
+  for (const m of e.metrics ?? []) if (!quiet.includes(m)) rows.push(['metric', formatMetric(m)]);
+  if (quiet.length > 0) rows.push(['metric', `${quiet.map((m) => m.name).join(', ')} = 0 over ${formatDuration(quiet[0]!.windowSeconds)}`]);
   for (const [k, v] of Object.entries(e.details ?? {})) rows.push([k, formatValue(v)]);
   const width = Math.min(MAX_LABEL_WIDTH, Math.max(0, ...rows.map(([k]) => k.length)));
   // 6 = the evidence block's indent in findingLines.

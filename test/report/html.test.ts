@@ -58,6 +58,12 @@ describe('svg charts', () => {
     expect(svg).toContain('<circle cx="22" cy="2" r="2"/>');
   });
 
+  it('keeps a negative point inside the frame', () => {
+    const svg = sparklineSvg(pts([-5, 5, 0]), { title: 't', widthPx: 40, heightPx: 32 });
+    const ys = (/<polyline points="([^"]+)"/.exec(svg)?.[1] ?? '').split(' ').map((c) => Number(c.split(',')[1]));
+    expect(ys).toEqual([30, 2, 30]);
+  });
+
   it('skips non-finite points, returns nothing without points, and escapes the title', () => {
     expect(barChartSvg([], { title: 'x' })).toBe('');
     expect(sparklineSvg(pts([Number.NaN]), { title: 'x' })).toBe('');
@@ -114,6 +120,12 @@ describe('renderHtml', () => {
     expect(data?.attrs).toContain('id="cloud502-report"');
     expect(data?.body).not.toMatch(/<|\u2028|\u2029/);
     expect(JSON.parse(data?.body ?? 'null')).toEqual(report);
+  });
+
+  it('folds evidence and fix into details for problems; an unknown gets evidence only, a pass nothing', () => {
+    expect(html.match(/<summary>Evidence and fix<\/summary>/g)).toHaveLength(9);
+    expect(html.match(/<summary>Evidence<\/summary>/g)).toHaveLength(2);
+    expect(html.match(/<h3>Fix<\/h3>/g)).toHaveLength(9);
   });
 
   it('shows a demo banner only for demo data', () => {

@@ -55,6 +55,11 @@ describe('renderJunit', () => {
     expect(NOT_XML_CHAR.test(xml)).toBe(false);
   });
 
+  it('encodes line breaks and tabs in attributes, which conformant parsers would otherwise fold into spaces', () => {
+    expect(xml).not.toMatch(/\s[\w:-]+="[^"]*[\n\r\t][^"]*"/);
+    expect(xml).toContain('message="Deregistration delay of +cmd is 5 s; &quot;long&quot; requests&#10;run up to 30 s, so deploys cut them off."');
+  });
+
   it('has one suite per family and one case per check × resource, with correct counts', () => {
     // Families in catalog order (FAMILIES), only those with results.
     expect(doc.testsuites.testsuite.map((s) => s.name)).toEqual(['health', 'targets', 'network', 'tls', 'timeouts']);

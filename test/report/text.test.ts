@@ -51,7 +51,7 @@ describe('renderText', () => {
     expect(block).toMatch(/observed\s+0/);
     expect(block).toMatch(/expected\s+>= 1/);
     expect(block).toMatch(/source\s+api/);
-    expect(block).toContain('lb.http.503 = 42 over 24h (AWS/ApplicationELB HTTPCode_ELB_503_Count Sum)');
+    expect(block).toContain('lb.http.503 = 42, total over 24h (AWS/ApplicationELB HTTPCode_ELB_503_Count Sum)');
     expect(block).toContain('Fix: Register healthy targets in tg-empty.');
     expect(block).toMatch(/cli\s+aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty/);
     expect(block).toMatch(/terraform\s+aws_lb_target_group_attachment/);

@@ -16,12 +16,22 @@ function inv(hc: Partial<HealthCheck> | undefined, p99?: number[], lb: Partial<L
 checkTester(timeoutVsInterval, {
   valid: [
     { name: 'defaults 5 s timeout, 30 s interval, no latency data', inventory: inv({ timeoutSeconds: 5, intervalSeconds: 30 }) },
-    { name: 'boundary: timeout equal to the interval', inventory: inv({ timeoutSeconds: 10, intervalSeconds: 10 }) },
+    { name: 'boundary: timeout just below 0.8 × the interval', inventory: inv({ timeoutSeconds: 7.9, intervalSeconds: 10 }) },
     { name: 'boundary: timeout exactly 2 s', inventory: inv({ timeoutSeconds: 2, intervalSeconds: 10 }) },
     { name: 'boundary: timeout exactly 2 × p99', inventory: inv({ timeoutSeconds: 5, intervalSeconds: 30 }, [0.8, 2.5, 1.1]) },
     { name: 'latency collected with no data points', inventory: inv({ timeoutSeconds: 5, intervalSeconds: 30 }, []) },
   ],
   invalid: [
+    {
+      name: 'boundary: timeout exactly 0.8 × the interval',
+      inventory: inv({ timeoutSeconds: 8, intervalSeconds: 10 }),
+      expect: [{ messageId: 'timeoutCloseToInterval', resource: 'tg-api', severity: 'low', contains: ['waits 8 s', 'every 10 s'] }],
+    },
+    {
+      name: 'timeout equal to the interval',
+      inventory: inv({ timeoutSeconds: 10, intervalSeconds: 10 }),
+      expect: [{ messageId: 'timeoutCloseToInterval', resource: 'tg-api', severity: 'low' }],
+    },
     {
       name: 'timeout longer than the interval',
       inventory: inv({ timeoutSeconds: 10, intervalSeconds: 5 }),
@@ -67,9 +77,10 @@ describe('health/timeout-vs-interval results', () => {
 
   it('suggests a timeout above 2 × p99 and an interval above it, with the latency as evidence', () => {
     const i = inv({ timeoutSeconds: 5, intervalSeconds: 6 }, [4.2]);
-    const [r] = evaluateCheck(timeoutVsInterval, i, {});
+    const r = evaluateCheck(timeoutVsInterval, i, {}).find((x) => x.messageId === 'timeoutBelowLatency');
+    // 9 s covers 2 × 4.2 s; the interval must keep 9 s under 0.8 of it: 12 s.
     expect(r?.remediation.cli).toBe(
-      `aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-timeout-seconds 9 --health-check-interval-seconds 10`,
+      `aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-timeout-seconds 9 --health-check-interval-seconds 12`,
     );
     expect(r?.evidence.metrics?.[0]).toMatchObject({ name: 'target.latency.p99', value: 4.2, unit: 'seconds' });
   });

@@ -117,7 +117,7 @@ export function brokenInventory(): Inventory {
   return inventory({
     loadBalancers: [quiet.lb, web.lb],
     backendPools: [...web.pools, ...quiet.pools],
-    metrics: [series(web.lb.ref.id, 'lb.http.502', [3, 4])],
+    metrics: [series(web.lb.ref.id, 'lb.http.504', [3, 4])],
     coverage: [{ provider: 'aws', account: '123456789012', region: 'eu-west-1', api: 'acm:DescribeCertificate', permission: 'acm:DescribeCertificate', code: 'AccessDeniedException', message: 'not authorized', impact: 'expiry of listener certificates' }],
   });
 }

@@ -106,9 +106,9 @@ const planted: Array<[family: string, what: string, holds: () => boolean]> = [
     !lb('payments').zones.some((z) => z.name === 'eu-west-1c') && (pool('payments-api').targets ?? []).some((t) => t.zone === 'eu-west-1c' && t.health.reason === 'Target.NotInUse')],
   ['targets', 'shop-web-v1 is used by no load balancer', () => pool('shop-web-v1').loadBalancerIds.length === 0 && states('shop-web-v1').every((s) => s === 'unused:Target.NotInUse')],
   ['targets', 'legacy-web (Classic): one instance OutOfService', () => states('legacy-web').join() === 'healthy,healthy,unhealthy:Instance'],
-  ['health', 'shop-web: interval 5 s × unhealthy threshold 2, timeout = interval', () => {
+  ['health', 'shop-web: interval 5 s × unhealthy threshold 2, timeout 4 s of the 5 s interval', () => {
     const hc = pool('shop-web').healthCheck;
-    return hc?.intervalSeconds === 5 && hc.unhealthyThreshold === 2 && hc.timeoutSeconds === 5;
+    return hc?.intervalSeconds === 5 && hc.unhealthyThreshold === 2 && hc.timeoutSeconds === 4;
   }],
   ['health', 'shop-account: Target.ResponseCodeMismatch [301] against matcher 200', () =>
     pool('shop-account').healthCheck?.matcher === '200' && (pool('shop-account').targets ?? []).filter((t) => t.health.description === 'Health checks failed with these codes: [301]').length === 2],

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendPool, Inventory, LoadBalancer, NetworkPolicy } from '../../src/model/index.js';
+import { indexInventory } from '../../src/model/index.js';
+import { suggestNaclRuleNumber } from '../../src/network/aws-fixes.js';
+import type { PathPurpose } from '../../src/network/lb-paths.js';
+import { evaluatePoolPaths, preservesClientIp } from '../../src/network/lb-paths.js';
+import { aclEntry, scenario } from '../checks/network/fixtures.js';
+import { lbInventory, pool, ref, rule, subnet, target } from '../support/builders.js';
+
+function paths(inv: Inventory, purpose: PathPurpose) {
+  const lb = inv.loadBalancers[0] as LoadBalancer;
+  const p = inv.backendPools[0] as BackendPool;
+  const r = evaluatePoolPaths(inv, indexInventory(inv), lb, p, purpose);
+  if (r.kind !== 'evaluated') throw new Error(`not evaluated: ${r.reason}`);
+  return r;
+}
+
+const sources = (inv: Inventory, purpose: PathPurpose, targetId = 'i-0aaa') =>
+  paths(inv, purpose)
+    .targets.find((t) => t.target.id === targetId)
+    ?.flows.map((f) => `${f.sourceKind}:${f.flow.protocol}:${f.flow.source.address ?? f.flow.source.cidr ?? f.flow.source.addressIn}`);
+
+describe('load balancer → target flows', () => {
+  it('uses the node addresses when collected, else "an address in" each zone subnet', () => {
+    expect(sources(scenario(), 'health-check')).toEqual(['node:tcp:10.0.100.0/24', 'node:tcp:10.0.101.0/24']);
+    const withAddresses = scenario({ lb: { zones: [{ name: 'eu-west-1a', subnetId: 'subnet-lb-a', addresses: ['10.0.100.5', '10.0.100.6'] }], subnetIds: ['subnet-lb-a'] } });
+    expect(sources(withAddresses, 'health-check')).toEqual(['node:tcp:10.0.100.5', 'node:tcp:10.0.100.6']);
+  });
+
+  it('sends NLB health checks from the nodes even when client IP preservation is on', () => {
+    const inv = scenario({ kind: 'aws-nlb', lbGroups: [], lb: { trafficSources: [{ type: 'cidr', cidr: '0.0.0.0/0' }] } });
+    expect(sources(inv, 'health-check')).toEqual(['node:tcp:10.0.100.0/24', 'node:tcp:10.0.101.0/24']);
+    expect(sources(inv, 'traffic')).toEqual(['client:tcp:0.0.0.0/0']);
+  });
+
+  it('restricts NLB traffic to the target’s zone without cross-zone load balancing, not health checks', () => {
+    const inv = scenario({ kind: 'aws-nlb', pool: { targetType: 'ip' } });
+    expect(sources(inv, 'traffic')).toEqual(['node:tcp:10.0.100.0/24']);
+    expect(sources(inv, 'health-check')).toHaveLength(2);
+    const crossZone = scenario({ kind: 'aws-nlb', pool: { targetType: 'ip' }, lb: { crossZoneEnabled: { value: true, source: 'api' } } });
+    expect(sources(crossZone, 'traffic')).toHaveLength(2);
+  });
+
+  it('sees the load balancer’s address for clients of the other IP family (dual-stack NLB, IPv4 target)', () => {
+    const inv = scenario({ kind: 'aws-nlb', lbGroups: [], lb: { trafficSources: [{ type: 'cidr', cidr: '0.0.0.0/0' }, { type: 'cidr', cidr: '::/0' }] } });
+    expect(sources(inv, 'traffic')).toEqual(['node:tcp:10.0.100.0/24', 'client:tcp:0.0.0.0/0']);
+  });
+
+  it('evaluates both protocols of a TCP_UDP pool', () => {
+    const inv = scenario({ kind: 'aws-nlb', pool: { protocol: 'TCP_UDP', targetType: 'ip', preservesClientIp: { value: false, source: 'api' } } });
+    expect(sources(inv, 'traffic')).toEqual(['node:tcp:10.0.100.0/24', 'node:udp:10.0.100.0/24']);
+  });
+
+  it.each([
+    [{ targetType: 'instance' as const }, true],
+    [{ targetType: 'ip' as const, protocol: 'TCP' as const }, false],
+    [{ targetType: 'ip' as const, protocol: 'TLS' as const }, false],
+    [{ targetType: 'ip' as const, protocol: 'UDP' as const }, true],
+    [{ targetType: 'ip' as const, protocol: 'TCP' as const, preservesClientIp: { value: true, source: 'api' as const } }, true],
+  ])('infers NLB client IP preservation from the documented defaults: %j → %s', (overrides, expected) => {
+    const inv = scenario({ kind: 'aws-nlb', pool: overrides });
+    expect(preservesClientIp(inv.loadBalancers[0] as LoadBalancer, inv.backendPools[0] as BackendPool)?.value).toBe(expected);
+  });
+
+  it('judges a non-AWS load balancer from its probe sources (Azure LB probes behind an NSG)', () => {
+    const nsg = (rules: NetworkPolicy['rules']): NetworkPolicy => ({ ref: ref('network-policy', 'azure-nsg', 'nsg-web', 'nsg-web', 'azure'), kind: 'azure-nsg', stateful: true, rules, attachedTo: [] });
+    const build = (rules: NetworkPolicy['rules']) =>
+      lbInventory('azure-lb', {
+        lb: { networkPolicyIds: [], zones: [], subnetIds: [], healthCheckSources: [{ type: 'service-tag', tag: 'AzureLoadBalancer' }], trafficSources: [{ type: 'cidr', cidr: '0.0.0.0/0' }] },
+        pools: [pool('be-web', { targets: [target({ id: 'nic-1', type: 'nic', address: '10.1.0.4', subnetId: 'snet-web', networkPolicyIds: ['nsg-web'] })] })],
+        extra: { networkPolicies: [nsg(rules)], subnets: [subnet('snet-web', '10.1.0.0/24')] },
+      });
+    expect(paths(build([]), 'health-check').targets[0]?.allowed).toBe(true);
+    const denyAll = rule({ id: 'DenyAll', direction: 'ingress', action: 'deny', priority: 4000, protocol: '*', ports: undefined, peer: { type: 'any' } });
+    const blocked = paths(build([denyAll]), 'health-check').targets[0];
+    expect(blocked?.allowed).toBe(false);
+    expect(blocked?.flows[0]?.verdict.reason).toContain('nsg-web DenyAll (priority 4000) deny');
+  });
+});
+
+describe('NACL rule numbers for fixes', () => {
+  it.each([
+    ['just below an explicit deny', [aclEntry('egress', 10, { action: 'deny' })], 10, new Set<number>(), 9],
+    ['skipping numbers in use', [aclEntry('egress', 10, { action: 'deny' }), aclEntry('egress', 9)], 10, new Set<number>(), 8],
+    ['skipping numbers another fix reserved', [aclEntry('egress', 10, { action: 'deny' })], 10, new Set([9]), 8],
+    ['the next hundred before the default deny', [aclEntry('egress', 100), aclEntry('egress', 32767, { action: 'deny' })], 32767, new Set<number>(), 200],
+    ['the lowest free number when the top is taken', [aclEntry('egress', 1), aclEntry('egress', 32766)], 32767, new Set<number>(), 2],
+    ['ingress numbers do not count for egress', [aclEntry('ingress', 200)], 32767, new Set<number>(), 100],
+  ])('%s', (_name, rules, denying, reserved, expected) => {
+    expect(suggestNaclRuleNumber(rules, 'egress', denying, reserved)).toBe(expected);
+  });
+});
