@@ -2,54 +2,19 @@
  * The built binary end to end: real AWS adapter, real check catalog, hand-written raw snapshots
  * (test/fixtures/cli/aws-*.json, shaped after providers/aws/raw.ts) and a live run against the shared moto server.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
+import { bin, cli, root, type Run } from '../support/built-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const fixtures = join(root, 'test', 'fixtures', 'cli');
 const broken = join(fixtures, 'aws-broken.json');
 const healthy = join(fixtures, 'aws-healthy.json');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  errLines: string[];
-}
-
-function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: undefined, AWS_ENDPOINT_URL: undefined, AWS_PROFILE: undefined };
-    for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
-    const child = spawn(command, args, { cwd: options.cwd ?? root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr, errLines: stderr.split('\n').filter((l) => l.trim() !== '') }));
-  });
-}
-
-const cli = (args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) => run(process.execPath, [bin, ...args], options);
 
 function expectOneLineError(r: Run, contains: string): void {
   expect(r.code).toBe(2);
@@ -66,16 +31,6 @@ function json(r: Run): Report {
   expect(errors, formatErrors(errors)).toEqual([]);
   return report;
 }
-
-beforeAll(async () => {
-  // `npm test` builds first; a direct `vitest run` may find no build or one older than the sources.
-  const newest = Math.max(...['src', 'providers', 'checks'].map((d) => newestSource(join(root, d))));
-  if (!existsSync(bin) || statSync(bin).mtimeMs < newest) {
-    // Exit status ignored: tsc still emits when files outside this suite have type errors; the tests judge the result.
-    await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')]);
-  }
-  expect(existsSync(bin), `build did not produce ${bin}`).toBe(true);
-}, 240_000);
 
 describe('startup', () => {
   it('has no static import of a cloud SDK on the path from bin.js', () => {
