@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool } from '../../src/model/index.js';
-import { corroborate, lbLabel, poolContexts, targetHealthMissing } from './pool-context.js';
+import { corroborate, lbLabel, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState, summarizeReasons, targetHealthDetails } from './reason-codes.js';
 
 const MIN_COUNT = 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count';
@@ -53,19 +53,8 @@ export const allTargetsUnhealthy = defineCheck({
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
-      if (!c.routed) {
-        ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);
-        continue;
-      }
-      const targets = c.pool.targets;
-      if (targets === undefined) {
-        ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
-        continue;
-      }
-      if (targets.length === 0) {
-        ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
-        continue;
-      }
+      const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).' });
+      if (!targets) continue;
       const counts = countStates(targets);
       if (counts.healthy > 0 || counts.unhealthy === 0) {
         ctx.pass(c.resource, opts);

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { corroborate, isLambdaPool, lbLabel, percent, poolContexts, targetHealthMissing } from './pool-context.js';
+import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState } from './reason-codes.js';
 
 export const drainingAtScale = defineCheck({
@@ -45,23 +45,8 @@ export const drainingAtScale = defineCheck({
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
-      if (!c.routed) {
-        ctx.notApplicable(c.resource, 'no listener routes to this pool.', opts);
-        continue;
-      }
-      if (isLambdaPool(c.pool)) {
-        ctx.notApplicable(c.resource, 'Lambda targets are not drained in batches.', opts);
-        continue;
-      }
-      const targets = c.pool.targets;
-      if (targets === undefined) {
-        ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
-        continue;
-      }
-      if (targets.length === 0) {
-        ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
-        continue;
-      }
+      const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool.', lambda: 'Lambda targets are not drained in batches.' });
+      if (!targets) continue;
       const counts = countStates(targets);
       const max = ctx.thresholds.maxDrainingPercent;
       if ((counts.draining / counts.total) * 100 <= max) {

@@ -5,7 +5,7 @@
  */
 import type { CheckContext, MetricEvidence, OtherOptions, ResourceTarget } from '../../src/engine/index.js';
 import { metricEvidence as metricEvidenceOf } from '../../src/engine/evidence.js';
-import type { BackendPool, CoverageGap, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, MetricSeries, Provider } from '../../src/model/index.js';
+import type { BackendPool, CoverageGap, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, Provider, Target } from '../../src/model/index.js';
 
 /** A pool as seen from one load balancer that routes to it, or on its own when none in the inventory does. */
 export interface PoolContext {
@@ -131,14 +131,45 @@ export function judgeableHealthCheck(
   return hc;
 }
 
+/**
+ * The registered targets of a routed pool, or undefined after reporting why the pool cannot be judged: not routed
+ * (not applicable), Lambda when `lambdaReason` is given (not applicable), target health not collected (unknown),
+ * no registered targets (not applicable).
+ */
+export function judgeableTargets(
+  inv: Inventory,
+  c: PoolContext,
+  ctx: Pick<CheckContext, 'unknown' | 'notApplicable'>,
+  opts: OtherOptions,
+  reasons: { unrouted: string; lambda?: string },
+): Target[] | undefined {
+  if (!c.routed) {
+    ctx.notApplicable(c.resource, reasons.unrouted, opts);
+    return undefined;
+  }
+  if (reasons.lambda !== undefined && isLambdaPool(c.pool)) {
+    ctx.notApplicable(c.resource, reasons.lambda, opts);
+    return undefined;
+  }
+  const targets = c.pool.targets;
+  if (targets === undefined) {
+    ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
+    return undefined;
+  }
+  if (targets.length === 0) {
+    ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
+    return undefined;
+  }
+  return targets;
+}
+
 /** Names of the given health-check fields that were not collected. */
 export function missingFields<K extends keyof HealthCheck>(hc: HealthCheck, fields: readonly K[]): K[] {
   return fields.filter((f) => hc[f] === undefined);
 }
 
-const MAX_POINTS = 288;
 
-/** A series as evidence: the window sum for counts, the window maximum for seconds. */
+/** A series as evidence, folded by its statistic (see src/engine/evidence.ts). */
 export { metricEvidence } from '../../src/engine/evidence.js';
 
 /** The collected series among the given (resource, metric) pairs, as evidence. Missing series are left out. */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { corroborate, lbLabel, percent, poolContexts, targetHealthMissing } from './pool-context.js';
+import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState, summarizeReasons, targetHealthDetails } from './reason-codes.js';
 
 export const unhealthyTargets = defineCheck({
@@ -45,19 +45,8 @@ export const unhealthyTargets = defineCheck({
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
-      if (!c.routed) {
-        ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);
-        continue;
-      }
-      const targets = c.pool.targets;
-      if (targets === undefined) {
-        ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
-        continue;
-      }
-      if (targets.length === 0) {
-        ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
-        continue;
-      }
+      const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).' });
+      if (!targets) continue;
       const counts = countStates(targets);
       if (counts.unhealthy === 0) {
         ctx.pass(c.resource, opts);

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { Target } from '../../src/model/index.js';
-import { corroborate, isLambdaPool, lbLabel, poolContexts, targetHealthMissing } from './pool-context.js';
+import { corroborate, lbLabel, poolContexts, judgeableTargets } from './pool-context.js';
 import { explainHealth } from './reason-codes.js';
 
 /** Targets that are registered but can take no traffic: stopped/terminated instances, zones not enabled on the LB. */
@@ -47,24 +47,8 @@ export const unusedTargets = defineCheck({
   evaluate(inv, ctx) {
     for (const c of poolContexts(inv, ctx.index, ['aws'])) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
-      if (!c.routed) {
-        // Every target of a pool no load balancer uses is Target.NotInUse; that is targets/unreferenced-target-group.
-        ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);
-        continue;
-      }
-      if (isLambdaPool(c.pool)) {
-        ctx.notApplicable(c.resource, 'Lambda targets have no instance state or zone.', opts);
-        continue;
-      }
-      const targets = c.pool.targets;
-      if (targets === undefined) {
-        ctx.unknown(c.resource, targetHealthMissing(inv, c), opts);
-        continue;
-      }
-      if (targets.length === 0) {
-        ctx.notApplicable(c.resource, 'the pool has no registered targets (see targets/no-registered-targets).', opts);
-        continue;
-      }
+      const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).', lambda: 'Lambda targets have no instance state or zone.' });
+      if (!targets) continue;
       const found = idle(targets);
       if (found.length === 0) {
         ctx.pass(c.resource, opts);
