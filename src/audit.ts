@@ -37,10 +37,11 @@ export interface AuditRequest {
   include?: string[];
   /** `--skip-checks`: ids, families or globs. */
   exclude?: string[];
+  /** Thresholds, severities, backend declarations and the baseline (accepted findings, applied as of `now`). */
   config?: AuditConfig;
   /** Runs between normalize and evaluate, e.g. active probes that add observations. */
   beforeEvaluate?: (inventory: Inventory) => Promise<Inventory>;
-  /** The report's generation time; defaults to the system clock. */
+  /** The report's generation time, and the instant baseline expiries are judged at; defaults to the system clock. */
   now?: Date;
 }
 
@@ -170,11 +171,17 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   let inventory = adapter.normalize(raw, config);
   if (request.source.kind === 'demo' || raw.demo === true) inventory = { ...inventory, demo: true };
   if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
+  const now = request.now ?? new Date();
+  // Loaded only when needed: the baseline module brings the YAML writer, which an audit without a baseline never uses.
+  const applyBaseline = config.baseline?.length ? (await import('./engine/baseline.js')).applyBaseline : undefined;
   let results: CheckResult[];
   try {
-    // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed;
-    // then clear "unexplained 5xx" on load balancers whose 5xx another finding explains.
-    results = resolveUnexplained(enrichWithEvidence(runChecks(inventory, checks, config), inventory, { config }));
+    // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed.
+    const enriched = enrichWithEvidence(runChecks(inventory, checks, config), inventory, { config });
+    // The baseline sees final severities and fingerprints; an accepted finding still explains the 5xx it causes, so
+    // "unexplained 5xx" is resolved after it. The summary is built from these results, suppressed counts included.
+    const baselined = applyBaseline && config.baseline ? applyBaseline(enriched, config.baseline, now) : enriched;
+    results = resolveUnexplained(baselined);
   } catch (err) {
     if (err instanceof ThresholdConfigError) throw new ConfigError(err.message);
     throw err;
@@ -187,7 +194,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     results,
     checksRun: evaluated.length,
     source: reportSource(request.source),
-    generatedAt: request.now ?? new Date(),
+    generatedAt: now,
     toolVersion: toolVersion(),
   });
   return { report, inventory, raw, checks, registry };

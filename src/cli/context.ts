@@ -36,14 +36,24 @@ export interface SourceFlags {
   verbose?: boolean;
 }
 
-export interface AuditFlags extends SourceFlags {
-  format: ReportFormat;
+/** Where reports go: one format to stdout or `--output`, one or more into `--output-dir`. */
+export interface OutputFlags {
+  /** Undefined when --format was not given (text). */
+  format?: ReportFormat[];
   output?: string;
+  outputDir?: string;
+  color: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export interface AuditFlags extends SourceFlags, OutputFlags {
   failOn: Severity | 'none';
   checks?: string[];
   skipChecks?: string[];
   config?: string;
-  color: boolean;
+  /** `--baseline FILE`: accepted findings, in addition to the config file's `baseline:`. */
+  baseline?: string;
   probe?: boolean;
   probeIdle?: boolean;
   probeCidr?: string[];
@@ -55,6 +65,30 @@ export interface CollectFlags extends SourceFlags {
   out: string;
 }
 
+/** `cloud502 report FILE`: re-renders a saved JSON report. */
+export type ReportFlags = OutputFlags;
+
+export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+export interface DiffFlags {
+  format: DiffFormat;
+  output?: string;
+  failOn: Severity | 'none';
+  quiet?: boolean;
+}
+
+export interface BaselineCreateFlags {
+  reason: string;
+  expires?: string;
+  out: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export const CATALOG_FORMATS = ['text', 'json', 'markdown'] as const;
+export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
+
 export interface ChecksFlags {
-  format: ReportFormat;
+  format: CatalogFormat;
 }

@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import type { AuditDeps } from '../audit.js';
 import { isCloud502Error } from '../errors.js';
+import { sanitizeTerminal } from '../report/escape.js';
 import type { CliIo } from './context.js';
 import { buildProgram } from './program.js';
 
@@ -27,8 +28,9 @@ export async function main(argv: readonly string[], io: CliIo, deps: AuditDeps =
   }
 }
 
+/** One line, with control characters made visible: messages can quote file contents or names from the cloud. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return sanitizeTerminal(s.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 export function reportError(err: unknown, io: CliIo, verbose: boolean): number {

@@ -81,3 +81,22 @@ export function parseProbeTimeout(value: string): number {
   if (seconds < 1 || seconds > 300) throw new InvalidArgumentError('Expected a duration from 1s to 5m.');
   return seconds * 1000;
 }
+
+/**
+ * `--format`, repeatable and comma-separated (`--format json --format html`, `--format json,html`), each value one of
+ * `allowed`; duplicates collapse. Commander's `.choices()` cannot validate a list, hence this parser.
+ */
+export function formatList<T extends string>(allowed: readonly T[]): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => {
+    const out = [...(previous ?? [])];
+    for (const item of collectList(value, undefined)) {
+      if (!(allowed as readonly string[]).includes(item)) {
+        // Commander already quotes the whole value; name the bad item only when it is one of several.
+        const which = item === value.trim() ? '' : `"${item}" is not a format. `;
+        throw new InvalidArgumentError(`${which}Allowed choices are ${allowed.join(', ')}.`);
+      }
+      if (!out.includes(item as T)) out.push(item as T);
+    }
+    return out;
+  };
+}

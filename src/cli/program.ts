@@ -6,8 +6,9 @@ import { Command, Option } from 'commander';
 import { toolVersion } from '../audit.js';
 import { SEVERITIES } from '../engine/result.js';
 import { REPORT_FORMATS } from '../report/render.js';
-import type { AuditFlags, ChecksFlags, CliContext, CollectFlags } from './context.js';
-import { collectList, collectRegions, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
+import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ReportFlags } from './context.js';
+import { CATALOG_FORMATS, DIFF_FORMATS } from './context.js';
+import { collectList, collectRegions, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -15,7 +16,54 @@ Exit codes:
   1  failures at or above --fail-on
   2  usage, config, credentials or snapshot error`;
 
+const DIFF_HELP = `
+Change review: compare the JSON reports of two audits (e.g. before and after a change, or yesterday's scheduled
+audit and today's) by finding fingerprint. Lists new findings, resolved ones (saying whether they now pass or
+merely could not be checked) and findings whose severity changed.
+
+  cloud502 audit --format json --output before.json
+  # ... apply the change ...
+  cloud502 audit --format json --output after.json
+  cloud502 diff before.json after.json --format markdown   # e.g. as a pull-request comment
+
+Exit codes (the gate):
+  0  no new finding, and no severity increase, at or above --fail-on
+  1  a new finding, or a finding whose severity rose, at or above --fail-on
+     (findings already present at that severity do not fail a change)
+  2  usage error, or a file that is not a cloud502 JSON report`;
+
+const REPORT_HELP = `
+The JSON report (audit --format json) is the archived artifact; every other format is rendered from it.
+
+  cloud502 report results.json --format html --output report.html
+  cloud502 report results.json --format markdown,sarif --output-dir out/
+
+Exit codes:
+  0  rendered
+  2  usage error, or a file that is not a cloud502 JSON report`;
+
+const BASELINE_HELP = `
+Accepts every failing finding of a saved JSON report, by fingerprint, with a reason and an optional expiry.
+Pass the file to "audit --baseline FILE", or copy its entries under "baseline:" in .cloud502.yml.
+Accepted findings are reported as "suppressed"; once "expires" has passed (end of that day, UTC) they fail again
+and say that their acceptance expired.
+
+  cloud502 audit --format json --output results.json
+  cloud502 baseline create results.json --reason "legacy ALB, replaced in Q1 (JIRA-123)" --expires 2027-03-31
+  cloud502 audit --baseline .cloud502-baseline.yml`;
+
 const LIVE_ONLY = ['snapshot', 'demo'];
+
+const FORMATS_HELP = `report format: ${REPORT_FORMATS.join(', ')}; repeat or comma-separate for several, written into --output-dir (default: text)`;
+
+/** The report output flags shared by `audit` and `report`. */
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', FORMATS_HELP).argParser(formatList(REPORT_FORMATS)))
+    .addOption(new Option('-o, --output <file>', 'write the report to a file instead of stdout (one format)').conflicts('outputDir'))
+    .addOption(new Option('--output-dir <dir>', 'write each format to DIR/cloud502-report.<ext> (.txt .json .md .html .sarif .junit.xml .csv); created if missing'))
+    .addOption(new Option('--no-color', 'no ANSI colors (also: NO_COLOR); colors are only used on a terminal'));
+}
 
 function addSourceOptions(cmd: Command): Command {
   return cmd
@@ -60,9 +108,7 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
       outputError: () => undefined,
     });
 
-  addSourceOptions(program.command('audit').description('audit load balancers and print the findings'))
-    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
-    .addOption(new Option('-o, --output <file>', 'write the report to a file instead of stdout'))
+  addOutputOptions(addSourceOptions(program.command('audit').description('audit load balancers and print the findings')))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a failure is at or above this severity ("none": never)')
         .choices([...SEVERITIES, 'none'])
@@ -71,7 +117,9 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
     .addOption(new Option('--checks <list>', 'run only these checks: ids, families or globs (comma-separated, repeatable)').argParser(collectList))
     .addOption(new Option('--skip-checks <list>', 'skip these checks: ids, families or globs').argParser(collectList))
     .addOption(new Option('--config <file>', 'config file (default: .cloud502.yml, .cloud502.yaml or .cloud502.json in the working directory)'))
-    .addOption(new Option('--no-color', 'no ANSI colors (also: NO_COLOR); colors are only used on a terminal'))
+    .addOption(
+      new Option('--baseline <file>', 'accepted findings (YAML or JSON with a "baseline:" list, see "baseline create"), added to the config\'s baseline'),
+    )
     .addOption(
       new Option('--probe', 'measure the targets from this machine: TLS handshake and certificate, HTTP keep-alive (connects to your targets)').conflicts(
         'demo',
@@ -100,13 +148,65 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
       setExitCode(await collectCommand(flags, ctx));
     });
 
+  addOutputOptions(program.command('report').description('re-render a saved JSON report in other formats').argument('<report>', 'a JSON report (audit --format json)'))
+    .addOption(new Option('-v, --verbose', 'text: list every result, passes included'))
+    .addOption(new Option('-q, --quiet', 'no status line on stderr').conflicts('verbose'))
+    .addHelpText('after', REPORT_HELP)
+    .action(async (file: string, flags: ReportFlags) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExitCode(await reportCommand(file, flags, ctx));
+    });
+
+  program
+    .command('diff')
+    .description('compare two JSON reports: new, resolved and changed findings (the change-review gate)')
+    .argument('<before>', 'the earlier JSON report')
+    .argument('<after>', 'the later JSON report')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .addOption(new Option('-o, --output <file>', 'write the diff to a file instead of stdout'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a new finding (or a severity increase) is at or above this severity ("none": never)')
+        .choices([...SEVERITIES, 'none'])
+        .default('high'),
+    )
+    .addOption(new Option('-q, --quiet', 'no status line on stderr'))
+    .addHelpText('after', DIFF_HELP)
+    .action(async (before: string, after: string, flags: DiffFlags) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      setExitCode(await diffCommand(before, after, flags, ctx));
+    });
+
+  const baseline = program.command('baseline').description('manage accepted findings (the baseline)');
+  baseline
+    .command('create')
+    .description('accept every failing finding of a saved JSON report, with a reason and an optional expiry')
+    .argument('<report>', 'a JSON report (audit --format json)')
+    .requiredOption('--reason <text>', 'why these findings are accepted (written into every entry)')
+    .addOption(new Option('--expires <date>', 'accept them through this day (YYYY-MM-DD, UTC); afterwards they fail again'))
+    .addOption(new Option('--out <file>', 'where to write the baseline (YAML)').default('.cloud502-baseline.yml'))
+    .addOption(new Option('--force', 'replace --out if it exists'))
+    .addOption(new Option('-q, --quiet', 'no status line on stderr'))
+    .addHelpText('after', BASELINE_HELP)
+    .action(async (file: string, flags: BaselineCreateFlags) => {
+      const { baselineCreateCommand } = await import('./commands/baseline.js');
+      setExitCode(await baselineCreateCommand(file, flags, ctx));
+    });
+
   program
     .command('checks')
-    .description('list the check catalog')
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
+    .description('list the check catalog (markdown: the README\'s check table)')
+    .addOption(new Option('--format <format>', 'output format').choices(CATALOG_FORMATS).default('text'))
     .action(async (flags: ChecksFlags) => {
       const { checksCommand } = await import('./commands/checks.js');
       setExitCode(await checksCommand(flags, ctx));
+    });
+
+  program
+    .command('iam-policy')
+    .description('print the least-privilege IAM policy an AWS audit needs (JSON, for aws iam create-policy)')
+    .action(async () => {
+      const { iamPolicyCommand } = await import('./commands/iam-policy.js');
+      setExitCode(await iamPolicyCommand(ctx));
     });
 
   return program;

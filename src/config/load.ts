@@ -13,11 +13,17 @@
  *   - match: { pool: "tg-api*" }
  *     server: gunicorn
  *     keepAliveSeconds: 75
+ * baseline:
+ *   - check: timeouts/*
+ *     resource: "alb-legacy*"
+ *     reason: replaced in Q1 (JIRA-123)
+ *     expires: "2027-03-31"
  * ```
  */
 import { access, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { validateBaselineEntries } from '../engine/baseline.js';
 import type { AuditConfig, BackendDeclaration, BaselineEntry, CheckRegistry, CheckSettings, Severity } from '../engine/index.js';
 import { FAMILIES, resolveThresholds, SEVERITIES, ThresholdConfigError } from '../engine/index.js';
 import { ConfigError } from '../errors.js';
@@ -46,7 +52,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   if (path === undefined) return { config: {} };
   let text: string;
   try {
-    text = await readFile(options.path === undefined ? join(options.cwd, path) : path, 'utf8');
+    // Relative to the working directory the CLI was given (in-process callers may differ from process.cwd()).
+    text = await readFile(resolve(options.cwd, path), 'utf8');
   } catch (err) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
@@ -73,25 +80,31 @@ async function discover(cwd: string): Promise<string | undefined> {
 
 /** Parses YAML or JSON (by extension; YAML otherwise) and validates it. `file` names the file in errors. */
 export function parseConfig(text: string, file: string, registry: CheckRegistry): AuditConfig {
-  let value: unknown;
+  return validateConfig(parseYamlOrJson(text, `config ${file}`, file), file, registry);
+}
+
+/**
+ * Parses a settings file as JSON (`.json`) or YAML (anything else). `what` starts every error message, e.g.
+ * `config .cloud502.yml`.
+ * @throws ConfigError one line with the position of the first syntax error.
+ */
+export function parseYamlOrJson(text: string, what: string, file: string): unknown {
   if (basename(file).toLowerCase().endsWith('.json')) {
     try {
-      value = JSON.parse(text) as unknown;
+      return JSON.parse(text) as unknown;
     } catch (err) {
-      throw new ConfigError(`config ${file} is not valid JSON (${firstLine(err)})`);
+      throw new ConfigError(`${what} is not valid JSON (${firstLine(err)})`);
     }
-  } else {
-    // uniqueKeys (the default) turns a duplicated key into an error instead of a silent override.
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-    const first = doc.errors[0];
-    if (first) {
-      const at = lineCounter.linePos(first.pos[0]);
-      throw new ConfigError(`config ${file} is not valid YAML (${firstLine(first)}${at ? ` at line ${at.line}, column ${at.col}` : ''})`);
-    }
-    value = doc.toJS() as unknown;
   }
-  return validateConfig(value, file, registry);
+  // uniqueKeys (the default) turns a duplicated key into an error instead of a silent override.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError(`${what} is not valid YAML (${firstLine(first)}${at ? ` at line ${at.line}, column ${at.col}` : ''})`);
+  }
+  return doc.toJS() as unknown;
 }
 
 /**
@@ -106,9 +119,7 @@ export function validateConfig(value: unknown, file: string, registry: CheckRegi
   const config: AuditConfig = {};
   if (root.checks !== undefined) config.checks = validateChecks(v, root.checks, registry);
   if (root.backends !== undefined) config.backends = v.array(root.backends, 'backends').map((b, i) => validateBackend(v, b, `backends[${i}]`));
-  if (root.baseline !== undefined) {
-    config.baseline = v.array(root.baseline, 'baseline').map((b, i) => validateBaseline(v, b, `baseline[${i}]`, registry));
-  }
+  if (root.baseline !== undefined) config.baseline = validateBaselineList(root.baseline, registry, `config ${file}`);
   return config;
 }
 
@@ -177,33 +188,27 @@ function validateBackend(v: Validator, value: unknown, path: string): BackendDec
   return out;
 }
 
-function validateBaseline(v: Validator, value: unknown, path: string, registry: CheckRegistry): BaselineEntry {
-  const b = v.object(value, path, ['fingerprint', 'check', 'resource', 'reason', 'expires']);
-  if (b.reason === undefined) v.fail(`${path}.reason`, 'is required: say why the finding is accepted');
-  const entry: BaselineEntry = { reason: v.string(b.reason, `${path}.reason`) };
-  if (b.fingerprint !== undefined) {
-    const fp = v.string(b.fingerprint, `${path}.fingerprint`);
-    if (!/^[0-9a-f]{32}$/.test(fp)) v.fail(`${path}.fingerprint`, 'must be 32 lowercase hex characters (from a JSON report)');
-    entry.fingerprint = fp;
+/**
+ * Validates a `baseline:` list: the entry rules (reason, dates, fingerprints, keys) are the baseline module's own
+ * {@link validateBaselineEntries}; on top, a check named without a glob must exist in the catalog, so a typo cannot
+ * leave a finding unaccepted. An entry with a fingerprint names its check only as a label for the reader: a check
+ * renamed since must not make the whole file unreadable.
+ * @param what prefix of error messages, e.g. `config .cloud502.yml`.
+ */
+export function validateBaselineList(value: unknown, registry: CheckRegistry, what: string): BaselineEntry[] {
+  try {
+    const entries = validateBaselineEntries(value);
+    entries.forEach((e, i) => {
+      const check = e.check;
+      if (check === undefined || e.fingerprint !== undefined || /[*?]/.test(check)) return;
+      if ((FAMILIES as readonly string[]).includes(check) || registry.get(check) !== undefined) return;
+      throw new ConfigError(`baseline[${i}].check: unknown check id "${check}" (run "cloud502 checks" for the catalog)`);
+    });
+    return entries;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${what}: ${err.message}`);
+    throw err;
   }
-  if (b.check !== undefined) {
-    const check = v.string(b.check, `${path}.check`);
-    const known = check.includes('*') || registry.get(check) !== undefined || (FAMILIES as readonly string[]).includes(check);
-    if (!known) v.fail(`${path}.check`, `unknown check id "${check}" (run "cloud502 checks" for the catalog)`);
-    entry.check = check;
-  }
-  if (b.resource !== undefined) entry.resource = v.string(b.resource, `${path}.resource`);
-  if (b.expires !== undefined) {
-    const expires = v.string(b.expires, `${path}.expires`);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(Date.parse(expires))) {
-      v.fail(`${path}.expires`, `"${expires}" is not a date (use YYYY-MM-DD)`);
-    }
-    entry.expires = expires;
-  }
-  if (entry.fingerprint === undefined && entry.check === undefined && entry.resource === undefined) {
-    v.fail(path, 'needs a fingerprint, a check or a resource to match');
-  }
-  return entry;
 }
 
 /** Type guards that throw a ConfigError naming the file and the key path. */

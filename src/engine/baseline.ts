@@ -27,19 +27,20 @@ const ENTRY_KEYS = ['fingerprint', 'check', 'resource', 'reason', 'expires'] as 
  * the next UTC day for `YYYY-MM-DD`, the instant itself for a date-time.
  */
 export function baselineExpiry(expires: string): Date | undefined {
-  const m = DATE_ONLY.exec(expires);
-  if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const day = new Date(Date.UTC(y, mo - 1, d));
-    // Date.UTC rolls 2026-02-30 over to March 2; a real date survives the round trip.
-    if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
-    return new Date(Date.UTC(y, mo - 1, d + 1));
-  }
+  const m = DATE_ONLY.exec(expires.slice(0, 10));
+  // Date.UTC and Date.parse both roll 2026-02-30 over to March 2; a real calendar date survives the round trip.
+  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  if (expires.length === 10) return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1));
   if (DATE_TIME.test(expires)) {
     const t = Date.parse(expires);
     return Number.isNaN(t) ? undefined : new Date(t);
   }
   return undefined;
+}
+
+function isCalendarDate(y: number, mo: number, d: number): boolean {
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }
 
 /** True when the entry has no expiry or `now` is before the end of its expiry date. */

@@ -5,6 +5,7 @@
 import type { CheckResult, Evidence, MetricEvidence, Severity, Status } from '../engine/result.js';
 import { SEVERITIES } from '../engine/result.js';
 import type { CoverageGap, Provider } from '../model/index.js';
+import { sanitizeTerminal } from './escape.js';
 import type { Report } from './types.js';
 
 /** What the text report needs from the check catalog; `registry.get` fits. */
@@ -281,7 +282,42 @@ function headerLines(report: Report, style: Style): string[] {
   return out;
 }
 
-export function renderText(report: Report, options: TextOptions = {}): string {
+/** Keys under which line breaks are kept: the renderer indents every continuation line of these (see `hang`). */
+const MULTILINE_KEYS: ReadonlySet<string> = new Set(['remediation', 'evidence']);
+
+/**
+ * Resource names, tags, messages and provider error texts are attacker-controlled, and a terminal acts on control
+ * characters (ESC starts a sequence that can recolor, move the cursor or retitle the window; BEL rings). Every string
+ * of the report, keys included, has them made visible as `\u{…}`. A line break is made visible too, so a value cannot
+ * forge a line of its own, except in remediation and evidence, whose continuation lines the renderer indents.
+ */
+export function sanitizeForTerminal<T>(value: T, multiline = false): T {
+  if (typeof value === 'string') {
+    const safe = sanitizeTerminal(value);
+    return (multiline ? safe : safe.replace(/\n/g, '\\u{A}')) as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => sanitizeForTerminal(v, multiline)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [sanitizeForTerminal(k), sanitizeForTerminal(v, multiline || MULTILINE_KEYS.has(k))]),
+    ) as T;
+  }
+  return value;
+}
+
+export function renderText(unsafeReport: Report, options: TextOptions = {}): string {
+  const report = sanitizeForTerminal(unsafeReport);
+  const lookup = options.checks;
+  // The catalog is ours, but it is printed to the same terminal: same treatment.
+  if (lookup) {
+    options = {
+      ...options,
+      checks: (id) => {
+        const info = lookup(id);
+        return info && { title: sanitizeForTerminal(info.title), rationale: sanitizeForTerminal(info.rationale) };
+      },
+    };
+  }
   const style = makeStyle(options.color === true);
   const blocks: string[][] = [headerLines(report, style)];
   const groups = groupResults(report.results);

@@ -2,11 +2,10 @@
  * The built binary end to end: real AWS adapter, real check catalog, hand-written raw snapshots
  * (test/fixtures/cli/aws-*.json, shaped after providers/aws/raw.ts) and a live run against the shared moto server.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
@@ -226,5 +225,78 @@ describe('demo', () => {
     expect([0, 1]).toContain(text.code);
     const report = json(await cli(['audit', '--demo', '--format', 'json']));
     expect(report).toMatchObject({ demo: true, source: { kind: 'demo' } });
+  });
+});
+
+describe('formats, report, diff, baseline and catalog (built binary)', () => {
+  it('writes every format into --output-dir, and "report" re-renders the JSON to the same bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cloud502-e2e-'));
+    const out = join(dir, 'out');
+    const r = await cli(['audit', '--snapshot', broken, '--format', 'json,html,sarif', '--format', 'junit,csv,markdown,text', '--output-dir', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.errLines).toHaveLength(1);
+    const report = JSON.parse(await readFile(join(out, 'cloud502-report.json'), 'utf8')) as Report;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const sarif = JSON.parse(await readFile(join(out, 'cloud502-report.sarif'), 'utf8')) as { version: string; runs: Array<{ results: unknown[] }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results).toHaveLength(report.summary.byStatus.fail + report.summary.byStatus.suppressed);
+    expect(await readFile(join(out, 'cloud502-report.junit.xml'), 'utf8')).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect((await readFile(join(out, 'cloud502-report.csv'), 'utf8')).split('\r\n')[0]).toMatch(/^status,severity,checkId,/);
+    const again = join(dir, 'again.html');
+    expect((await cli(['report', join(out, 'cloud502-report.json'), '--format', 'html', '--output', again, '--quiet'])).code).toBe(0);
+    expect(await readFile(again, 'utf8')).toBe(await readFile(join(out, 'cloud502-report.html'), 'utf8'));
+  });
+
+  it('diff: 1 for new findings at or above --fail-on, 0 for resolved or unchanged, 2 for a file that is not a report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cloud502-e2e-'));
+    const before = join(dir, 'before.json');
+    const after = join(dir, 'after.json');
+    await cli(['audit', '--snapshot', healthy, '--format', 'json', '--output', before, '--quiet']);
+    await cli(['audit', '--snapshot', broken, '--format', 'json', '--output', after, '--quiet']);
+    const gate = await cli(['diff', before, after]);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toMatch(/^cloud502 diff: [1-9]\d* new, 0 resolved/);
+    expect((await cli(['diff', before, after, '--fail-on', 'none'])).code).toBe(0);
+    const back = await cli(['diff', after, before, '--format', 'markdown']);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/### Resolved \(\d+\)/);
+    expect((await cli(['diff', after, after, '--fail-on', 'info'])).code).toBe(0);
+    expectOneLineError(await cli(['diff', broken, after]), `report ${broken} is a raw snapshot, not a JSON report`);
+  });
+
+  it('baseline create, then audit --baseline accepts those findings; an expired acceptance fails again', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'cloud502-e2e-'));
+    await cli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { cwd });
+    const created = await cli(['baseline', 'create', 'results.json', '--reason', 'tracked in OPS-1', '--expires', '2999-12-31'], { cwd });
+    expect(created.code).toBe(0);
+    const accepted = await cli(['audit', '--snapshot', broken, '--format', 'json', '--baseline', '.cloud502-baseline.yml'], { cwd });
+    expect(accepted.code).toBe(0);
+    const report = json(accepted);
+    expect(report.summary.byStatus.fail).toBe(0);
+    expect(report.summary.byStatus.suppressed).toBeGreaterThan(0);
+
+    const text = await readFile(join(cwd, '.cloud502-baseline.yml'), 'utf8');
+    await writeFile(join(cwd, '.cloud502.yml'), text.replace(/"2999-12-31"/g, '"2021-01-31"'));
+    const expired = await cli(['audit', '--snapshot', broken], { cwd });
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toContain('(baseline acceptance expired on 2021-01-31: tracked in OPS-1)');
+  });
+
+  it('checks --format markdown has one row per check of checks --format json, in order', async () => {
+    const list = JSON.parse((await cli(['checks', '--format', 'json'])).stdout) as Array<{ id: string; family: string; severity: string; causes: number[]; title: string }>;
+    const md = await cli(['checks', '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    const rows = md.stdout.trimEnd().split('\n');
+    expect(rows.slice(0, 2)).toEqual(['| id | family | severity | causes | title |', '| --- | --- | --- | --- | --- |']);
+    expect(rows.slice(2).map((row) => row.split(' | ').slice(0, 4))).toEqual(list.map((c) => [`| \`${c.id}\``, c.family, c.severity, c.causes.join(', ')]));
+  });
+
+  it('iam-policy prints the exact action list, from a module that imports nothing', async () => {
+    const r = await cli(['iam-policy']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const { AWS_READ_ONLY_ACTIONS } = await import('../../providers/aws/iam.js');
+    expect((JSON.parse(r.stdout) as { Statement: Array<{ Action: string[] }> }).Statement[0]!.Action).toEqual([...AWS_READ_ONLY_ACTIONS]);
+    expect(readFileSync(join(root, 'dist', 'providers', 'aws', 'iam.js'), 'utf8')).not.toMatch(/^\s*import\s/m);
   });
 });

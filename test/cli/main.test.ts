@@ -182,12 +182,17 @@ describe('usage errors', () => {
     [['audit', '--concurrency', '0'], "option '--concurrency <n>' argument '0' is invalid"],
     [['audit', '--region', 'Ireland'], '"Ireland" is not a region name'],
     [['audit', '--endpoint-url', 'localhost:4566'], 'is not an http(s) URL'],
-    [['audit', '--format', 'xml'], "argument 'xml' is invalid. Allowed choices are text, json."],
+    [['audit', '--format', 'xml'], "argument 'xml' is invalid. Allowed choices are text, json, markdown, html, sarif, junit, csv."],
+    [['audit', '--format', 'json,xml'], "argument 'json,xml' is invalid. \"xml\" is not a format. Allowed choices are text, json, markdown, html, sarif, junit, csv."],
     [['audit', '--snapshot', 'a.json', '--region', 'eu-west-1'], "option '--region <region>' cannot be used with option '--snapshot <file>'"],
     [['audit', '--snapshot', 'a.json', '--demo'], "option '--snapshot <file>' cannot be used with option '--demo'"],
     [['audit', '--quiet', '--verbose'], "option '-q, --quiet' cannot be used with option '-v, --verbose'"],
     [['audit', 'extra'], "too many arguments for 'audit'"],
     [['collect'], "required option '--out <file>' not specified"],
+    [['report'], "missing required argument 'report'"],
+    [['report', 'a.json', '--format', 'pdf'], "argument 'pdf' is invalid. Allowed choices are text, json, markdown, html, sarif, junit, csv."],
+    [['baseline', 'create', '--reason', 'r'], "missing required argument 'report'"],
+    [['baseline', 'remove'], "unknown command 'remove'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
   ])('%j → one line, exit 2', async (args, message) => {
     expectOneLineError(await runCli(args, { deps: deps() }), message);
@@ -321,11 +326,26 @@ describe('checks, help and version', () => {
     expect(list[0]).toMatchObject({ family: 'targets', severity: 'critical', causes: [503], title: 'Target groups in use have registered targets' });
   });
 
-  it.each([[['--help']], [['audit', '--help']], [['collect', '--help']], [['checks', '--help']], [['help', 'audit']]])('%j prints help and exits 0', async (args) => {
+  it.each([
+    [['--help']], [['audit', '--help']], [['collect', '--help']], [['checks', '--help']], [['help', 'audit']],
+    [['report', '--help']], [['diff', '--help']], [['baseline', '--help']], [['baseline', 'create', '--help']], [['iam-policy', '--help']],
+  ])('%j prints help and exits 0', async (args) => {
     const run = await runCli(args, { deps: deps() });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: cloud502');
     expect(run.stderr).toBe('');
+  });
+
+  it('lists every command in --help', async () => {
+    const run = await runCli(['--help']);
+    for (const command of ['audit', 'collect', 'report', 'diff', 'baseline', 'checks', 'iam-policy']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('documents repeatable --format and --output-dir in audit --help', async () => {
+    const help = (await runCli(['audit', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('report format: text, json, markdown, html, sarif, junit, csv; repeat or comma-separate for several');
+    expect(help).toContain('--output-dir <dir> write each format to DIR/cloud502-report.<ext>');
+    expect(help).toContain('--baseline <file>');
   });
 
   it('documents the exit codes and the --fail-on default in audit --help', async () => {

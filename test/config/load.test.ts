@@ -80,6 +80,10 @@ describe('parseConfig', () => {
     ['a baseline entry without reason', 'baseline: [ { check: tls/fake-throws } ]', 'config c.yml: baseline[0].reason: is required'],
     ['a baseline entry with a bad date', 'baseline: [ { check: tls/fake-throws, reason: r, expires: soon } ]', 'config c.yml: baseline[0].expires: "soon" is not a date'],
     ['a baseline entry for an unknown check', 'baseline: [ { check: tls/nope, reason: r } ]', 'config c.yml: baseline[0].check: unknown check id "tls/nope"'],
+    ['a baseline entry expiring on a day that does not exist', 'baseline: [ { check: tls/fake-throws, reason: r, expires: 2026-02-30 } ]', 'config c.yml: baseline[0].expires: "2026-02-30" is not a date'],
+    ['a baseline entry expiring at an instant of a day that does not exist', 'baseline: [ { check: tls/fake-throws, reason: r, expires: "2026-02-30T10:00:00Z" } ]', 'config c.yml: baseline[0].expires: "2026-02-30T10:00:00Z" is not a date'],
+    ['a baseline entry with a misspelt key', 'baseline: [ { check: tls/fake-throws, reason: r, expiry: 2027-01-01 } ]', 'config c.yml: baseline[0].expiry: unknown key'],
+    ['a baseline that is not a list', 'baseline: { check: tls/fake-throws }', 'config c.yml: baseline: must be a list of entries, got a mapping'],
     ['a list at the top', '- a\n- b', 'config c.yml: must be a mapping, got a list'],
     ['invalid YAML', 'checks: [\n', 'config c.yml is not valid YAML'],
     ['a duplicated key', 'checks: {}\nchecks: {}\n', 'config c.yml is not valid YAML (Map keys must be unique at line 2, column 1)'],
@@ -95,6 +99,13 @@ describe('parseConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('accepts a fingerprint entry whose check label is no longer in the catalog (the fingerprint is what matches)', () => {
+    const fp = 'a'.repeat(32);
+    expect(parseConfig(`baseline: [ { fingerprint: "${fp}", check: tls/renamed, reason: r } ]`, 'c.yml', registry)).toEqual({
+      baseline: [{ fingerprint: fp, check: 'tls/renamed', reason: 'r' }],
+    });
   });
 
   it('rejects invalid JSON in a .json file', () => {
@@ -126,5 +137,10 @@ describe('loadConfig', () => {
     const cwd = await tempDir({ '.cloud502.yml': 'nonsense: 1', 'team.yaml': VALID_YAML });
     expect((await loadConfig({ cwd, registry, path: join(cwd, 'team.yaml') })).config).toEqual(EXPECTED);
     await expect(loadConfig({ cwd, registry, path: join(cwd, 'missing.yml') })).rejects.toThrow(`config ${join(cwd, 'missing.yml')} does not exist`);
+  });
+
+  it('reads a relative --config from the given working directory, not the process\'s', async () => {
+    const cwd = await tempDir({ 'team.yaml': VALID_YAML });
+    expect(await loadConfig({ cwd, registry, path: 'team.yaml' })).toEqual({ config: EXPECTED, path: 'team.yaml' });
   });
 });

@@ -5,6 +5,7 @@ import { renderReport } from '../../src/report/render.js';
 import { DEMO_BANNER, formatDuration, renderText, summaryLine } from '../../src/report/text.js';
 import type { Report } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks, fakeRegistry } from '../cli/support/fakes.js';
+import { sampleReport } from '../fixtures/report/sample.js';
 
 const registry = fakeRegistry();
 const lookup = (id: string) => registry.get(id);
@@ -131,5 +132,59 @@ describe('renderReport and formatDuration', () => {
     [0, '0s'],
   ])('formats %i s as %s', (seconds, expected) => {
     expect(formatDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('terminal control characters', () => {
+  const HOSTILE = 'x\u001b[31mred\u0007';
+  const VISIBLE = 'x\\u{1B}[31mred\\u{7}';
+
+  /** The sample report with a hostile string in every kind of dynamic field the text report prints. */
+  function hostileReport(): Report {
+    const r = sampleReport();
+    r.source = { kind: 'snapshot', path: `snap-${HOSTILE}.json` };
+    r.scopes = r.scopes.map((s) => ({ ...s, account: `acct-${HOSTILE}` }));
+    r.coverage = r.coverage.map((g) => ({ ...g, api: `api-${HOSTILE}`, message: `msg-${HOSTILE}`, permission: `perm-${HOSTILE}`, impact: `impact-${HOSTILE}` }));
+    r.results = r.results.map((x) => ({
+      ...x,
+      message: `message-${HOSTILE}`,
+      resource: { ...x.resource, name: `name-${HOSTILE}`, id: `id-${HOSTILE}`, ...(x.resource.loadBalancerId ? { loadBalancerName: `lb-${HOSTILE}` } : {}) },
+      evidence: { ...x.evidence, observed: `observed-${HOSTILE}`, source: `source-${HOSTILE}`, details: { [`key-${HOSTILE}`]: `value-${HOSTILE}` } },
+      remediation: { summary: `fix-${HOSTILE}`, cli: `cli-${HOSTILE}\nsecond line` },
+      docs: [`https://example.com/${HOSTILE}`],
+      ...(x.suppression ? { suppression: { ...x.suppression, reason: `reason-${HOSTILE}` } } : {}),
+    }));
+    return r;
+  }
+
+  it.each([false, true])('shows them as visible text and never sends them (color %s)', (color) => {
+    const text = renderText(hostileReport(), { verbose: true, color, checks: () => ({ title: 't', rationale: `why-${HOSTILE}` }) });
+    for (const field of ['snap', 'acct', 'api', 'msg', 'perm', 'impact', 'message', 'name', 'lb', 'observed', 'source', 'key', 'value', 'fix', 'cli', 'reason', 'why']) {
+      expect(text, field).toContain(`${field}-${VISIBLE}`);
+    }
+    expect(text).toContain(`https://example.com/${VISIBLE}`);
+    expect(text).not.toContain('\u0007');
+    expect(text).not.toContain('\u001b[31mred');
+    // Without color, no escape character at all; with color, only the renderer's own SGR sequences.
+    // eslint-disable-next-line no-control-regex
+    const stray = color ? text.replace(/\u001b\[(?:0|1|2|3[1-6]|7)m/g, '') : text;
+    // eslint-disable-next-line no-control-regex
+    expect(stray.match(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g) ?? []).toEqual([]);
+  });
+
+  it('keeps a line break in a name or message from forging a line of its own', () => {
+    const r = sampleReport();
+    r.results = r.results.map((x) => ({ ...x, message: 'ok\n0 critical, 0 high · all clear', resource: { ...x.resource, name: 'tg\n■ forged' } }));
+    const text = renderText(r, { verbose: true });
+    expect(text).not.toMatch(/^0 critical, 0 high · all clear/m);
+    expect(text).not.toMatch(/^\s*■ forged/m);
+    expect(text).toContain('ok\\u{A}0 critical, 0 high · all clear');
+  });
+
+  it('leaves the report it was given untouched', () => {
+    const r = hostileReport();
+    const before = JSON.stringify(r);
+    renderText(r);
+    expect(JSON.stringify(r)).toBe(before);
   });
 });

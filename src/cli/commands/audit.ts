@@ -1,14 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defaultRegistry, runAudit, toolVersion } from '../../audit.js';
-import type { Inventory } from '../../model/index.js';
-import { createProgressLine } from '../progress.js';
+import { loadBaselineFile } from '../../config/baseline-file.js';
 import { loadConfig } from '../../config/load.js';
-import { ConfigError } from '../../errors.js';
-import { failuresAtOrAbove } from '../../report/json.js';
-import { renderReport } from '../../report/render.js';
-import { summaryLine } from '../../report/text.js';
-import { shouldUseColor } from '../color.js';
+import type { Inventory } from '../../model/index.js';
+import { failuresAtOrAbove, renderJson } from '../../report/json.js';
+import type { Report } from '../../report/types.js';
 import type { AuditFlags, CliContext } from '../context.js';
+import { createProgressLine } from '../progress.js';
+import { checkOutputFlags, emitReport } from './output.js';
 import { sourceFromFlags } from './source.js';
 
 /** `--probe`: measures targets between normalize and evaluate; the probe module loads only when asked for. */
@@ -35,9 +34,15 @@ function probeStep(flags: AuditFlags, ctx: CliContext): (inv: Inventory) => Prom
 /** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on). */
 export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<number> {
   const { io } = ctx;
+  checkOutputFlags(flags);
   const registry = ctx.deps.registry ?? (await defaultRegistry());
-  const { config, path: configPath } = await loadConfig({ ...(flags.config !== undefined ? { path: flags.config } : {}), cwd: io.cwd, registry });
-  if (flags.verbose && configPath) io.stderr.write(`cloud502: using config ${configPath}\n`);
+  const loaded = await loadConfig({ ...(flags.config !== undefined ? { path: flags.config } : {}), cwd: io.cwd, registry });
+  if (flags.verbose && loaded.path) io.stderr.write(`cloud502: using config ${loaded.path}\n`);
+  let config = loaded.config;
+  if (flags.baseline !== undefined) {
+    const accepted = await loadBaselineFile(resolve(io.cwd, flags.baseline), flags.baseline, registry);
+    config = { ...config, baseline: [...(config.baseline ?? []), ...accepted] };
+  }
   const { source, progress } = sourceFromFlags(flags, ctx);
   let outcome;
   try {
@@ -54,20 +59,9 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
   } finally {
     progress.done();
   }
-  const { report } = outcome;
-  const color = shouldUseColor({ isTTY: flags.output === undefined && io.stdout.isTTY === true, flag: flags.color, env: io.env });
-  const rendered = renderReport(report, flags.format, { color, verbose: flags.verbose === true, checks: (id) => registry.get(id) });
-  if (flags.output !== undefined) {
-    try {
-      await writeFile(flags.output, rendered, 'utf8');
-    } catch (err) {
-      const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-      throw new ConfigError(`cannot write --output ${flags.output} (${code})`);
-    }
-    if (!flags.quiet) io.stderr.write(`cloud502: wrote ${flags.format} report to ${flags.output} — ${summaryLine(report)}\n`);
-  } else {
-    io.stdout.write(rendered);
-  }
+  // Rendered from the JSON form, exactly as `cloud502 report` re-renders a saved file: the two can never disagree.
+  const report = JSON.parse(renderJson(outcome.report)) as Report;
+  await emitReport(report, flags, ctx, registry);
   if (flags.failOn === 'none') return 0;
   return failuresAtOrAbove(report, flags.failOn) > 0 ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import { defaultRegistry } from '../../audit.js';
 import type { AnyCheck } from '../../engine/index.js';
-import type { CliContext, ChecksFlags } from '../context.js';
+import { escapeMarkdown, markdownCode } from '../../report/escape.js';
+import type { CatalogFormat, CliContext, ChecksFlags } from '../context.js';
 
 /** The catalog entry as `cloud502 checks --format json` prints it. */
 export interface CatalogEntry {
@@ -42,9 +43,30 @@ export function renderCatalogText(checks: readonly AnyCheck[]): string {
   return `${[line(header), ...rows.map(line)].join('\n')}\n\n${checks.length} check${checks.length === 1 ? '' : 's'}\n`;
 }
 
+/**
+ * The check table of README.md (between `<!-- checks:begin -->` and `<!-- checks:end -->`), one row per check in
+ * catalog order. Titles are escaped so a `|` or `*` cannot break the table.
+ */
+export function renderCatalogMarkdown(checks: readonly AnyCheck[]): string {
+  const rows = checks.map(
+    (c) => `| ${markdownCode(c.id, { table: true })} | ${c.family} | ${c.severity} | ${c.causes.join(', ')} | ${escapeMarkdown(c.title)} |`,
+  );
+  return `${['| id | family | severity | causes | title |', '| --- | --- | --- | --- | --- |', ...rows].join('\n')}\n`;
+}
+
+function renderCatalog(checks: readonly AnyCheck[], format: CatalogFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(checks.map(catalogEntry), null, 2)}\n`;
+    case 'markdown':
+      return renderCatalogMarkdown(checks);
+    case 'text':
+      return renderCatalogText(checks);
+  }
+}
+
 export async function checksCommand(flags: ChecksFlags, ctx: CliContext): Promise<number> {
   const registry = ctx.deps.registry ?? (await defaultRegistry());
-  const checks = registry.all();
-  ctx.io.stdout.write(flags.format === 'json' ? `${JSON.stringify(checks.map(catalogEntry), null, 2)}\n` : renderCatalogText(checks));
+  ctx.io.stdout.write(renderCatalog(registry.all(), flags.format));
   return 0;
 }
