@@ -54,6 +54,7 @@ export interface AuditFlags extends SourceFlags, OutputFlags {
   config?: string;
   /** `--baseline FILE`: accepted findings, in addition to the config file's `baseline:`. */
   baseline?: string;
+  saveSnapshot?: string;
   probe?: boolean;
   probeIdle?: boolean;
   probeCidr?: string[];

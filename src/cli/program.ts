@@ -118,6 +118,9 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
     .addOption(new Option('--skip-checks <list>', 'skip these checks: ids, families or globs').argParser(collectList))
     .addOption(new Option('--config <file>', 'config file (default: .cloud502.yml, .cloud502.yaml or .cloud502.json in the working directory)'))
     .addOption(
+      new Option('--save-snapshot <file>', 'also write the raw snapshot this audit evaluated (replay it later with --snapshot)').conflicts('demo'),
+    )
+    .addOption(
       new Option('--baseline <file>', 'accepted findings (YAML or JSON with a "baseline:" list, see "baseline create"), added to the config\'s baseline'),
     )
     .addOption(

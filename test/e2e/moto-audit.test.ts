@@ -71,9 +71,13 @@ describe('live audit of a seeded moto environment through AWS_ENDPOINT_URL', () 
 
   it('finds the health-check port that the target security group does not open', () => {
     const blocked = failuresOf(live, 'network/health-check-port-blocked');
-    expect(blocked.find((r) => r.resource.id === seeded.targetGroups.healthCheckBlocked.arn)?.severity).toBe('critical');
-    // web-2 sits in subnet B, whose NACL drops the replies: one of two targets, so high, not critical.
-    expect(blocked.find((r) => r.resource.id === seeded.targetGroups.web.arn)?.severity).toBe('high');
+    const hc = blocked.find((r) => r.resource.id === seeded.targetGroups.healthCheckBlocked.arn);
+    expect(hc).toMatchObject({ messageId: 'allBlocked', severity: 'critical' });
+    // web-2 sits in subnet B, whose NACL drops the replies: one of two targets, so high; the 502s the web ALB
+    // reported in CloudWatch raise it one level.
+    const web = blocked.find((r) => r.resource.id === seeded.targetGroups.web.arn);
+    expect(web).toMatchObject({ messageId: 'someBlocked', severity: 'critical' });
+    expect(web?.evidence.details?.raisedFrom).toBe('high');
   });
 
   it('finds the NACL that drops replies on ephemeral ports', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defaultRegistry, runAudit, toolVersion } from '../../audit.js';
+import { writeRawSnapshot } from '../../snapshot.js';
 import { loadBaselineFile } from '../../config/baseline-file.js';
 import { loadConfig } from '../../config/load.js';
 import type { Inventory } from '../../model/index.js';
@@ -58,6 +59,10 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
     );
   } finally {
     progress.done();
+  }
+  if (flags.saveSnapshot !== undefined) {
+    await writeRawSnapshot(resolve(io.cwd, flags.saveSnapshot), outcome.raw);
+    if (!flags.quiet) io.stderr.write(`cloud502: wrote ${outcome.raw.provider} snapshot to ${flags.saveSnapshot}\n`);
   }
   // Rendered from the JSON form, exactly as `cloud502 report` re-renders a saved file: the two can never disagree.
   const report = JSON.parse(renderJson(outcome.report)) as Report;
