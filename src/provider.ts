@@ -26,12 +26,39 @@ export interface CollectOptions {
   endpointUrl?: string;
   /** Metrics window; 0 disables metric collection. */
   metricsWindowSeconds: number;
-  /** Upper bound of concurrent API calls across the whole collection. */
+  /** Upper bound of concurrent API calls across the whole collection (every account and region). */
   concurrency?: number;
   /** The collection clock; metrics windows end here. */
   now: Date;
   signal?: AbortSignal;
   progress?: ProgressSink;
+  /**
+   * IAM roles to assume, one audited account each (AWS). When roles are given, only their accounts are audited.
+   * The caller needs `sts:AssumeRole` on them; the roles need the read-only audit policy.
+   */
+  roleArns?: string[];
+  /** ExternalId for every AssumeRole of `roleArns`, and of `accountsFile` entries that do not set their own. */
+  externalId?: string;
+  /** A file of roles: one role ARN per line (`#` comments), or a YAML/JSON list of ARNs or `{roleArn, externalId?, name?}`. */
+  accountsFile?: string;
+  /**
+   * Audit every region enabled for each account (AWS: ec2:DescribeRegions). `regions[0]`, else the default
+   * region, is then only the home region the discovery calls go to.
+   */
+  allRegions?: boolean;
+  /**
+   * The server-side request budgets to pace calls by, overriding the built-in defaults. Keys: `service:Action`,
+   * `service:*` or `*` (AWS: `elasticloadbalancing:DescribeTargetHealth`, `ec2:*`, ...).
+   */
+  rateLimits?: Record<string, ApiRateLimit>;
+}
+
+/** A token bucket as a provider enforces it per account, region and API. */
+export interface ApiRateLimit {
+  /** Tokens added per second. */
+  ratePerSecond: number;
+  /** Bucket size: calls that may go out at once. */
+  burst: number;
 }
 
 /** A raw snapshot as written by `cloud502 collect`: versioned, provider-tagged. */

@@ -3,29 +3,29 @@
  * and exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
+import {
+  checkEndpointUrl,
+  MAX_METRICS_WINDOW_SECONDS,
+  MIN_METRICS_WINDOW_SECONDS,
+  parseDuration as parseDurationValue,
+  parseMetricsWindow as parseMetricsWindowValue,
+} from '../config/values.js';
 
-/** CloudWatch keeps 5-minute data points for 63 days; a longer window would silently return less data. */
-export const MAX_METRICS_WINDOW_SECONDS = 63 * 86_400;
-/** The smallest CloudWatch period cloud502 queries. */
-export const MIN_METRICS_WINDOW_SECONDS = 60;
-
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** `30m`, `6h`, `24h`, `7d`, `90s` or plain seconds. Returns seconds. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+)([smhd])?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('Expected a duration like 30m, 6h, 24h, 7d or a number of seconds.');
-  return Number(m[1]) * (UNIT_SECONDS[m[2] ?? 's'] ?? 1);
+/** Turns a plain parse error into commander's, which the CLI prints as one usage line (exit 2). */
+function asFlag<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
+export { MAX_METRICS_WINDOW_SECONDS, MIN_METRICS_WINDOW_SECONDS, checkEndpointUrl };
+export const parseDuration = asFlag(parseDurationValue);
 /** `--metrics-window`: a duration; 0 disables metric collection. */
-export function parseMetricsWindow(value: string): number {
-  const seconds = parseDuration(value);
-  if (seconds === 0) return 0;
-  if (seconds < MIN_METRICS_WINDOW_SECONDS) throw new InvalidArgumentError('The window must be 0 (disabled) or at least 1m.');
-  if (seconds > MAX_METRICS_WINDOW_SECONDS) throw new InvalidArgumentError('The window must be at most 63d (CloudWatch retention of 5-minute data).');
-  return seconds;
-}
+export const parseMetricsWindow = asFlag(parseMetricsWindowValue);
 
 export function parseConcurrency(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('Expected a whole number from 1 to 256.');
@@ -53,18 +53,6 @@ export function collectRegions(value: string, previous: string[] | undefined): s
     if (!REGION.test(r)) throw new InvalidArgumentError(`"${r}" is not a region name (e.g. eu-west-1).`);
   }
   return [...new Set([...(previous ?? []), ...regions])];
-}
-
-/** Throws a plain Error message (no commander prefix) so both the flag and AWS_ENDPOINT_URL can use it. */
-export function checkEndpointUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`"${value}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${value}" is not an http(s) URL`);
-  return value;
 }
 
 export function parseEndpointUrl(value: string): string {

@@ -22,7 +22,7 @@
  */
 import type { AuditConfig, CheckRegistry, Severity } from '../engine/index.js';
 import { SEVERITIES } from '../engine/index.js';
-import { checkEndpointUrl, parseMetricsWindow } from '../cli/options.js';
+import { checkEndpointUrl, parseMetricsWindow } from '../config/values.js';
 import { validateConfig } from '../config/load.js';
 import { resolveAccountSpecs } from '../../providers/aws/accounts.js';
 import { DEFAULT_CONCURRENCY } from '../../providers/aws/collect/index.js';

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
 import { packageRoot } from '../../audit.js';
-import { parseDuration } from '../../cli/options.js';
+import { parseDuration } from '../../config/values.js';
 import { SEVERITIES, type Severity } from '../../engine/index.js';
 import { LAMBDA_BUNDLE_FILE } from './bundle.js';
 import { Cloud502AuditStack } from './stack.js';
