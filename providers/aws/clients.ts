@@ -8,6 +8,7 @@ import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import type * as AcmSdk from '@aws-sdk/client-acm';
 import type * as StsSdk from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ConfigError } from '../../src/errors.js';
 
 /** The SDK modules, loaded once. Commands are taken from here so they match the clients' module instances. */
@@ -50,8 +51,18 @@ export interface AwsRegionClients {
   sts: StsSdk.STSClient;
 }
 
-/** Gives the clients of a region; what `collectAwsWithClients` takes, so tests can inject their own. */
-export type AwsClientProvider = (region: string) => AwsRegionClients;
+/** The credentials of one audited account other than the caller's (an assumed role). */
+export interface AwsAccountCredentials {
+  /** Identifies the account's clients in the pool, e.g. the role ARN. */
+  key: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/**
+ * Gives the clients of a region, with the caller's credentials or, when `account` is given, with that account's;
+ * what `collectAwsWithClients` takes, so tests can inject their own.
+ */
+export type AwsClientProvider = (region: string, account?: AwsAccountCredentials) => AwsRegionClients;
 
 export interface AwsClientPool {
   forRegion: AwsClientProvider;
@@ -87,8 +98,9 @@ export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number
 }
 
 /**
- * Builds clients lazily per region, all sharing one credential provider (an SSO or assume-role profile
- * resolves once) and one HTTP handler with bounded connect/request timeouts.
+ * Builds clients lazily per account and region. The caller's clients share one credential provider (an SSO or
+ * assume-role profile resolves once); every client of every account shares one HTTP handler (one socket pool)
+ * with bounded connect/request timeouts.
  */
 export async function createAwsClientPool(settings: AwsClientSettings = {}): Promise<AwsClientPool> {
   const sdk = await loadAwsSdk();
@@ -118,10 +130,11 @@ export async function createAwsClientPool(settings: AwsClientSettings = {}): Pro
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   const byRegion = new Map<string, AwsRegionClients>();
-  const forRegion: AwsClientProvider = (region) => {
-    let clients = byRegion.get(region);
+  const forRegion: AwsClientProvider = (region, account) => {
+    const key = `${account?.key ?? ''}|${region}`;
+    let clients = byRegion.get(key);
     if (!clients) {
-      const config = { ...common, region };
+      const config = { ...common, ...(account ? { credentials: account.credentials } : {}), region };
       clients = {
         elbv2: new sdk.elbv2.ElasticLoadBalancingV2Client(config),
         elb: new sdk.elb.ElasticLoadBalancingClient(config),
@@ -130,7 +143,7 @@ export async function createAwsClientPool(settings: AwsClientSettings = {}): Pro
         acm: new sdk.acm.ACMClient(config),
         sts: new sdk.sts.STSClient(config),
       };
-      byRegion.set(region, clients);
+      byRegion.set(key, clients);
     }
     return clients;
   };

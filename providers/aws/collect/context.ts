@@ -1,20 +1,31 @@
 /**
- * What every collector shares: the clients of its region, the global concurrency limit, the error list,
- * and the helpers that make one call, page through a listing or split work into batches.
+ * What every collector shares: the clients of its account and region, the run's global concurrency limit and
+ * rate budget, the error list, and the helpers that make one call, page through a listing or split work into batches.
  */
 import type { LimitFunction } from 'p-limit';
+import type { Cloud502Error } from '../../../src/errors.js';
 import type { ProgressSink } from '../../../src/provider.js';
 import type { AwsRegionClients, AwsSdk } from '../clients.js';
 import { classifyAwsError, credentialsError, toCollectionErrorRecord, unreachableError } from '../errors.js';
-import type { AwsReadOnlyAction } from '../iam.js';
+import type { AwsReadOnlyAction, StsAction } from '../iam.js';
+import type { RateBudget } from '../rate-limit.js';
 import type { AwsCollectionError } from '../raw.js';
 
 export interface CollectContext {
   sdk: AwsSdk;
   clients: AwsRegionClients;
   region: string;
-  /** Shared by every call of every region and service. */
+  /** The account the calls are made in (its id, or `caller` for the caller's own credentials): part of the budget key. */
+  budgetAccount: string;
+  /** Shared by every call of every account, region and service. */
   limit: LimitFunction;
+  /**
+   * The share of the global limit one API may hold in one account and region (key `account|region|bucket`), so that
+   * slow calls of one API (GetMetricData with 500 queries) cannot fill every slot while the others wait.
+   */
+  apiLimit: (key: string) => LimitFunction;
+  /** Shared by every call of the run; paces each account, region and API under its bucket. */
+  budget: RateBudget;
   errors: AwsCollectionError[];
   profile?: string;
   /** The endpoint override, for error messages. */
@@ -27,8 +38,27 @@ export interface CallOptions {
   resourceId?: string;
   /** A batched call about several resources: a failure is recorded once per resource. */
   resourceIds?: readonly string[];
-  /** The run cannot go on without this call (the first call to a region): an unreachable endpoint is fatal. */
+  /** The scope cannot go on without this call (the first call to a region): an unreachable endpoint fails the scope. */
   fatalWhenUnreachable?: boolean;
+  /** The rate budget bucket when it is not the IAM action (Classic ELB has buckets of its own). */
+  bucket?: string;
+}
+
+/**
+ * A call that ends its whole scope (account or account × region): the credentials do not work there, or the
+ * endpoint cannot be reached. The run records it and goes on with the other scopes; it throws `error` only
+ * when every scope failed this way.
+ */
+export class ScopeFailure extends Error {
+  override name = 'ScopeFailure';
+  constructor(
+    /** The one-line error to throw when every scope failed: a CredentialsError or a CollectionError. */
+    readonly error: Cloud502Error,
+    /** The entry recorded in the scope's errors. */
+    readonly record: AwsCollectionError,
+  ) {
+    super(error.message, { cause: error });
+  }
 }
 
 /** The `send` options every call passes, so an abort cancels in-flight requests. */
@@ -37,29 +67,37 @@ export function sendOptions(ctx: CollectContext): { abortSignal?: AbortSignal } 
 }
 
 /**
- * Runs one SDK call under the global limit. A failure is recorded under `api` (the IAM action) and yields
- * undefined, except credential problems and, for `fatalWhenUnreachable` calls, an unreachable endpoint, which throw.
+ * Runs one SDK call: first waits for the API's turn in the rate budget (without holding a concurrency slot), then
+ * sends under the API's share of the global limit, re-paced if a stall bunched calls up (RateBudget.admit).
+ * A failure is recorded under `api` (the IAM action) and yields undefined, except credential problems and, for
+ * `fatalWhenUnreachable` calls, an unreachable endpoint: those throw a ScopeFailure.
  */
 export async function call<T>(
   ctx: CollectContext,
-  api: AwsReadOnlyAction | 'sts:GetCallerIdentity',
+  api: AwsReadOnlyAction | StsAction,
   run: () => Promise<T>,
   options: CallOptions = {},
 ): Promise<T | undefined> {
   try {
-    return await ctx.limit(() => {
-      ctx.signal?.throwIfAborted();
-      return run();
-    });
+    const bucket = options.bucket ?? api;
+    await ctx.budget.take(ctx.budgetAccount, ctx.region, bucket, ctx.signal);
+    return await ctx.apiLimit(`${ctx.budgetAccount}|${ctx.region}|${bucket}`)(() =>
+      ctx.limit(async () => {
+        ctx.signal?.throwIfAborted();
+        await ctx.budget.admit(ctx.budgetAccount, ctx.region, bucket, ctx.signal);
+        return run();
+      }),
+    );
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
+    const record = () => toCollectionErrorRecord(err, api, ctx.region, options.resourceId);
     switch (classifyAwsError(err)) {
       case 'aborted':
         throw err;
       case 'credentials':
-        throw credentialsError(err, ctx.profile);
+        throw new ScopeFailure(credentialsError(err, ctx.profile), record());
       case 'network':
-        if (options.fatalWhenUnreachable) throw unreachableError(err, ctx.region, ctx.endpoint, api.split(':')[0]!);
+        if (options.fatalWhenUnreachable) throw new ScopeFailure(unreachableError(err, ctx.region, ctx.endpoint, api.split(':')[0]!), record());
         break;
       default:
         break;

@@ -56,21 +56,27 @@ async function listFiltered<P extends Ec2Page, T>(
   return results.flat();
 }
 
-export function ec2BatchCount(request: Ec2Request): number {
-  const n = (count: number) => Math.ceil(count / FILTER_VALUES);
-  let total = 4 * n(new Set(request.vpcIds).size) + n(new Set(request.instanceIds).size) + n(new Set(request.loadBalancerEniDescriptions).size);
-  for (const ips of request.ipTargetsByVpc.values()) total += n(new Set(ips).size);
-  return total;
-}
+const batchesOf = (values: readonly string[]) => Math.ceil(new Set(values).size / FILTER_VALUES);
 
-export async function collectEc2(ctx: CollectContext, request: Ec2Request): Promise<Ec2Collected> {
+/** What the load balancer listings alone determine: the VPCs and the load balancers' own interfaces. */
+export type Ec2NetworkRequest = Pick<Ec2Request, 'vpcIds' | 'loadBalancerEniDescriptions'>;
+/** What target health determines: the target instances and IP targets. */
+export type Ec2TargetRequest = Pick<Ec2Request, 'instanceIds' | 'ipTargetsByVpc'>;
+
+export type Ec2Network = Pick<Ec2Collected, 'vpcs' | 'subnets' | 'securityGroups' | 'networkAcls'> & { loadBalancerInterfaces: NetworkInterface[] };
+export type Ec2Targets = { instances: Instance[]; targetInterfaces: NetworkInterface[] };
+
+/**
+ * VPCs, subnets, security groups and NACLs of the VPCs in use, and the load balancers' interfaces: these need only
+ * the load balancer and target group listings, so they run beside the per-target-group calls.
+ */
+export async function collectEc2Network(ctx: CollectContext, request: Ec2NetworkRequest): Promise<Ec2Network> {
   const { ec2: sdk } = ctx.sdk;
   const client = ctx.clients.ec2;
   const opts = sendOptions(ctx);
-  const tick = ctx.progress.phase('ec2', ec2BatchCount(request));
+  const tick = ctx.progress.phase('ec2', 4 * batchesOf(request.vpcIds) + batchesOf(request.loadBalancerEniDescriptions));
   const byVpc = (batch: string[]): Filter[] => [{ Name: 'vpc-id', Values: batch }];
-
-  const [vpcs, subnets, securityGroups, networkAcls, instances, ipEnis, lbEnis] = await Promise.all([
+  const [vpcs, subnets, securityGroups, networkAcls, loadBalancerInterfaces] = await Promise.all([
     listFiltered(
       ctx, 'ec2:DescribeVpcs', request.vpcIds, byVpc,
       (Filters, NextToken) => client.send(new sdk.DescribeVpcsCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
@@ -93,6 +99,25 @@ export async function collectEc2(ctx: CollectContext, request: Ec2Request): Prom
       (p) => p.NetworkAcls ?? [], tick,
     ),
     listFiltered(
+      ctx, 'ec2:DescribeNetworkInterfaces', request.loadBalancerEniDescriptions,
+      (batch) => [{ Name: 'description', Values: batch }],
+      (Filters, NextToken) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (p) => p.NetworkInterfaces ?? [], tick,
+    ),
+  ]);
+  return { vpcs, subnets, securityGroups, networkAcls, loadBalancerInterfaces };
+}
+
+/** The target instances and the interfaces of IP targets. */
+export async function collectEc2Targets(ctx: CollectContext, request: Ec2TargetRequest): Promise<Ec2Targets> {
+  const { ec2: sdk } = ctx.sdk;
+  const client = ctx.clients.ec2;
+  const opts = sendOptions(ctx);
+  let total = batchesOf(request.instanceIds);
+  for (const ips of request.ipTargetsByVpc.values()) total += batchesOf(ips);
+  const tick = ctx.progress.phase('ec2', total);
+  const [instances, targetInterfaces] = await Promise.all([
+    listFiltered(
       ctx, 'ec2:DescribeInstances', request.instanceIds,
       // A filter, not InstanceIds: one unknown id (a terminated target) would fail a whole InstanceIds batch,
       // and MaxResults cannot be combined with InstanceIds.
@@ -107,23 +132,27 @@ export async function collectEc2(ctx: CollectContext, request: Ec2Request): Prom
         (Filters, NextToken) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
         (p) => p.NetworkInterfaces ?? [], tick,
       ),
-    ),
-    listFiltered(
-      ctx, 'ec2:DescribeNetworkInterfaces', request.loadBalancerEniDescriptions,
-      (batch) => [{ Name: 'description', Values: batch }],
-      (Filters, NextToken) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
-      (p) => p.NetworkInterfaces ?? [], tick,
-    ),
+    ).then((perVpc) => perVpc.flat()),
   ]);
+  return { instances, targetInterfaces };
+}
 
-  // An IP target can be a load balancer node of another load balancer: keep each interface once.
+/** Both parts as the raw snapshot holds them. An IP target can be a node of another load balancer: each interface once. */
+export function mergeEc2(network: Ec2Network, targets: Ec2Targets): Ec2Collected {
   const seen = new Set<string>();
-  const networkInterfaces = [...ipEnis.flat(), ...lbEnis].filter((eni) => {
+  const networkInterfaces = [...targets.targetInterfaces, ...network.loadBalancerInterfaces].filter((eni) => {
     const id = eni.NetworkInterfaceId;
     if (!id) return true;
     if (seen.has(id)) return false;
     seen.add(id);
     return true;
   });
-  return { vpcs, subnets, securityGroups, networkAcls, instances, networkInterfaces };
+  return {
+    vpcs: network.vpcs,
+    subnets: network.subnets,
+    securityGroups: network.securityGroups,
+    networkAcls: network.networkAcls,
+    instances: targets.instances,
+    networkInterfaces,
+  };
 }

@@ -8,6 +8,11 @@ const PAGE_SIZE = 400;
 /** DescribeTags accepts at most 20 load balancer names. */
 const TAGS_BATCH = 20;
 
+/** Classic ELB (API version 1) has rate buckets of its own, apart from ELBv2's actions of the same IAM name. */
+function classic(action: string): { bucket: string } {
+  return { bucket: `elasticloadbalancing-classic:${action}` };
+}
+
 export interface ElbCollected {
   loadBalancers: LoadBalancerDescription[];
   attributes: Record<string, LoadBalancerAttributes>;
@@ -15,21 +20,27 @@ export interface ElbCollected {
   tags: TagDescription[];
 }
 
-export async function collectElb(ctx: CollectContext): Promise<ElbCollected> {
+/** DescribeLoadBalancers (Classic), all pages; a failed listing is recorded and yields an empty list. */
+export async function listElb(ctx: CollectContext): Promise<LoadBalancerDescription[]> {
   const { elb: sdk } = ctx.sdk;
   const client = ctx.clients.elb;
-  const out: ElbCollected = { loadBalancers: [], attributes: {}, instanceHealth: {}, tags: [] };
-
   const listing = ctx.progress.phase('elb', 1);
   const pages = await paginate(
     ctx,
     'elasticloadbalancing:DescribeLoadBalancers',
     (Marker) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
     (page) => page.NextMarker,
-    { fatalWhenUnreachable: true },
+    { fatalWhenUnreachable: true, ...classic('DescribeLoadBalancers') },
   );
   listing();
-  out.loadBalancers = (pages ?? []).flatMap((p) => p.LoadBalancerDescriptions ?? []);
+  return (pages ?? []).flatMap((p) => p.LoadBalancerDescriptions ?? []);
+}
+
+/** Attributes, instance health and tags of the listed Classic Load Balancers. */
+export async function describeElb(ctx: CollectContext, loadBalancers: LoadBalancerDescription[]): Promise<ElbCollected> {
+  const { elb: sdk } = ctx.sdk;
+  const client = ctx.clients.elb;
+  const out: ElbCollected = { loadBalancers, attributes: {}, instanceHealth: {}, tags: [] };
   const names = out.loadBalancers.map((lb) => lb.LoadBalancerName).filter((n): n is string => Boolean(n));
   const tagBatches = chunk(names, TAGS_BATCH);
   const tick = ctx.progress.phase('elb', names.length + tagBatches.length);
@@ -37,14 +48,14 @@ export async function collectElb(ctx: CollectContext): Promise<ElbCollected> {
   const [perLb, tags] = await Promise.all([
     mapInOrder(names, async (name) => {
       const [attributes, health] = await Promise.all([
-        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name }),
-        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', () => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name }),
+        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name, ...classic('DescribeLoadBalancerAttributes') }),
+        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', () => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name, ...classic('DescribeInstanceHealth') }),
       ]);
       tick();
       return { attributes: attributes?.LoadBalancerAttributes, health: health?.InstanceStates };
     }),
     mapInOrder(tagBatches, async (batch) => {
-      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), sendOptions(ctx)), { resourceIds: batch });
+      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), sendOptions(ctx)), { resourceIds: batch, ...classic('DescribeTags') });
       tick();
       return res?.TagDescriptions ?? [];
     }),

@@ -41,22 +41,16 @@ function assignInOrder<V>(record: Record<string, V>, keys: readonly string[], va
   });
 }
 
-export async function collectElbv2(ctx: CollectContext): Promise<Elbv2Collected> {
+/** The two listings everything else hangs off. */
+export interface Elbv2Listing {
+  loadBalancers: LoadBalancer[];
+  targetGroups: TargetGroup[];
+}
+
+/** DescribeLoadBalancers and DescribeTargetGroups, all pages. A failed listing is recorded and yields an empty list. */
+export async function listElbv2(ctx: CollectContext): Promise<Elbv2Listing> {
   const { elbv2: sdk } = ctx.sdk;
   const client = ctx.clients.elbv2;
-  const out: Elbv2Collected = {
-    loadBalancers: [],
-    loadBalancerAttributes: {},
-    listeners: {},
-    listenerAttributes: {},
-    listenerCertificates: {},
-    rules: {},
-    targetGroups: [],
-    targetGroupAttributes: {},
-    targetHealth: {},
-    tags: [],
-  };
-
   const listing = ctx.progress.phase('elbv2', 2);
   const [lbPages, tgPages] = await Promise.all([
     paginate(
@@ -73,8 +67,28 @@ export async function collectElbv2(ctx: CollectContext): Promise<Elbv2Collected>
       (page) => page.NextMarker,
     ).finally(listing),
   ]);
-  out.loadBalancers = (lbPages ?? []).flatMap((p) => p.LoadBalancers ?? []);
-  out.targetGroups = (tgPages ?? []).flatMap((p) => p.TargetGroups ?? []);
+  return {
+    loadBalancers: (lbPages ?? []).flatMap((p) => p.LoadBalancers ?? []),
+    targetGroups: (tgPages ?? []).flatMap((p) => p.TargetGroups ?? []),
+  };
+}
+
+/** Everything per load balancer, listener and target group, and the tags, for the listed resources. */
+export async function describeElbv2(ctx: CollectContext, listed: Elbv2Listing): Promise<Elbv2Collected> {
+  const { elbv2: sdk } = ctx.sdk;
+  const client = ctx.clients.elbv2;
+  const out: Elbv2Collected = {
+    loadBalancers: listed.loadBalancers,
+    loadBalancerAttributes: {},
+    listeners: {},
+    listenerAttributes: {},
+    listenerCertificates: {},
+    rules: {},
+    targetGroups: listed.targetGroups,
+    targetGroupAttributes: {},
+    targetHealth: {},
+    tags: [],
+  };
 
   const lbs = out.loadBalancers.filter((lb): lb is LoadBalancer & { LoadBalancerArn: string } => Boolean(lb.LoadBalancerArn));
   const tgs = out.targetGroups.filter((tg): tg is TargetGroup & { TargetGroupArn: string } => Boolean(tg.TargetGroupArn));

@@ -1,13 +1,13 @@
 /**
  * The collect layer with the real SDK clients against moto, seeded through the SDK (test/support/seed-moto.ts).
- * moto keeps state per region and is shared by every test file, so this file owns regions eu-west-3 (seeded)
- * and ca-central-1 (left empty) and never resets moto.
+ * moto keeps state per account and region and is shared by every test file, so this file owns regions eu-west-3
+ * (seeded) and ca-central-1 (left empty) of the default account, and account 310000000001, and never resets moto.
  */
 import type * as NodeHttps from 'node:https';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createAwsClientPool, type AwsClientPool, type AwsRegionClients } from '../../../../providers/aws/clients.js';
+import { createAwsClientPool, type AwsClientPool, type AwsClientProvider, type AwsRegionClients } from '../../../../providers/aws/clients.js';
 import { collectAws, collectAwsWithClients } from '../../../../providers/aws/collect/index.js';
 import { AWS_READ_ONLY_ACTIONS } from '../../../../providers/aws/iam.js';
 import type { AwsRawSnapshot, AwsRegionSnapshot } from '../../../../providers/aws/raw.js';
@@ -15,6 +15,8 @@ import { seedAwsEnvironment, type SeededAwsEnvironment } from '../../../support/
 
 const REGION = 'eu-west-3';
 const EMPTY_REGION = 'ca-central-1';
+/** A moto account no other test uses (moto maps an assumed role's temporary key to the account in the role ARN). */
+const PERMISSIONS_ACCOUNT = '310000000001';
 
 const motoUrl = inject('motoUrl');
 const require = createRequire(import.meta.url);
@@ -208,7 +210,7 @@ describe('collectAws against moto', () => {
 });
 
 describe('collect permissions', () => {
-  it('calls exactly the IAM actions of AWS_READ_ONLY_ACTIONS, all read-only', async () => {
+  it('calls exactly the IAM actions of AWS_READ_ONLY_ACTIONS, all read-only, plus sts:AssumeRole as the caller', async () => {
     // Prepare: record every command the real clients send, at the top of their middleware stacks.
     const sent = new Set<string>();
     const prefixOf: Record<string, string> = {
@@ -221,8 +223,8 @@ describe('collect permissions', () => {
     };
     const pool: AwsClientPool = await createAwsClientPool({ endpointUrl: motoUrl, maxAttempts: 1 });
     const instrumented = new WeakSet<AwsRegionClients>();
-    const provider = (region: string) => {
-      const clients = pool.forRegion(region);
+    const provider: AwsClientProvider = (region, account) => {
+      const clients = pool.forRegion(region, account);
       if (!instrumented.has(clients)) {
         instrumented.add(clients);
         for (const client of Object.values(clients)) {
@@ -239,18 +241,25 @@ describe('collect permissions', () => {
       return clients;
     };
 
-    // Act
+    // Act: the seeded region, then every enabled region of an empty account through a role.
     try {
-      const snapshot = await collectAwsWithClients({ regions: [REGION], endpointUrl: motoUrl, metricsWindowSeconds: 600, now: new Date() }, provider);
-      expect(snapshot.regions[0]!.errors).toEqual([]);
+      const seeded = await collectAwsWithClients({ regions: [REGION], endpointUrl: motoUrl, metricsWindowSeconds: 600, now: new Date() }, provider);
+      expect(seeded.regions[0]!.errors).toEqual([]);
+      const discovered = await collectAwsWithClients(
+        { regions: [REGION], allRegions: true, roleArns: [`arn:aws:iam::${PERMISSIONS_ACCOUNT}:role/cloud502-audit`], endpointUrl: motoUrl, metricsWindowSeconds: 0, now: new Date() },
+        provider,
+      );
+      expect(discovered.regions.length).toBeGreaterThan(1);
+      expect(discovered.regions.flatMap((r) => r.errors)).toEqual([]);
     } finally {
       pool.destroy();
     }
 
     // Assess
-    expect(sent.has('sts:GetCallerIdentity')).toBe(true);
-    sent.delete('sts:GetCallerIdentity');
-    expect([...sent].sort()).toEqual([...AWS_READ_ONLY_ACTIONS]);
+    const sts = [...sent].filter((a) => a.startsWith('sts:')).sort();
+    expect(sts).toEqual(['sts:AssumeRole', 'sts:GetCallerIdentity']);
+    const audited = [...sent].filter((a) => !a.startsWith('sts:')).sort();
+    expect(audited).toEqual([...AWS_READ_ONLY_ACTIONS]);
     const mutating = /^(Create|Delete|Modify|Put|Register|Deregister|Set|Add|Remove|Attach|Detach|Update|Authorize|Revoke)/;
     expect([...sent].filter((a) => mutating.test(a.split(':')[1]!))).toEqual([]);
   });
