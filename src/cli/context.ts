@@ -32,6 +32,10 @@ export interface SourceFlags {
   demo?: boolean;
   metricsWindow: number;
   concurrency?: number;
+  roleArn?: string[];
+  externalId?: string;
+  accountsFile?: string;
+  allRegions?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }

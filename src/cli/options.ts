@@ -88,3 +88,12 @@ export function formatList<T extends string>(allowed: readonly T[]): (value: str
     return out;
   };
 }
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** Repeatable `--role-arn`, checked for shape so a typo fails before any API call. */
+export function collectRoleArns(value: string, previous: string[] | undefined): string[] {
+  const arn = value.trim();
+  if (!ROLE_ARN.test(arn)) throw new InvalidArgumentError(`"${arn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).`);
+  return [...new Set([...(previous ?? []), arn])];
+}

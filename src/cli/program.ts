@@ -8,7 +8,7 @@ import { SEVERITIES } from '../engine/result.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ReportFlags } from './context.js';
 import { CATALOG_FORMATS, DIFF_FORMATS } from './context.js';
-import { collectList, collectRegions, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
+import { collectList, collectRegions, collectRoleArns, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -86,6 +86,16 @@ function addSourceOptions(cmd: Command): Command {
         .conflicts(LIVE_ONLY),
     )
     .addOption(new Option('--concurrency <n>', 'maximum concurrent API calls').argParser(parseConcurrency).conflicts(LIVE_ONLY))
+    .addOption(
+      new Option('--role-arn <arn>', 'audit the account of this IAM role (assumed with session name cloud502); repeatable')
+        .argParser(collectRoleArns)
+        .conflicts(LIVE_ONLY),
+    )
+    .addOption(new Option('--external-id <id>', 'external id for --role-arn / --accounts-file roles that do not set their own').conflicts(LIVE_ONLY))
+    .addOption(
+      new Option('--accounts-file <file>', 'roles to audit: one ARN per line, or a YAML/JSON list of {roleArn, externalId?, name?}').conflicts(LIVE_ONLY),
+    )
+    .addOption(new Option('--all-regions', 'audit every region enabled for each account (ec2:DescribeRegions)').conflicts([...LIVE_ONLY, 'region']))
     .addOption(new Option('-q, --quiet', 'no progress or status lines on stderr').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'more detail: every result in text reports, stack traces on internal errors'));
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { AuditSource } from '../../audit.js';
 import { ConfigError } from '../../errors.js';
 import { checkEndpointUrl } from '../options.js';
@@ -28,6 +29,10 @@ export function sourceFromFlags(flags: SourceFlags, ctx: CliContext): { source: 
         ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
         ...(endpointUrl !== undefined ? { endpointUrl } : {}),
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.roleArn ? { roleArns: flags.roleArn } : {}),
+        ...(flags.externalId !== undefined ? { externalId: flags.externalId } : {}),
+        ...(flags.accountsFile !== undefined ? { accountsFile: resolve(ctx.io.cwd, flags.accountsFile) } : {}),
+        ...(flags.allRegions ? { allRegions: true } : {}),
         metricsWindowSeconds: flags.metricsWindow,
         now: new Date(),
         progress: progress.sink,
