@@ -1,6 +1,6 @@
 /**
  * Starts moto (`python3 -m moto.server`) on a free port of 127.0.0.1 for the benchmark and stops it afterwards,
- * as test/support/global-setup.ts does for the tests.
+ * shared by the benchmark and the tests' global setup (test/support/global-setup.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

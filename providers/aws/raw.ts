@@ -130,3 +130,28 @@ export interface AwsRawSnapshot {
   };
   regions: AwsRegionSnapshot[];
 }
+
+/** A region entry with nothing collected yet: the start of every collection, and a scope that produced only errors. */
+export function emptyAwsRegion(region: string, account?: string, errors: AwsCollectionError[] = []): AwsRegionSnapshot {
+  return {
+    region,
+    ...(account ? { account } : {}),
+    elbv2: {
+      loadBalancers: [],
+      loadBalancerAttributes: {},
+      listeners: {},
+      listenerAttributes: {},
+      listenerCertificates: {},
+      rules: {},
+      targetGroups: [],
+      targetGroupAttributes: {},
+      targetHealth: {},
+      tags: [],
+    },
+    elb: { loadBalancers: [], attributes: {}, instanceHealth: {}, tags: [] },
+    ec2: { vpcs: [], subnets: [], securityGroups: [], networkAcls: [], instances: [], networkInterfaces: [] },
+    cloudwatch: { queries: [], results: [] },
+    acm: { certificates: {} },
+    errors,
+  };
+}

@@ -14,6 +14,7 @@ import { createAwsClientPool, loadAwsSdk, maxAttemptsFromEnv, type AwsAccountCre
 import { STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY } from '../iam.js';
 import { RateBudget } from '../rate-limit.js';
 import type { AwsCollectionError, AwsRawSnapshot, Jsonified } from '../raw.js';
+import { emptyAwsRegion } from '../raw.js';
 import { resolveDefaultRegion, resolveRegions, validateRegions } from '../regions.js';
 import { collectAcm } from './acm.js';
 import { collectCloudWatch, loadBalancerDimension } from './cloudwatch.js';
@@ -328,33 +329,10 @@ interface RegionCollected {
 
 /** A region entry for a scope that produced nothing but its errors. */
 function emptyRegion(region: string, account: string | undefined, errors: AwsCollectionError[]): RegionCollected {
-  return {
-    region,
-    ...(account ? { account } : {}),
-    elbv2: {
-      loadBalancers: [],
-      loadBalancerAttributes: {},
-      listeners: {},
-      listenerAttributes: {},
-      listenerCertificates: {},
-      rules: {},
-      targetGroups: [],
-      targetGroupAttributes: {},
-      targetHealth: {},
-      tags: [],
-    },
-    elb: { loadBalancers: [], attributes: {}, instanceHealth: {}, tags: [] },
-    ec2: { vpcs: [], subnets: [], securityGroups: [], networkAcls: [], instances: [], networkInterfaces: [] },
-    cloudwatch: { queries: [], results: [] },
-    acm: { certificates: {} },
-    errors,
-  };
+  // Empty lists and maps hold no Dates, so the JSON form and the SDK form of an empty region are the same value.
+  return emptyAwsRegion(region, account, errors) as unknown as RegionCollected;
 }
 
-/**
- * One account × region. What needs only the listings (CloudWatch, the VPC side of EC2) starts as soon as they are
- * in, beside the per-resource calls, so those rate-limited phases overlap instead of adding up.
- */
 async function collectRegion(ctx: CollectContext, options: CollectOptions, account: string | undefined): Promise<RegionCollected> {
   const [listed, classicListed] = await Promise.all([listElbv2(ctx), listElb(ctx)]);
   const early = Promise.all([

@@ -2,6 +2,7 @@
  * Minimal raw-snapshot builders for normalizer unit tests: an empty region plus SDK-shaped records.
  */
 import type { AwsRawSnapshot, AwsRegionSnapshot } from '../../../../providers/aws/raw.js';
+import { emptyAwsRegion } from '../../../../providers/aws/raw.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -13,27 +14,7 @@ export const TG_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetg
 export const LISTENER_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 
 export function emptyRegion(): AwsRegionSnapshot {
-  return {
-    region: REGION,
-    account: ACCOUNT,
-    elbv2: {
-      loadBalancers: [],
-      loadBalancerAttributes: {},
-      listeners: {},
-      listenerAttributes: {},
-      listenerCertificates: {},
-      rules: {},
-      targetGroups: [],
-      targetGroupAttributes: {},
-      targetHealth: {},
-      tags: [],
-    },
-    elb: { loadBalancers: [], attributes: {}, instanceHealth: {}, tags: [] },
-    ec2: { securityGroups: [], networkAcls: [], subnets: [], vpcs: [], instances: [], networkInterfaces: [] },
-    cloudwatch: { queries: [], results: [] },
-    acm: { certificates: {} },
-    errors: [],
-  };
+  return emptyAwsRegion(REGION, ACCOUNT);
 }
 
 /** A region built by mutating an empty one. */
