@@ -10,7 +10,7 @@
  * Both are pure (new arrays and objects, inputs untouched) and idempotent (applying them twice changes nothing).
  */
 import type { Inventory, MetricName, MetricSeries } from '../model/index.js';
-import { indexInventory, metricMax, metricSum } from '../model/index.js';
+import { indexInventory, metricSum } from '../model/index.js';
 import type { AuditConfig } from './config.js';
 import type { CheckResult, Evidence, MetricEvidence } from './result.js';
 import { raiseSeverity } from './result.js';
