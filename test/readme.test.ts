@@ -39,7 +39,9 @@ describe('README.md', () => {
   it('starts with exactly the two fresh-clone commands: the demo audit and the test suite', () => {
     const lines = readFileSync(readmePath, 'utf8').split('\n');
     expect(lines[0]).toBe('```sh');
-    expect(lines[1]).toMatch(/audit --demo/);
+    expect(lines[1]).toMatch(/^npm ci && npm run demo\b/);
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['demo:run']).toMatch(/audit --demo$/);
     expect(lines[2]).toMatch(/^npm test\b/);
     expect(lines[3]).toBe('```');
     // CI runs that same test command.
