@@ -66,17 +66,7 @@ const KNOWN = new Set(AWS_REGIONS);
 /** Escape hatch for a region launched after this list was written. */
 export const ALLOW_UNKNOWN_REGIONS_ENV = 'CLOUD502_AWS_ALLOW_UNKNOWN_REGIONS';
 
-/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`, ...). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
-}
+export { partitionOf } from './arns.js';
 
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);

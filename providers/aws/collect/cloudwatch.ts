@@ -7,7 +7,7 @@ import type { LoadBalancer, TargetGroup } from '@aws-sdk/client-elastic-load-bal
 import type { LoadBalancerDescription } from '@aws-sdk/client-elastic-load-balancing';
 import { AWS_METRICS, periodFor, type AwsMetricSpec } from '../metrics-catalog.js';
 import type { AwsMetricQuery } from '../raw.js';
-import { partitionOf } from '../regions.js';
+import { classicLoadBalancerArn } from '../arns.js';
 import { chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
 
 /** GetMetricData accepts at most 500 queries per call. */
@@ -24,10 +24,7 @@ export function targetGroupDimension(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
 }
 
-/** Classic load balancers have no ARN in their API; this is the one IAM and CloudWatch use. */
-export function classicLoadBalancerArn(region: string, account: string | undefined, name: string): string {
-  return `arn:${partitionOf(region)}:elasticloadbalancing:${region}:${account ?? ''}:loadbalancer/${name}`;
-}
+export { classicLoadBalancerArn } from '../arns.js';
 
 export interface MetricSources {
   loadBalancers: LoadBalancer[];

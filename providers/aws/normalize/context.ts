@@ -147,20 +147,7 @@ export function attributesToRecord(attributes: RawAttribute[] | undefined): Reco
   return out;
 }
 
-/** AWS partition of a region, for ARNs cloud502 has to build itself (Classic load balancers have none in the API). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
-/**
- * The ARN of a Classic load balancer (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/NAME`). The Classic API
- * returns only the name; collect must record Classic metric queries under this same ARN.
- */
-export function classicLoadBalancerArn(region: string, account: string | undefined, name: string): string {
-  return `arn:${partitionOf(region)}:elasticloadbalancing:${region}:${account ?? ''}:loadbalancer/${name}`;
-}
+export { classicLoadBalancerArn } from '../arns.js';
 
 export function uniq<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
