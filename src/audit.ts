@@ -10,9 +10,7 @@
  * process.stdout.write(renderJson(report));
  * ```
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
@@ -21,6 +19,7 @@ import type { Inventory, Provider } from './model/index.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
 import { loadAdapter as defaultLoadAdapter } from './provider.js';
 import { buildReport } from './report/json.js';
+import { packageRoot, toolVersion } from './version.js';
 import type { Report } from './report/types.js';
 import type { AdapterLoader } from './snapshot.js';
 import { oneLine, readRawSnapshot } from './snapshot.js';
@@ -62,28 +61,7 @@ export interface AuditOutcome {
   registry: CheckRegistry;
 }
 
-let cachedRoot: string | undefined;
-
-/** The package root (where package.json, demo/ and schema/ live), found from this module's location. */
-export function packageRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  // src/audit.ts in development and dist/src/audit.js when built: walk up instead of hard-coding the depth.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cloud502') {
-      cachedRoot = dir;
-      return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the cloud502 package root');
-    dir = parent;
-  }
-}
-
-export function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { packageRoot, toolVersion };
 
 export function demoSnapshotPath(): string {
   return join(packageRoot(), 'demo', 'aws-demo.json');

@@ -22,7 +22,7 @@ import { call, Progress, ScopeFailure, sendOptions, type CollectContext } from '
 import { collectEc2Network, collectEc2Targets, mergeEc2, type Ec2Collected, type Ec2NetworkRequest, type Ec2TargetRequest } from './ec2.js';
 import { describeElb, listElb, type ElbCollected } from './elb.js';
 import { describeElbv2, listElbv2, type Elbv2Collected, type Elbv2Listing } from './elbv2.js';
-import { toolVersion } from './tool-version.js';
+import { toolVersion } from '../../../src/version.js';
 
 export type { AwsClientProvider, AwsRegionClients } from '../clients.js';
 
