@@ -9,16 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { AuditDeps } from '../../src/audit.js';
 import type { Report } from '../../src/report/types.js';
-import { brokenInventory, fakeAdapter, fakeRaw, fakeRegistry } from './support/fakes.js';
-import { runCli, type CliRun } from './support/run-cli.js';
+import { brokenInventory, fakeDeps, fakeRaw } from './support/fakes.js';
+import { expectOneLineError, runCli, type CliRun } from './support/run-cli.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
 
-const deps = (): AuditDeps => {
-  const adapter = fakeAdapter();
-  return { registry: fakeRegistry(), loadAdapter: async () => adapter };
-};
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'cloud502-baseline-'));
 const dir = await tempDir();
@@ -38,20 +33,12 @@ function parseReport(run: CliRun): Report {
 async function audit(args: string[], files: Record<string, string> = {}): Promise<{ run: CliRun; cwd: string }> {
   const cwd = await tempDir();
   for (const [name, text] of Object.entries(files)) await writeFile(join(cwd, name), text);
-  return { run: await runCli(['audit', '--snapshot', broken, ...args], { deps: deps(), cwd }), cwd };
+  return { run: await runCli(['audit', '--snapshot', broken, ...args], { deps: fakeDeps(), cwd }), cwd };
 }
 
 const entry = (expires: string, extra = ''): string =>
   `baseline:\n  - check: ${CRITICAL}\n    resource: tg-empty\n    reason: decommissioned next sprint (OPS-42)\n    expires: "${expires}"\n${extra}`;
 
-function expectOneLineError(run: CliRun, contains: string): void {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.errLines).toHaveLength(1);
-  expect(run.errLines[0]).toMatch(/^cloud502: /);
-  expect(run.errLines[0]).toContain(contains);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-}
 
 describe('baseline in .cloud502.yml', () => {
   it('an active acceptance suppresses the finding, counts it as suppressed and changes the exit code', async () => {
@@ -131,19 +118,19 @@ describe('audit --baseline FILE', () => {
 describe('cloud502 baseline create', () => {
   it('round trip: accepts every failure by fingerprint, and audit --baseline suppresses exactly those', async () => {
     const cwd = await tempDir();
-    const first = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: deps(), cwd });
+    const first = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: fakeDeps(), cwd });
     expect(first.code).toBe(1);
     const before = JSON.parse(await readFile(join(cwd, 'results.json'), 'utf8')) as Report;
     const fails = before.results.filter((r) => r.status === 'fail');
 
-    const created = await runCli(['baseline', 'create', 'results.json', '--reason', 'known, tracked in OPS-7', '--expires', '2999-06-30'], { deps: deps(), cwd });
+    const created = await runCli(['baseline', 'create', 'results.json', '--reason', 'known, tracked in OPS-7', '--expires', '2999-06-30'], { deps: fakeDeps(), cwd });
     expect(created.code).toBe(0);
     expect(created.errLines).toEqual(['cloud502: wrote 2 accepted findings to .cloud502-baseline.yml; audit with --baseline .cloud502-baseline.yml']);
     const file = parse(await readFile(join(cwd, '.cloud502-baseline.yml'), 'utf8')) as { baseline: Array<Record<string, string>> };
     expect(file.baseline.map((e) => e.fingerprint).sort()).toEqual(fails.map((r) => r.fingerprint).sort());
     for (const e of file.baseline) expect(e).toMatchObject({ reason: 'known, tracked in OPS-7', expires: '2999-06-30' });
 
-    const after = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--baseline', '.cloud502-baseline.yml', '--fail-on', 'info'], { deps: deps(), cwd });
+    const after = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--baseline', '.cloud502-baseline.yml', '--fail-on', 'info'], { deps: fakeDeps(), cwd });
     expect(after.code).toBe(0);
     const report = parseReport(after);
     const suppressed = report.results.filter((r) => r.status === 'suppressed');
@@ -153,7 +140,7 @@ describe('cloud502 baseline create', () => {
 
     // Regenerating from the baselined report keeps the earlier acceptances' own reasons.
     await writeFile(join(cwd, 'baselined.json'), after.stdout);
-    const again = await runCli(['baseline', 'create', 'baselined.json', '--reason', 'other', '--out', 'again.yml', '--quiet'], { deps: deps(), cwd });
+    const again = await runCli(['baseline', 'create', 'baselined.json', '--reason', 'other', '--out', 'again.yml', '--quiet'], { deps: fakeDeps(), cwd });
     expect(again).toMatchObject({ code: 0, stderr: '' });
     const regenerated = parse(await readFile(join(cwd, 'again.yml'), 'utf8')) as typeof file;
     expect(regenerated.baseline.map((e) => e.reason)).toEqual(['known, tracked in OPS-7', 'known, tracked in OPS-7']);
@@ -161,13 +148,13 @@ describe('cloud502 baseline create', () => {
 
   it('an acceptance written without --expires never expires; one that has expired fails again', async () => {
     const cwd = await tempDir();
-    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: deps(), cwd });
-    await runCli(['baseline', 'create', 'results.json', '--reason', 'accepted', '--quiet'], { deps: deps(), cwd });
+    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: fakeDeps(), cwd });
+    await runCli(['baseline', 'create', 'results.json', '--reason', 'accepted', '--quiet'], { deps: fakeDeps(), cwd });
     const text = await readFile(join(cwd, '.cloud502-baseline.yml'), 'utf8');
     expect(text).not.toMatch(/^\s+expires:/m);
     // The same file with an expiry in the past, as it would read after its date.
     await writeFile(join(cwd, 'expired.yml'), text.replace(/reason: accepted\n/g, 'reason: accepted\n    expires: "2021-03-01"\n'));
-    const run = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--baseline', 'expired.yml'], { deps: deps(), cwd });
+    const run = await runCli(['audit', '--snapshot', broken, '--format', 'json', '--baseline', 'expired.yml'], { deps: fakeDeps(), cwd });
     expect(run.code).toBe(1);
     const fails = parseReport(run).results.filter((r) => r.status === 'fail');
     expect(fails).toHaveLength(2);
@@ -176,11 +163,11 @@ describe('cloud502 baseline create', () => {
 
   it('refuses to replace an existing file unless --force', async () => {
     const cwd = await tempDir();
-    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: deps(), cwd });
+    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: fakeDeps(), cwd });
     await writeFile(join(cwd, 'keep.yml'), 'baseline: []\n');
-    expectOneLineError(await runCli(['baseline', 'create', 'results.json', '--reason', 'r', '--out', 'keep.yml'], { deps: deps(), cwd }), '--out keep.yml already exists (pass --force to replace it)');
+    expectOneLineError(await runCli(['baseline', 'create', 'results.json', '--reason', 'r', '--out', 'keep.yml'], { deps: fakeDeps(), cwd }), '--out keep.yml already exists (pass --force to replace it)');
     expect(await readFile(join(cwd, 'keep.yml'), 'utf8')).toBe('baseline: []\n');
-    const forced = await runCli(['baseline', 'create', 'results.json', '--reason', 'r', '--out', 'keep.yml', '--force', '--quiet'], { deps: deps(), cwd });
+    const forced = await runCli(['baseline', 'create', 'results.json', '--reason', 'r', '--out', 'keep.yml', '--force', '--quiet'], { deps: fakeDeps(), cwd });
     expect(forced.code).toBe(0);
     expect((parse(await readFile(join(cwd, 'keep.yml'), 'utf8')) as { baseline: unknown[] }).baseline).toHaveLength(2);
   });
@@ -193,11 +180,11 @@ describe('cloud502 baseline create', () => {
     [[], "required option '--reason <text>' not specified"],
   ])('%j → one line, exit 2', async (flags, message) => {
     const cwd = await tempDir();
-    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: deps(), cwd });
-    expectOneLineError(await runCli(['baseline', 'create', 'results.json', ...flags], { deps: deps(), cwd }), message);
+    await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', 'results.json', '--quiet'], { deps: fakeDeps(), cwd });
+    expectOneLineError(await runCli(['baseline', 'create', 'results.json', ...flags], { deps: fakeDeps(), cwd }), message);
   });
 
   it('refuses a file that is not a JSON report', async () => {
-    expectOneLineError(await runCli(['baseline', 'create', broken, '--reason', 'r', '--out', join(dir, 'x.yml')], { deps: deps() }), `report ${broken} is a raw snapshot, not a JSON report`);
+    expectOneLineError(await runCli(['baseline', 'create', broken, '--reason', 'r', '--out', join(dir, 'x.yml')], { deps: fakeDeps() }), `report ${broken} is a raw snapshot, not a JSON report`);
   });
 });

@@ -7,14 +7,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuditDeps } from '../../src/audit.js';
-import { brokenInventory, cleanInventory, fakeAdapter, fakeRaw, fakeRegistry } from './support/fakes.js';
-import { runCli, type CliRun } from './support/run-cli.js';
+import { brokenInventory, cleanInventory, fakeDeps, fakeRaw } from './support/fakes.js';
+import { expectOneLineError, runCli, type CliRun } from './support/run-cli.js';
 
-const deps = (): AuditDeps => {
-  const adapter = fakeAdapter();
-  return { registry: fakeRegistry(), loadAdapter: async () => adapter };
-};
 
 const dir = await mkdtemp(join(tmpdir(), 'cloud502-diff-'));
 
@@ -24,7 +19,7 @@ async function reportOf(name: string, raw: object, flags: string[] = [], config?
   const out = join(dir, `${name}.json`);
   const cwd = await mkdtemp(join(dir, 'cwd-'));
   if (config) await writeFile(join(cwd, '.cloud502.yml'), config);
-  const run = await runCli(['audit', '--snapshot', snapshot, '--format', 'json', '--output', out, '--quiet', ...flags], { deps: deps(), cwd });
+  const run = await runCli(['audit', '--snapshot', snapshot, '--format', 'json', '--output', out, '--quiet', ...flags], { deps: fakeDeps(), cwd });
   expect(run.stderr).toBe('');
   return out;
 }
@@ -38,15 +33,8 @@ const raised = await reportOf('raised', fakeRaw(brokenInventory()), [], 'checks:
 /** The critical finding pinned down to low: a decrease. */
 const lowered = await reportOf('lowered', fakeRaw(brokenInventory()), [], 'checks:\n  targets/fake-pool-has-targets:\n    severity: low\n');
 
-const diff = (args: string[], cwd?: string): Promise<CliRun> => runCli(['diff', ...args], { deps: deps(), ...(cwd ? { cwd } : {}) });
+const diff = (args: string[], cwd?: string): Promise<CliRun> => runCli(['diff', ...args], { deps: fakeDeps(), ...(cwd ? { cwd } : {}) });
 
-function expectOneLineError(run: CliRun, contains: string): void {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.errLines).toHaveLength(1);
-  expect(run.errLines[0]).toContain(contains);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-}
 
 describe('cloud502 diff exit codes (the gate)', () => {
   it.each<[string, string, string, string[], number]>([

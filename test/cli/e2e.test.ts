@@ -9,20 +9,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
+import { expectOneLineError } from './support/run-cli.js';
 import { bin, cli, root, type Run } from '../support/built-cli.js';
 
 const fixtures = join(root, 'test', 'fixtures', 'cli');
 const broken = join(fixtures, 'aws-broken.json');
 const healthy = join(fixtures, 'aws-healthy.json');
 
-function expectOneLineError(r: Run, contains: string): void {
-  expect(r.code).toBe(2);
-  expect(r.errLines).toHaveLength(1);
-  expect(r.errLines[0]).toMatch(/^cloud502: /);
-  expect(r.errLines[0]).toContain(contains);
-  expect(r.stderr).not.toContain('    at ');
-  expect(r.stdout).toBe('');
-}
 
 function json(r: Run): Report {
   const report = JSON.parse(r.stdout) as Report;

@@ -10,37 +10,24 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { AuditDeps } from '../../src/audit.js';
 import { CSV_COLUMNS } from '../../src/report/csv.js';
 import { REPORT_FORMATS, reportFileName } from '../../src/report/render.js';
 import type { Report } from '../../src/report/types.js';
 import { sampleReport } from '../fixtures/report/sample.js';
-import { brokenInventory, fakeAdapter, fakeRaw, fakeRegistry } from './support/fakes.js';
-import { runCli, type CliRun } from './support/run-cli.js';
+import { brokenInventory, fakeDeps, fakeRaw, fakeRegistry } from './support/fakes.js';
+import { expectOneLineError, runCli } from './support/run-cli.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
 
 const sarifAjv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(sarifAjv);
 const validateSarif = sarifAjv.compile(JSON.parse(readFileSync(new URL('../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as object);
 
-const deps = (): AuditDeps => {
-  const adapter = fakeAdapter();
-  return { registry: fakeRegistry(), loadAdapter: async () => adapter };
-};
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'cloud502-formats-'));
 const dir = await tempDir();
 const broken = join(dir, 'broken.json');
 await writeFile(broken, JSON.stringify(fakeRaw(brokenInventory())));
 
-function expectOneLineError(run: CliRun, contains: string): void {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.errLines).toHaveLength(1);
-  expect(run.errLines[0]).toMatch(/^cloud502: /);
-  expect(run.errLines[0]).toContain(contains);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-}
 
 function parseReport(text: string): Report {
   const report = JSON.parse(text) as Report;
@@ -54,7 +41,7 @@ describe('audit --format (repeatable) --output-dir', async () => {
   // Every way of listing formats at once: repeated, comma-separated, and a duplicate that must collapse.
   const run = await runCli(
     ['audit', '--snapshot', broken, '--format', 'json', '--format', 'html,sarif', '--format', 'junit,csv,text', '--format', 'markdown,json', '--output-dir', out],
-    { deps: deps(), stdoutTTY: true },
+    { deps: fakeDeps(), stdoutTTY: true },
   );
   const file = (format: (typeof REPORT_FORMATS)[number]) => readFile(join(out, reportFileName(format)), 'utf8');
   const report = parseReport(await file('json'));
@@ -108,7 +95,7 @@ describe('audit --format (repeatable) --output-dir', async () => {
 
   it('every file equals what "cloud502 report" renders from the JSON file', async () => {
     const again = join(await tempDir(), 'again');
-    const rerun = await runCli(['report', join(out, 'cloud502-report.json'), '--format', REPORT_FORMATS.join(','), '--output-dir', again], { deps: deps() });
+    const rerun = await runCli(['report', join(out, 'cloud502-report.json'), '--format', REPORT_FORMATS.join(','), '--output-dir', again], { deps: fakeDeps() });
     expect(rerun.code).toBe(0);
     for (const format of REPORT_FORMATS) {
       expect(await readFile(join(again, reportFileName(format)), 'utf8'), format).toBe(await file(format));
@@ -119,20 +106,20 @@ describe('audit --format (repeatable) --output-dir', async () => {
 describe('output flag rules', () => {
   it('refuses several formats without --output-dir before reading anything', async () => {
     const absent = join(dir, 'absent.json');
-    expectOneLineError(await runCli(['audit', '--snapshot', absent, '--format', 'json,html'], { deps: deps() }), '--format json,html writes 2 reports: give --output-dir DIR');
+    expectOneLineError(await runCli(['audit', '--snapshot', absent, '--format', 'json,html'], { deps: fakeDeps() }), '--format json,html writes 2 reports: give --output-dir DIR');
     expectOneLineError(
-      await runCli(['audit', '--snapshot', absent, '--format', 'json', '--format', 'sarif', '--output', join(dir, 'x')], { deps: deps() }),
+      await runCli(['audit', '--snapshot', absent, '--format', 'json', '--format', 'sarif', '--output', join(dir, 'x')], { deps: fakeDeps() }),
       '--format json,sarif writes 2 reports: give --output-dir DIR instead of --output',
     );
     expectOneLineError(
-      await runCli(['audit', '--snapshot', absent, '--output', 'a', '--output-dir', 'b'], { deps: deps() }),
+      await runCli(['audit', '--snapshot', absent, '--output', 'a', '--output-dir', 'b'], { deps: fakeDeps() }),
       "option '-o, --output <file>' cannot be used with option '--output-dir <dir>'",
     );
   });
 
   it('writes a single format into --output-dir too, relative to the working directory', async () => {
     const cwd = await tempDir();
-    const run = await runCli(['audit', '--snapshot', broken, '--format', 'sarif', '--output-dir', 'out', '--quiet'], { deps: deps(), cwd });
+    const run = await runCli(['audit', '--snapshot', broken, '--format', 'sarif', '--output-dir', 'out', '--quiet'], { deps: fakeDeps(), cwd });
     expect(run).toMatchObject({ code: 1, stdout: '', stderr: '' });
     expect(await readdir(join(cwd, 'out'))).toEqual(['cloud502-report.sarif']);
   });
@@ -140,11 +127,11 @@ describe('output flag rules', () => {
   it('reports an --output-dir that is a file as one line', async () => {
     const notDir = join(dir, 'plain-file');
     await writeFile(notDir, 'x');
-    expectOneLineError(await runCli(['audit', '--snapshot', broken, '--format', 'json,csv', '--output-dir', notDir], { deps: deps() }), `--output-dir ${notDir}`);
+    expectOneLineError(await runCli(['audit', '--snapshot', broken, '--format', 'json,csv', '--output-dir', notDir], { deps: fakeDeps() }), `--output-dir ${notDir}`);
   });
 
   it.each(REPORT_FORMATS.filter((f) => f !== 'text'))('--format %s alone goes to stdout', async (format) => {
-    const run = await runCli(['audit', '--snapshot', broken, '--format', format], { deps: deps() });
+    const run = await runCli(['audit', '--snapshot', broken, '--format', format], { deps: fakeDeps() });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
     expect(run.stdout.length).toBeGreaterThan(100);
@@ -153,10 +140,10 @@ describe('output flag rules', () => {
 
 describe('cloud502 report', async () => {
   const saved = join(dir, 'saved.json');
-  await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', saved, '--quiet'], { deps: deps() });
+  await runCli(['audit', '--snapshot', broken, '--format', 'json', '--output', saved, '--quiet'], { deps: fakeDeps() });
 
   it('re-renders a saved report as text by default, exit 0 even with failures', async () => {
-    const run = await runCli(['report', saved], { deps: deps() });
+    const run = await runCli(['report', saved], { deps: fakeDeps() });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('■ alb-web');
@@ -164,14 +151,14 @@ describe('cloud502 report', async () => {
   });
 
   it('renders the JSON form unchanged, and reads a path relative to the working directory', async () => {
-    const run = await runCli(['report', 'saved.json', '--format', 'json'], { deps: deps(), cwd: dir });
+    const run = await runCli(['report', 'saved.json', '--format', 'json'], { deps: fakeDeps(), cwd: dir });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(await readFile(saved, 'utf8')));
   });
 
   it('writes --output FILE with a status line', async () => {
     const out = join(dir, 'saved.html');
-    const run = await runCli(['report', saved, '--format', 'html', '--output', out], { deps: deps() });
+    const run = await runCli(['report', saved, '--format', 'html', '--output', out], { deps: fakeDeps() });
     expect(run.code).toBe(0);
     expect(run.errLines).toEqual([`cloud502: wrote html report to ${out} — 1 critical, 0 high, 1 medium, 0 low · 4 passed · 1 unknown · 1 error`]);
     expect(await readFile(out, 'utf8')).toContain('<!DOCTYPE html>');
@@ -180,7 +167,7 @@ describe('cloud502 report', async () => {
   it('renders a report with hostile names safely in text: control characters are shown, not sent', async () => {
     const path = join(dir, 'sample.json');
     await writeFile(path, JSON.stringify(sampleReport()));
-    const run = await runCli(['report', path, '--verbose'], { deps: deps(), stdoutTTY: true, env: { NO_COLOR: '1' } });
+    const run = await runCli(['report', path, '--verbose'], { deps: fakeDeps(), stdoutTTY: true, env: { NO_COLOR: '1' } });
     expect(run.code).toBe(0);
     // eslint-disable-next-line no-control-regex
     expect(run.stdout.match(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g) ?? []).toEqual([]);
@@ -200,14 +187,14 @@ describe('cloud502 report', async () => {
   ])('refuses %s with one line naming the file, exit 2', async (name, content, message) => {
     const path = join(dir, `bad-${name.replace(/\W+/g, '-')}.json`);
     await writeFile(path, content);
-    expectOneLineError(await runCli(['report', path, '--format', 'html'], { deps: deps() }), `report ${path} ${message}`);
+    expectOneLineError(await runCli(['report', path, '--format', 'html'], { deps: fakeDeps() }), `report ${path} ${message}`);
   });
 
   it('names a missing file as the user wrote it', async () => {
-    expectOneLineError(await runCli(['report', 'nope.json'], { deps: deps(), cwd: dir }), 'report nope.json does not exist');
+    expectOneLineError(await runCli(['report', 'nope.json'], { deps: fakeDeps(), cwd: dir }), 'report nope.json does not exist');
   });
 
   it('checks the output flags before reading', async () => {
-    expectOneLineError(await runCli(['report', 'nope.json', '--format', 'html,csv'], { deps: deps(), cwd: dir }), 'give --output-dir DIR');
+    expectOneLineError(await runCli(['report', 'nope.json', '--format', 'html,csv'], { deps: fakeDeps(), cwd: dir }), 'give --output-dir DIR');
   });
 });

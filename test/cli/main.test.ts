@@ -10,7 +10,7 @@ import type { AuditDeps } from '../../src/audit.js';
 import type { Report } from '../../src/report/types.js';
 import type { ProviderAdapter } from '../../src/provider.js';
 import { brokenInventory, cleanInventory, fakeAdapter, fakeRaw, fakeRegistry } from './support/fakes.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, expectOneLineError } from './support/run-cli.js';
 import { formatErrors, reportSchemaErrors } from './support/schema.js';
 
 async function tempDir(): Promise<string> {
@@ -39,14 +39,6 @@ function parseReport(stdout: string): Report {
   return report;
 }
 
-function expectOneLineError(run: { code: number; stdout: string; stderr: string; errLines: string[] }, contains: string): void {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.errLines).toHaveLength(1);
-  expect(run.errLines[0]).toMatch(/^cloud502: /);
-  expect(run.errLines[0]).toContain(contains);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-}
 
 describe('audit exit codes and --fail-on', () => {
   it('exits 1 when a failure is at or above the default --fail-on high', async () => {

@@ -2,6 +2,7 @@
  * An in-test provider adapter and a small check catalog, so the pipeline, the reports and the CLI can be tested
  * without the AWS adapter or the real checks. The fake raw snapshot carries a ready-made inventory.
  */
+import type { AuditDeps } from '../../../src/audit.js';
 import type { AnyCheck } from '../../../src/engine/index.js';
 import { CheckRegistry, defineCheck } from '../../../src/engine/index.js';
 import { SnapshotError } from '../../../src/errors.js';
@@ -154,4 +155,10 @@ export function fakeAdapter(live: Inventory = brokenInventory()): ProviderAdapte
       return (raw as FakeRaw).inventory;
     },
   };
+}
+
+/** Pipeline seams for in-process CLI tests: the fake adapter (one instance per call) and the fake catalog. */
+export function fakeDeps(): AuditDeps {
+  const adapter = fakeAdapter();
+  return { registry: fakeRegistry(), loadAdapter: async () => adapter };
 }
