@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { awsLbPools, blockedFinding, blockedHits, netContext, pathsOf, poolMetrics, unknownReason } from './paths.js';
+import { blockedFinding, judgeBlockedPaths, poolMetrics } from './paths.js';
 
 export const healthCheckPortBlocked = defineCheck({
   id: 'network/health-check-port-blocked',
@@ -44,31 +44,13 @@ export const healthCheckPortBlocked = defineCheck({
       'Health checks from {{lb}} cannot reach {{count}} of {{total}} targets of {{pool}} ({{targets}}) on {{protocol}}/{{port}}: {{reason}}. Those targets are marked unhealthy and the others carry their load.',
   },
   evaluate(inv, ctx) {
-    const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index)) {
-      const opts = { discriminator: c.discriminator };
-      const r = pathsOf(inv, ctx.index, c, 'health-check', netCtx);
-      if (r.kind === 'not-applicable') {
-        ctx.notApplicable(c.resource, r.reason, opts);
-        continue;
-      }
-      if (r.kind === 'unknown') {
-        ctx.unknown(c.resource, r.reason, opts);
-        continue;
-      }
-      const hits = blockedHits(r.targets);
-      if (hits.length === 0) {
-        const why = unknownReason(r.targets);
-        if (why) ctx.unknown(c.resource, why, opts);
-        else ctx.pass(c.resource, opts);
-        continue;
-      }
+    judgeBlockedPaths(inv, ctx, 'health-check', (c, r, hits, netCtx) => {
       const all = hits.length === r.targets.length;
       const { data, evidence } = blockedFinding(c, r.targets, hits, ctx.index, netCtx, {
         notes: r.notes,
         metrics: poolMetrics(ctx.index, c.pool, ['pool.unhealthy-hosts.max', 'pool.healthy-hosts.min']),
       });
-      ctx.fail(c.resource, all ? 'allBlocked' : 'someBlocked', data, { ...opts, severity: all ? 'critical' : 'high', evidence });
-    }
+      ctx.fail(c.resource, all ? 'allBlocked' : 'someBlocked', data, { discriminator: c.discriminator, severity: all ? 'critical' : 'high', evidence });
+    });
   },
 });

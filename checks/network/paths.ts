@@ -240,3 +240,40 @@ export function blockedFinding(
     },
   };
 }
+
+/** The part of a pool's paths a blocked-port check reports on. */
+export type EvaluatedPaths = Extract<PoolPaths, { kind: 'evaluated' }>;
+
+/**
+ * Walks every AWS load balancer → pool path for one purpose and reports what the two port checks share:
+ * not applicable, unknown (the path or a target could not be judged) or pass. `onBlocked` reports the failure
+ * when at least one target is blocked.
+ */
+export function judgeBlockedPaths(
+  inv: Inventory,
+  ctx: Pick<CheckContext, 'index' | 'pass' | 'unknown' | 'notApplicable'>,
+  purpose: PathPurpose,
+  onBlocked: (c: LbPool, paths: EvaluatedPaths, hits: StepHit[], netCtx: NetworkContext) => void,
+): void {
+  const netCtx = netContext(ctx);
+  for (const c of awsLbPools(inv, ctx.index)) {
+    const opts = { discriminator: c.discriminator };
+    const r = pathsOf(inv, ctx.index, c, purpose, netCtx);
+    if (r.kind === 'not-applicable') {
+      ctx.notApplicable(c.resource, r.reason, opts);
+      continue;
+    }
+    if (r.kind === 'unknown') {
+      ctx.unknown(c.resource, r.reason, opts);
+      continue;
+    }
+    const hits = blockedHits(r.targets);
+    if (hits.length > 0) {
+      onBlocked(c, r, hits, netCtx);
+      continue;
+    }
+    const why = unknownReason(r.targets);
+    if (why) ctx.unknown(c.resource, why, opts);
+    else ctx.pass(c.resource, opts);
+  }
+}

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { awsLbPools, blockedFinding, blockedHits, netContext, pathsOf, poolMetrics, unknownReason } from './paths.js';
+import { blockedFinding, judgeBlockedPaths, poolMetrics } from './paths.js';
 
 export const trafficPortBlocked = defineCheck({
   id: 'network/traffic-port-blocked',
@@ -40,30 +40,12 @@ export const trafficPortBlocked = defineCheck({
       '{{lb}} cannot open connections to {{count}} of {{total}} targets of {{pool}} ({{targets}}) on {{protocol}}/{{port}}: {{reason}}. Requests routed there fail with 504 after the 10 s connect timeout, or 502 when refused.',
   },
   evaluate(inv, ctx) {
-    const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index)) {
-      const opts = { discriminator: c.discriminator };
-      const r = pathsOf(inv, ctx.index, c, 'traffic', netCtx);
-      if (r.kind === 'not-applicable') {
-        ctx.notApplicable(c.resource, r.reason, opts);
-        continue;
-      }
-      if (r.kind === 'unknown') {
-        ctx.unknown(c.resource, r.reason, opts);
-        continue;
-      }
-      const hits = blockedHits(r.targets);
-      if (hits.length === 0) {
-        const why = unknownReason(r.targets);
-        if (why) ctx.unknown(c.resource, why, opts);
-        else ctx.pass(c.resource, opts);
-        continue;
-      }
+    judgeBlockedPaths(inv, ctx, 'traffic', (c, r, hits, netCtx) => {
       const { data, evidence } = blockedFinding(c, r.targets, hits, ctx.index, netCtx, {
         notes: r.notes,
         metrics: poolMetrics(ctx.index, c.pool, ['target.connection-errors']),
       });
-      ctx.fail(c.resource, 'blocked', data, { ...opts, evidence });
-    }
+      ctx.fail(c.resource, 'blocked', data, { discriminator: c.discriminator, evidence });
+    });
   },
 });
