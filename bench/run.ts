@@ -192,27 +192,30 @@ function printPhase(title: string, env: string, rows: ApiRow[], result: CollectR
   for (const c of list) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.target}: ${c.measured}`);
 }
 
+/** Runs the collector in a child process through a fresh throttling proxy in front of moto, measuring moto's CPU. */
+async function collectThroughProxy(moto: MotoServer, limit: ApiRateLimit, job: Omit<CollectJob, 'endpointUrl'>) {
+  const proxy = new ThrottleProxy({ upstream: moto.url, latencyMs: LATENCY_MS, limitFor: () => limit });
+  await proxy.start();
+  const cpuBefore = moto.cpuSeconds();
+  try {
+    const result = await runChild({ ...job, endpointUrl: proxy.url });
+    return { proxy, result, motoCpuSeconds: cpuDelta(cpuBefore, moto.cpuSeconds()) };
+  } finally {
+    await proxy.close();
+  }
+}
+
 async function benchSingle(moto: MotoServer, now: Date) {
   const motoUrl = moto.url;
   const seedStart = performance.now();
   const facts = await seedLargeEnvironment({ endpoint: motoUrl, region: MAIN_REGION, credentials: TESTING }, MAIN_PLAN, now);
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  const proxy = new ThrottleProxy({ upstream: motoUrl, latencyMs: LATENCY_MS, limitFor: () => MAIN_LIMIT });
-  await proxy.start();
-  let result: CollectResult;
-  const cpuBefore = moto.cpuSeconds();
-  try {
-    result = await runChild({
-      endpointUrl: proxy.url,
-      regions: [MAIN_REGION],
-      metricsWindowSeconds: METRICS_WINDOW_SECONDS,
-      rateLimits: { '*': MAIN_LIMIT },
-      now: now.toISOString(),
-    });
-  } finally {
-    await proxy.close();
-  }
-  const motoCpuSeconds = cpuDelta(cpuBefore, moto.cpuSeconds());
+  const { proxy, result, motoCpuSeconds } = await collectThroughProxy(moto, MAIN_LIMIT, {
+    regions: [MAIN_REGION],
+    metricsWindowSeconds: METRICS_WINDOW_SECONDS,
+    rateLimits: { '*': MAIN_LIMIT },
+    now: now.toISOString(),
+  });
   const minimum = minimumCalls(facts, MOTO_CAPACITIES, POINTS_PER_QUERY);
   const bound = tokenBucketBoundSeconds(Object.values(minimum).map((calls) => ({ calls, limit: MAIN_LIMIT })));
   const rows = apiRows(proxy.stats(), minimum, result);
@@ -246,24 +249,14 @@ async function benchMulti(moto: MotoServer, now: Date) {
     ),
   );
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  const proxy = new ThrottleProxy({ upstream: motoUrl, latencyMs: LATENCY_MS, limitFor: () => MULTI_LIMIT });
-  await proxy.start();
-  let result: CollectResult;
-  const cpuBefore = moto.cpuSeconds();
-  try {
-    result = await runChild({
-      endpointUrl: proxy.url,
-      regions: MULTI_REGIONS,
-      roleArns: MULTI_ACCOUNTS.map((a) => `arn:aws:iam::${a}:role/cloud502-audit`),
-      concurrency: MULTI_CONCURRENCY,
-      metricsWindowSeconds: METRICS_WINDOW_SECONDS,
-      rateLimits: { '*': MULTI_LIMIT },
-      now: now.toISOString(),
-    });
-  } finally {
-    await proxy.close();
-  }
-  const motoCpuSeconds = cpuDelta(cpuBefore, moto.cpuSeconds());
+  const { proxy, result, motoCpuSeconds } = await collectThroughProxy(moto, MULTI_LIMIT, {
+    regions: MULTI_REGIONS,
+    roleArns: MULTI_ACCOUNTS.map((a) => `arn:aws:iam::${a}:role/cloud502-audit`),
+    concurrency: MULTI_CONCURRENCY,
+    metricsWindowSeconds: METRICS_WINDOW_SECONDS,
+    rateLimits: { '*': MULTI_LIMIT },
+    now: now.toISOString(),
+  });
   // Every scope's minimum, plus one AssumeRole per account; no GetCallerIdentity with roles.
   const perScope = facts.map((f) => {
     const min = minimumCalls(f, MOTO_CAPACITIES, POINTS_PER_QUERY);
