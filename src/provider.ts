@@ -1,9 +1,15 @@
 /**
- * The contract every cloud adapter (providers/<cloud>/index.ts) implements. The pipeline loads an adapter with a
- * dynamic import, so an AWS audit never loads the Azure or Google SDKs.
+ * The contract every cloud adapter implements, in two parts:
+ * - a **descriptor** (`providers/<cloud>/descriptor.ts`): light, imported eagerly by the CLI — the provider's id, its
+ *   load-balancer kinds, its CLI options and its demo environment. It imports no SDK.
+ * - an **adapter** (`providers/<cloud>/index.ts`), loaded lazily through `descriptor.load()`: collection (which loads
+ *   the SDK on first use), raw-snapshot validation, normalization, fix rendering and the permission document.
+ *
+ * `providers/index.ts` lists the descriptors; nothing under src/ names a provider.
  */
 import type { AuditConfig } from './engine/config.js';
-import type { Inventory, Provider } from './model/index.js';
+import type { FixRenderer } from './engine/fix.js';
+import type { Inventory, LoadBalancerKind, Provider } from './model/index.js';
 
 export interface ProgressEvent {
   /** Short phase name, e.g. `elbv2`, `ec2`, `cloudwatch`. */
@@ -17,12 +23,22 @@ export interface ProgressEvent {
 
 export type ProgressSink = (event: ProgressEvent) => void;
 
+/** A token bucket as a provider enforces it per account, region and API. */
+export interface ApiRateLimit {
+  /** Tokens added per second. */
+  ratePerSecond: number;
+  /** Bucket size: calls that may go out at once. */
+  burst: number;
+}
+
+/** The values of a provider's own options, by `ProviderOptionSpec.key`. */
+export type ProviderOptionValues = Record<string, string | string[] | boolean | undefined>;
+
+/** What every live collection gets, whatever the provider. */
 export interface CollectOptions {
-  /** Regions to audit; empty/undefined = the profile's / environment's default region. */
-  regions?: string[];
-  /** AWS named profile (SSO and assume-role profiles included). */
-  profile?: string;
-  /** Overrides every service endpoint (AWS_ENDPOINT_URL / --endpoint-url). */
+  /** The provider's own options (its declared CLI flags, or the Lambda's configuration), already parsed. */
+  providerOptions: ProviderOptionValues;
+  /** Overrides the provider's API endpoint(s) (`--endpoint-url`); each provider also honours its ecosystem's variables. */
   endpointUrl?: string;
   /** Metrics window; 0 disables metric collection. */
   metricsWindowSeconds: number;
@@ -32,33 +48,13 @@ export interface CollectOptions {
   now: Date;
   signal?: AbortSignal;
   progress?: ProgressSink;
+  /** The environment the provider's credential chain and endpoint variables are read from. */
+  env?: Readonly<Record<string, string | undefined>>;
   /**
-   * IAM roles to assume, one audited account each (AWS). When roles are given, only their accounts are audited.
-   * The caller needs `sts:AssumeRole` on them; the roles need the read-only audit policy.
-   */
-  roleArns?: string[];
-  /** ExternalId for every AssumeRole of `roleArns`, and of `accountsFile` entries that do not set their own. */
-  externalId?: string;
-  /** A file of roles: one role ARN per line (`#` comments), or a YAML/JSON list of ARNs or `{roleArn, externalId?, name?}`. */
-  accountsFile?: string;
-  /**
-   * Audit every region enabled for each account (AWS: ec2:DescribeRegions). `regions[0]`, else the default
-   * region, is then only the home region the discovery calls go to.
-   */
-  allRegions?: boolean;
-  /**
-   * The server-side request budgets to pace calls by, overriding the built-in defaults. Keys: `service:Action`,
-   * `service:*` or `*` (AWS: `elasticloadbalancing:DescribeTargetHealth`, `ec2:*`, ...).
+   * The server-side request budgets to pace calls by, overriding the built-in defaults. Keys are the provider's API
+   * names, e.g. `elasticloadbalancing:DescribeTargetHealth`, `ec2:*` or `*`.
    */
   rateLimits?: Record<string, ApiRateLimit>;
-}
-
-/** A token bucket as a provider enforces it per account, region and API. */
-export interface ApiRateLimit {
-  /** Tokens added per second. */
-  ratePerSecond: number;
-  /** Bucket size: calls that may go out at once. */
-  burst: number;
 }
 
 /** A raw snapshot as written by `cloud502 collect`: versioned, provider-tagged. */
@@ -70,6 +66,45 @@ export interface RawSnapshotEnvelope {
   demo?: boolean;
 }
 
+/** One provider-specific CLI option. */
+export interface ProviderOptionSpec {
+  /** As commander writes it: `--profile <name>`, `--all-regions`. */
+  flags: string;
+  /** The key the parsed value is stored under (commander's camelCase of the long flag). */
+  key: string;
+  description: string;
+  /** Repeatable and comma-separated: the value is a list. */
+  list?: boolean;
+  /** Validates and normalizes one value; throws an Error whose message is one line. */
+  parse?: (value: string) => string;
+}
+
+/** The permissions an audit needs, in the provider's own document format. */
+export interface PermissionDocument {
+  /** What the document is, e.g. `IAM policy (JSON)`, `Azure custom role definition (JSON)`. */
+  title: string;
+  /** The document itself, ready to pipe into the provider's CLI. */
+  text: string;
+  /** Every permission / action the collector may use, one per entry. */
+  permissions: string[];
+}
+
+export interface ProviderDescriptor {
+  id: Provider;
+  /** `Amazon Web Services`, `Microsoft Azure`, `Google Cloud`. */
+  title: string;
+  /** The load-balancer kinds this provider's normalizer produces. */
+  kinds: LoadBalancerKind[];
+  /** Options only this provider understands; given with another provider they are a usage error. */
+  options: ProviderOptionSpec[];
+  /** The provider's raw-snapshot versions this build reads. */
+  rawSchemaVersions: number[];
+  /** The bundled demo environment, relative to the package root; omitted when the provider ships none. */
+  demoSnapshot?: string;
+  /** Loads the adapter (and nothing of the SDK until `collect` runs). */
+  load(): Promise<ProviderAdapter>;
+}
+
 export interface ProviderAdapter<Raw extends RawSnapshotEnvelope = RawSnapshotEnvelope> {
   provider: Provider;
   /** Makes the SDK calls. Permission and per-API failures are recorded in the raw snapshot, not thrown. */
@@ -78,14 +113,8 @@ export interface ProviderAdapter<Raw extends RawSnapshotEnvelope = RawSnapshotEn
   validateRaw(value: unknown): Raw;
   /** Pure: raw snapshot + config (backend declarations) → inventory. */
   normalize(raw: Raw, config: AuditConfig): Inventory;
-}
-
-/** Loads an adapter lazily. */
-export async function loadAdapter(provider: Provider): Promise<ProviderAdapter> {
-  switch (provider) {
-    case 'aws':
-      return (await import('../providers/aws/index.js')).awsAdapter as unknown as ProviderAdapter;
-    default:
-      throw new Error(`provider ${provider} is not implemented yet`);
-  }
+  /** Turns fix intents into commands for this provider's resources. */
+  fixes: FixRenderer;
+  /** The least-privilege permission document for `cloud502 iam-policy --provider <id>`. */
+  permissions(): PermissionDocument;
 }

@@ -22,7 +22,9 @@ export type ValueSource =
   /** Derived from a server kind's documented default. */
   | 'inferred'
   /** Measured by a probe. */
-  | 'measured';
+  | 'measured'
+  /** Assumed by cloud502 because the input that decides it was not collected. Never the basis of a finding above medium. */
+  | 'assumed';
 
 export interface Sourced<T> {
   value: T;
@@ -145,6 +147,10 @@ export interface LoadBalancer {
   requestTimeoutSeconds?: Sourced<number>;
   /** Client-side keep-alive (ALB client_keep_alive.seconds, GCP httpKeepAliveTimeoutSec). */
   clientKeepAliveSeconds?: Sourced<number>;
+  /** Provider SKU / tier where it changes behaviour (Application Gateway `Standard_v2` vs `Standard`, Azure LB `Standard`). */
+  sku?: string;
+  /** Inputs about this load balancer that could not be collected; checks that need them answer `unknown`. */
+  notCollected?: NotCollected[];
   /** Network policies attached to the LB itself (ALB/NLB security groups, App Gateway subnet NSG). */
   networkPolicyIds: string[];
   /** Subnets the LB's nodes live in (their NACLs apply to LB traffic). */
@@ -174,26 +180,77 @@ export interface HealthCheck {
   protocol?: Protocol;
   /** The port probed. Equals the traffic port when the provider says "traffic-port". */
   port?: number;
-  /** True when the health check follows the traffic port (ELBv2 `traffic-port`). */
+  /** True when the health check follows the traffic port (ELBv2 `traffic-port`, GCP `USE_SERVING_PORT`, App Gateway default probe). */
   usesTrafficPort?: boolean;
   path?: string;
   host?: string;
-  intervalSeconds?: number;
-  timeoutSeconds?: number;
-  healthyThreshold?: number;
-  unhealthyThreshold?: number;
-  /** Success codes as the provider writes them, e.g. `200`, `200-399`, `200,302`. */
+  /**
+   * The numbers are sourced so that "fixed by the provider" (`fixed`: Azure LB probe timeout, App Gateway's healthy
+   * threshold) is distinct from "not collected" (undefined).
+   */
+  intervalSeconds?: Sourced<number>;
+  timeoutSeconds?: Sourced<number>;
+  healthyThreshold?: Sourced<number>;
+  unhealthyThreshold?: Sourced<number>;
+  /** Success codes as the provider writes them, for display: `200`, `200-399`, `200,302`. */
   matcher?: string;
+  /** The same success codes as inclusive ranges, for judging. Undefined when not collected or not HTTP. */
+  successCodes?: StatusRange[];
   /** gRPC success codes (ALB GRPC pools). */
   grpcMatcher?: string;
+  /** The provider's health-check resource, when it is one of its own (GCP health check, App Gateway probe). */
+  ref?: ResourceRef;
+}
+
+/** An inclusive range of HTTP status codes. */
+export interface StatusRange {
+  from: number;
+  to: number;
 }
 
 export type TargetHealthState = 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'initial' | 'unavailable' | 'unknown';
 
+/**
+ * Why a target is not healthy, in provider-neutral terms, set by the normalizer from the provider's reason code or
+ * text. The provider's own code and text stay beside it (`reason`, `description`) for display.
+ */
+export type TargetHealthCause =
+  /** The probe got no answer in time (port blocked, application slow). */
+  | 'health-check-timeout'
+  /** Connection refused, reset or failed, or a reply that is not valid HTTP. */
+  | 'connection-failed'
+  /** The probe got an HTTP status outside the success codes (or an unexpected body). */
+  | 'response-code-mismatch'
+  /** The TLS handshake or the backend certificate check failed. */
+  | 'tls-failure'
+  /** The target's name did not resolve. */
+  | 'dns-failure'
+  /** Failed consecutive health checks, without a more precise cause from the provider. */
+  | 'health-check-failed'
+  | 'not-registered'
+  /** The VM / instance is stopped, deallocated or terminated. */
+  | 'stopped'
+  /** The target is in a zone the load balancer does not serve, or no load balancer uses the pool. */
+  | 'not-in-use'
+  /** The address cannot be used as a target (reserved by the load balancer). */
+  | 'address-unusable'
+  | 'draining'
+  /** Registration or the first health checks are in progress. */
+  | 'initial'
+  | 'health-check-disabled'
+  /** An error on the provider's side. */
+  | 'provider-internal'
+  /** The provider could not determine health (Azure `Unknown`: often the gateway's own network is blocked). */
+  | 'health-unknown'
+  | 'unknown';
+
 export interface TargetHealth {
   state: TargetHealthState;
-  /** The provider's reason code verbatim (e.g. `Target.Timeout`). */
+  /** Neutral cause, set by the normalizer for every state other than healthy. */
+  cause?: TargetHealthCause;
+  /** The provider's reason code verbatim (e.g. `Target.Timeout`, `OutOfService (Instance)`, `Down`). */
   reason?: string;
+  /** The provider's own text. */
   description?: string;
 }
 
@@ -211,6 +268,11 @@ export interface Target {
   health: TargetHealth;
   /** Policies that apply to the target: its security groups, its subnet's NACL, its NSGs, matching firewall rules. */
   networkPolicyIds: string[];
+  /** What Google firewall rules match on: the VM's network tags and service accounts. */
+  networkTags?: string[];
+  serviceAccounts?: string[];
+  /** Azure: the NIC the backend address belongs to. */
+  nicId?: string;
   backend?: BackendProfile;
 }
 
@@ -231,6 +293,15 @@ export interface BackendPool {
   healthCheck?: HealthCheck;
   /** Deregistration delay / connection-draining timeout. */
   drainSeconds?: Sourced<number>;
+  /**
+   * How long the load balancer waits for this pool's response (App Gateway backend settings `requestTimeout`, GCP
+   * backend service `timeoutSec`). Undefined where the load balancer's own timeout acts (ALB idle timeout).
+   */
+  requestTimeoutSeconds?: Sourced<number>;
+  /** What happens when no target is healthy, where the pool decides it (GCP passthrough `dropTrafficIfUnhealthy`). */
+  whenAllUnhealthy?: Sourced<AllUnhealthyBehaviour>;
+  /** Inputs about this pool that could not be collected; checks that need them answer `unknown`. */
+  notCollected?: NotCollected[];
   slowStartSeconds?: Sourced<number>;
   tls?: PoolTls;
   /** Whether the original client IP reaches the target (NLB preserve_client_ip). */
@@ -243,6 +314,39 @@ export interface BackendPool {
   backend?: BackendProfile;
   attributes: Record<string, string>;
   tags: Record<string, string>;
+}
+
+/** What a load balancer does with new requests/flows when no target of a pool is healthy. */
+export type AllUnhealthyBehaviour =
+  /** Routes to every target anyway (ALB/NLB fail open, GCP passthrough default "spread to all"). */
+  | 'fail-open'
+  /** Answers with an error status itself (App Gateway 502, GCP ALB 503, Classic ELB 503). */
+  | 'error-response'
+  /** Drops new flows (Azure Standard LB, GCP passthrough with dropTrafficIfUnhealthy). */
+  | 'drop';
+
+/** What kind of input was not collected about a resource. */
+export type InputKind =
+  | 'listeners'
+  | 'routes'
+  | 'attributes'
+  | 'pools'
+  | 'targets'
+  | 'target-health'
+  | 'health-check'
+  | 'network-policies'
+  | 'certificates'
+  | 'tags'
+  | 'metrics';
+
+/** An input that could not be collected, and the permission or API that would provide it. */
+export interface NotCollected {
+  input: InputKind;
+  /** The API call that failed, e.g. `elasticloadbalancing:DescribeListeners`. */
+  api: string;
+  /** The permission that is missing, when the failure was an access denial. */
+  permission?: string;
+  code?: string;
 }
 
 export interface PortRange {
@@ -311,7 +415,18 @@ export type MetricName =
   | 'target.latency.avg'
   | 'pool.healthy-hosts.min'
   | 'pool.unhealthy-hosts.max'
-  | 'pool.unhealthy-routing';
+  | 'pool.unhealthy-routing'
+  /** Azure LB `DipAvailability`: share of successful health probes, percent. */
+  | 'pool.probe-availability.min'
+  /** Azure LB `VipAvailability`: data path availability, percent. */
+  | 'lb.data-path-availability.min'
+  /** App Gateway `FailedRequests`. */
+  | 'lb.failed-requests'
+  /** End-to-end latency as the load balancer measures it (App Gateway `ApplicationGatewayTotalTime`, GCP total_latencies). */
+  | 'lb.latency.max';
+
+/** How a series' points were aggregated per period, in neutral terms. */
+export type MetricAggregation = 'sum' | 'min' | 'max' | 'average' | 'p99';
 
 export interface MetricPoint {
   /** ISO-8601 timestamp of the period start. */
@@ -325,9 +440,10 @@ export interface MetricSeries {
   name: MetricName;
   /** e.g. `AWS/ApplicationELB HTTPCode_ELB_502_Count Sum`. */
   providerName: string;
-  statistic: string;
-  /** Unit of the values: `count`, `seconds`. */
-  unit: 'count' | 'seconds';
+  /** The per-period aggregation, neutral. */
+  aggregation: MetricAggregation;
+  /** Unit of the values. */
+  unit: 'count' | 'seconds' | 'percent';
   periodSeconds: number;
   windowStart: string;
   windowEnd: string;

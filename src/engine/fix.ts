@@ -1,0 +1,109 @@
+/**
+ * Fix intents: what a check wants changed, in provider-neutral terms. A check states the intent; the provider of the
+ * resource turns it into the command and infrastructure-as-code attribute that are right for that load balancer's
+ * kind (providers/<cloud>/fixes.ts). So a check's text never names a provider command, a Classic ELB never gets an
+ * `elbv2` command, and every interpolated value is shell-quoted in one place.
+ */
+import type {
+  BackendPool,
+  InventoryIndex,
+  LoadBalancer,
+  LoadBalancerKind,
+  NetworkPolicy,
+  Peer,
+  PortRange,
+  Provider,
+  ServerKind,
+} from '../model/index.js';
+
+/** Health-check settings a fix may change. */
+export interface HealthCheckChanges {
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  path?: string;
+  port?: number;
+  /** `traffic-port` semantics: probe the port traffic goes to. */
+  useTrafficPort?: boolean;
+  protocol?: string;
+  /** Success codes as the provider writes them, e.g. `200-399`. */
+  matcher?: string;
+  host?: string;
+}
+
+export type FixIntent =
+  /**
+   * Allow a flow in a network policy: the rule that decided the verdict. `purpose` says why (shown in comments),
+   * `peers` are the sources (ingress) or destinations (egress) to allow.
+   */
+  | {
+      kind: 'allow-flow';
+      policyId: string;
+      direction: 'ingress' | 'egress';
+      protocol: 'tcp' | 'udp';
+      ports: PortRange;
+      peers: Peer[];
+      purpose: 'health-check' | 'traffic' | 'return-traffic' | 'infrastructure';
+      /** For ordered policies (NACL rule number, NSG / firewall priority): a free slot before the deciding deny. */
+      priority?: number;
+    }
+  /** Raise the backend server's idle keep-alive (server configuration, not a cloud API). */
+  | { kind: 'set-backend-keepalive'; poolId: string; seconds: number; server?: ServerKind }
+  /** Change the load balancer's idle timeout (ALB / Classic ELB attribute). */
+  | { kind: 'set-lb-idle-timeout'; lbId: string; seconds: number }
+  /** Change a listener's / rule's flow idle timeout (NLB TCP listener, Azure LB rule). */
+  | { kind: 'set-flow-idle-timeout'; lbId: string; listenerId: string; seconds: number; enableTcpReset?: boolean }
+  /** Change how long the load balancer waits for a response of the pool (App Gateway backend settings, GCP backend service). */
+  | { kind: 'set-request-timeout'; lbId: string; poolId: string; seconds: number }
+  | { kind: 'set-health-check'; lbId?: string; poolId: string; changes: HealthCheckChanges }
+  | { kind: 'enable-health-check'; lbId?: string; poolId: string }
+  /** Change the deregistration delay / connection-draining timeout. */
+  | { kind: 'set-drain'; lbId?: string; poolId: string; seconds: number }
+  /** Register targets with an empty pool. */
+  | { kind: 'register-targets'; lbId?: string; poolId: string }
+  /** Start stopped / deallocated VMs. */
+  | { kind: 'start-targets'; poolId: string; targetIds: string[] }
+  /** Read the pool's per-target health with the provider's reason (to act on the cause it names). */
+  | { kind: 'inspect-target-health'; lbId?: string; poolId: string }
+  /** Serve the pool's targets from zones the load balancer has enabled, or enable their zones. */
+  | { kind: 'enable-zones'; lbId: string; zones: string[] }
+  /** Delete a pool no load balancer uses (a clean-up; it causes no 5xx). */
+  | { kind: 'remove-pool'; poolId: string }
+  /** Replace a listener certificate. */
+  | { kind: 'replace-listener-certificate'; lbId: string; listenerId: string; certificateId: string }
+  /** Change the pool's protocol version (HTTP1 / HTTP2 / GRPC) or its protocol. */
+  | { kind: 'set-pool-protocol'; lbId?: string; poolId: string; protocol?: string; protocolVersion?: string }
+  /** Make the backend certificate acceptable to what the load balancer verifies (reissue, trusted root, SNI). */
+  | { kind: 'fix-backend-certificate'; lbId?: string; poolId: string; problem: string }
+  /** Remove or repoint a route that sends the load balancer's subnet traffic away from the Internet. */
+  | { kind: 'fix-default-route'; routeTableId: string; routeName: string };
+
+export type FixIntentKind = FixIntent['kind'];
+
+/** The fix lines of one finding, ready to show. */
+export interface RenderedFix {
+  /** Shell command(s), every interpolated value quoted; lines starting with `#` are comments. */
+  cli?: string;
+  /** The infrastructure-as-code resource and attribute to change. */
+  terraform?: string;
+  /** A manual step or a setting outside the cloud API (server configuration). */
+  console?: string;
+}
+
+/** What a renderer may read to render a fix for one finding. */
+export interface FixContext {
+  index: InventoryIndex;
+  /** The load balancer the finding is about or under, when there is one. */
+  lb?: LoadBalancer;
+  pool?: BackendPool;
+  policy?: NetworkPolicy;
+}
+
+/** Turns intents into commands for one provider (providers/<cloud>/fixes.ts). */
+export interface FixRenderer {
+  provider: Provider;
+  /** True when `render` has a command or a setting for this intent on this kind (kept honest by the registry test). */
+  supports(intent: FixIntentKind, kind: LoadBalancerKind): boolean;
+  render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined;
+}

@@ -1,0 +1,232 @@
+/**
+ * What each kind of load balancer does, as data: the provider facts checks need to say which status users see and
+ * how the load balancer behaves, so that no check branches on a provider or a kind. One row per kind; a new adapter
+ * adds its kinds here.
+ */
+import type { AllUnhealthyBehaviour, LoadBalancerKind, Provider, Sourced } from './inventory.js';
+
+/** The failure modes a check can attribute a 5xx to. */
+export type FailureMode =
+  /** The pool has no registered targets. */
+  | 'empty-pool'
+  /** Targets are registered but none is healthy. */
+  | 'no-healthy-target'
+  /** The backend closed an idle connection the load balancer was about to reuse (keep-alive race). */
+  | 'backend-closed-idle'
+  /** The backend answered slower than the load balancer's request / idle timeout. */
+  | 'backend-timeout'
+  /** The load balancer could not connect to the backend (blocked port, nothing listening). */
+  | 'connect-failed'
+  /** The TLS handshake to the backend failed or its certificate was rejected. */
+  | 'tls-failed';
+
+/** What users see for a failure mode. `codes` is empty where no HTTP status exists (layer 4: resets, timeouts). */
+export interface Symptom {
+  codes: number[];
+  text: string;
+}
+
+export interface LoadBalancerKindFacts {
+  provider: Provider;
+  /** The product's name, e.g. `Application Load Balancer`. */
+  label: string;
+  layer: 4 | 7;
+  /** Pools idle backend connections across clients (L7 proxies): the keep-alive race applies. */
+  reusesBackendConnections: boolean;
+  symptoms: Record<FailureMode, Symptom>;
+  /** What the load balancer does when no target of a pool is healthy (a pool may override it: `whenAllUnhealthy`). */
+  whenAllUnhealthy: Sourced<AllUnhealthyBehaviour>;
+  /**
+   * How long it keeps idle backend connections when the provider fixes it (Google ALBs: 600 s). Undefined when the
+   * kind has an attribute for it (ALB) or the value is undocumented (App Gateway).
+   */
+  fixedBackendIdleTimeoutSeconds?: number;
+  /** The metric that shows the load balancer's own 5xx in words, for messages that ask for evidence. */
+  errorMetricLabel: string;
+  /** The metric that shows backend response times, in words. */
+  latencyMetricLabel?: string;
+}
+
+const L4_SYMPTOM = (text: string): Symptom => ({ codes: [], text });
+
+/** Google's Application Load Balancers report these as 502 or 503 with a statusDetails value (Google's LB logging page). */
+function gcpAlbSymptoms(timeoutCodes: number[]): Record<FailureMode, Symptom> {
+  return {
+    'empty-pool': { codes: [503], text: 'HTTP 503 with statusDetails failed_to_pick_backend' },
+    'no-healthy-target': { codes: [502, 503], text: 'HTTP 502/503 with statusDetails failed_to_pick_backend' },
+    'backend-closed-idle': { codes: [502, 503], text: 'HTTP 502/503 with statusDetails backend_connection_closed_before_data_sent_to_client' },
+    'backend-timeout': { codes: timeoutCodes, text: `HTTP ${timeoutCodes.join('/')} with statusDetails backend_timeout` },
+    'connect-failed': { codes: [502, 503], text: 'HTTP 502/503 with statusDetails failed_to_connect_to_backend' },
+    'tls-failed': { codes: [502, 503], text: 'HTTP 502/503 with statusDetails ssl_certificate_*_verification_failed' },
+  };
+}
+
+const GCP_ALB_BASE = {
+  provider: 'gcp',
+  layer: 7,
+  reusesBackendConnections: true,
+  whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
+  fixedBackendIdleTimeoutSeconds: 600,
+  errorMetricLabel: 'loadbalancing.googleapis.com https/request_count (response_code_class 500)',
+  latencyMetricLabel: 'loadbalancing.googleapis.com https/backend_latencies',
+} as const satisfies Partial<LoadBalancerKindFacts>;
+
+const GCP_L4_SYMPTOMS: Record<FailureMode, Symptom> = {
+  'empty-pool': L4_SYMPTOM('connections refused or timing out'),
+  'no-healthy-target': L4_SYMPTOM('connections refused, reset or timing out'),
+  'backend-closed-idle': L4_SYMPTOM('connections reset'),
+  'backend-timeout': L4_SYMPTOM('connections timing out'),
+  'connect-failed': L4_SYMPTOM('connections timing out or refused'),
+  'tls-failed': L4_SYMPTOM('TLS handshakes failing'),
+};
+
+export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancerKindFacts>> = {
+  'aws-alb': {
+    provider: 'aws',
+    label: 'Application Load Balancer',
+    layer: 7,
+    reusesBackendConnections: true,
+    symptoms: {
+      'empty-pool': { codes: [503], text: 'HTTP 503 from the ALB' },
+      // ALB routes to every target when none is healthy (fail open): the targets' own failures reach users.
+      'no-healthy-target': { codes: [502, 503, 504], text: 'HTTP 502/504 from the ALB (it fails open to unhealthy targets)' },
+      'backend-closed-idle': { codes: [502], text: 'HTTP 502 from the ALB' },
+      'backend-timeout': { codes: [504], text: 'HTTP 504 from the ALB' },
+      'connect-failed': { codes: [502, 504], text: 'HTTP 502 (refused) or 504 (connect timeout) from the ALB' },
+      'tls-failed': { codes: [502], text: 'HTTP 502 from the ALB' },
+    },
+    whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'ALB routes to all targets when none is healthy' },
+    errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_5XX_Count',
+    latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
+  },
+  'aws-nlb': {
+    provider: 'aws',
+    label: 'Network Load Balancer',
+    layer: 4,
+    reusesBackendConnections: false,
+    symptoms: {
+      'empty-pool': L4_SYMPTOM('connections reset or timing out at the NLB'),
+      'no-healthy-target': L4_SYMPTOM('connections reset (the NLB fails open to unhealthy targets)'),
+      'backend-closed-idle': L4_SYMPTOM('connections reset (TCP_Target_Reset_Count)'),
+      'backend-timeout': L4_SYMPTOM('connections reset after the NLB idle timeout'),
+      'connect-failed': L4_SYMPTOM('connections timing out or reset'),
+      'tls-failed': L4_SYMPTOM('TLS handshakes failing (TargetTLSNegotiationErrorCount)'),
+    },
+    whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'NLB routes to all targets when none is healthy' },
+    errorMetricLabel: 'AWS/NetworkELB TCP_ELB_Reset_Count',
+  },
+  'aws-clb': {
+    provider: 'aws',
+    label: 'Classic Load Balancer',
+    layer: 7,
+    reusesBackendConnections: true,
+    symptoms: {
+      'empty-pool': { codes: [503], text: 'HTTP 503 from the Classic ELB' },
+      'no-healthy-target': { codes: [503], text: 'HTTP 503 from the Classic ELB' },
+      'backend-closed-idle': { codes: [504, 502], text: 'HTTP 504 from the Classic ELB (502 is also possible)' },
+      'backend-timeout': { codes: [504], text: 'HTTP 504 from the Classic ELB' },
+      'connect-failed': { codes: [503, 504], text: 'HTTP 503/504 from the Classic ELB' },
+      'tls-failed': { codes: [502], text: 'HTTP 502 from the Classic ELB' },
+    },
+    whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Classic ELB answers 503 without a healthy instance' },
+    errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
+    latencyMetricLabel: 'AWS/ELB Latency',
+  },
+  'aws-gwlb': {
+    provider: 'aws',
+    label: 'Gateway Load Balancer',
+    layer: 4,
+    reusesBackendConnections: false,
+    symptoms: {
+      'empty-pool': L4_SYMPTOM('flows dropped'),
+      'no-healthy-target': L4_SYMPTOM('flows sent to unhealthy appliances (fail open)'),
+      'backend-closed-idle': L4_SYMPTOM('flows reset'),
+      'backend-timeout': L4_SYMPTOM('flows dropped after the idle timeout'),
+      'connect-failed': L4_SYMPTOM('flows dropped'),
+      'tls-failed': L4_SYMPTOM('flows dropped'),
+    },
+    whenAllUnhealthy: { value: 'fail-open', source: 'fixed' },
+    errorMetricLabel: 'AWS/GatewayELB',
+  },
+  'azure-appgw': {
+    provider: 'azure',
+    label: 'Application Gateway',
+    layer: 7,
+    reusesBackendConnections: true,
+    symptoms: {
+      'empty-pool': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
+      'no-healthy-target': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
+      'backend-closed-idle': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
+      // v1 answers 502 on a request timeout; v2 retries another member, then answers 504.
+      'backend-timeout': { codes: [502, 504], text: 'HTTP 504 from the Application Gateway (502 on v1)' },
+      'connect-failed': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
+      'tls-failed': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
+    },
+    whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Application Gateway answers 502 without a healthy backend' },
+    errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
+    latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
+  },
+  'azure-lb': {
+    provider: 'azure',
+    label: 'Azure Load Balancer',
+    layer: 4,
+    reusesBackendConnections: false,
+    symptoms: {
+      'empty-pool': L4_SYMPTOM('new connections dropped (no backend to send them to)'),
+      'no-healthy-target': L4_SYMPTOM('new connections dropped (Standard LB stops new flows when every probe is down)'),
+      'backend-closed-idle': L4_SYMPTOM('connections reset'),
+      'backend-timeout': L4_SYMPTOM('idle connections silently dropped after the idle timeout'),
+      'connect-failed': L4_SYMPTOM('connections timing out'),
+      'tls-failed': L4_SYMPTOM('TLS handshakes failing'),
+    },
+    whenAllUnhealthy: { value: 'drop', source: 'fixed', detail: 'Standard Load Balancer sends no new flows when every probe is down' },
+    errorMetricLabel: 'Microsoft.Network/loadBalancers DipAvailability / VipAvailability',
+  },
+  'gcp-alb-global': { ...GCP_ALB_BASE, label: 'global external Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503]) },
+  'gcp-alb-classic': { ...GCP_ALB_BASE, label: 'classic Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503]) },
+  // Envoy-based regional and internal ALBs: Google documents no status for a backend timeout; 504 may apply.
+  'gcp-alb-regional': { ...GCP_ALB_BASE, label: 'regional Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503, 504]) },
+  'gcp-alb-internal': { ...GCP_ALB_BASE, label: 'internal Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503, 504]) },
+  'gcp-proxy-nlb': {
+    provider: 'gcp',
+    label: 'proxy Network Load Balancer',
+    layer: 4,
+    reusesBackendConnections: false,
+    symptoms: GCP_L4_SYMPTOMS,
+    whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'the proxy closes client connections' },
+    errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
+  },
+  'gcp-nlb-passthrough': {
+    provider: 'gcp',
+    label: 'passthrough Network Load Balancer',
+    layer: 4,
+    reusesBackendConnections: false,
+    symptoms: GCP_L4_SYMPTOMS,
+    whenAllUnhealthy: {
+      value: 'fail-open',
+      source: 'provider-default',
+      detail: 'without failoverPolicy.dropTrafficIfUnhealthy, traffic is spread over all primary VMs',
+    },
+    errorMetricLabel: 'compute.googleapis.com instance network metrics',
+  },
+};
+
+/** The facts of a kind. */
+export function kindFacts(kind: LoadBalancerKind): LoadBalancerKindFacts {
+  return LOAD_BALANCER_KINDS[kind];
+}
+
+/** What users of a load balancer of this kind see for a failure mode. */
+export function symptomOf(kind: LoadBalancerKind, mode: FailureMode): Symptom {
+  return LOAD_BALANCER_KINDS[kind].symptoms[mode];
+}
+
+/** Every kind a provider has, in table order. */
+export function kindsOf(provider: Provider): LoadBalancerKind[] {
+  return (Object.keys(LOAD_BALANCER_KINDS) as LoadBalancerKind[]).filter((k) => LOAD_BALANCER_KINDS[k].provider === provider);
+}
+
+/** The behaviour of a pool behind a load balancer when no target is healthy: the pool's own setting wins. */
+export function whenAllUnhealthy(kind: LoadBalancerKind, pool: { whenAllUnhealthy?: Sourced<AllUnhealthyBehaviour> }): Sourced<AllUnhealthyBehaviour> {
+  return pool.whenAllUnhealthy ?? LOAD_BALANCER_KINDS[kind].whenAllUnhealthy;
+}
