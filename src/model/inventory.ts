@@ -252,6 +252,8 @@ export interface TargetHealth {
   reason?: string;
   /** The provider's own text. */
   description?: string;
+  /** HTTP (or gRPC) status codes the failing health checks received, when the provider says (parsed by the normalizer). */
+  observedStatusCodes?: number[];
 }
 
 export interface Target {
