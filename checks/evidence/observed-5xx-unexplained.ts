@@ -2,7 +2,7 @@ import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence, observedLbStatus } from '../../src/engine/evidence.js';
 import type { LoadBalancerKind } from '../../src/model/index.js';
 
-/** Where to look next, per load balancer kind (CHECKS.md A5, A16, A18–A20, C3). */
+/** Where to look next, per load balancer kind. */
 function nextSteps(kind: LoadBalancerKind): string {
   if (kind === 'aws-clb') {
     return (
@@ -36,12 +36,6 @@ export const observed5xxUnexplained = defineCheck({
     summary:
       'Enable access logs and read elb_status_code, target_status_code, target_processing_time and error_reason for the 5xx ' +
       'requests, then the target logs at those times.',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=access_logs.s3.enabled,Value=true Key=access_logs.s3.bucket,Value=<bucket>\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"AccessLog":{"Enabled":true,"S3BucketName":"<bucket>","EmitInterval":5}}\'',
-      terraform: 'aws_lb.access_logs / aws_elb.access_logs',
-    },
   },
   docs: [
     'https://repost.aws/knowledge-center/elb-alb-troubleshoot-502-errors',

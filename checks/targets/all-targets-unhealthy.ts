@@ -6,7 +6,7 @@ import { countStates, effectiveState, summarizeReasons, targetHealthDetails } fr
 const MIN_COUNT = 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count';
 const MIN_PERCENT = 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage';
 
-/** The unhealthy-state routing attributes of the target group, when collected (CHECKS.md A13). */
+/** The unhealthy-state routing attributes of the target group, when collected. */
 function routingNote(pool: BackendPool): string {
   const parts: string[] = [];
   const count = pool.attributes[MIN_COUNT];
@@ -28,15 +28,11 @@ export const allTargetsUnhealthy = defineCheck({
     'requests reach broken targets and fail with 502 (reset, connection error) or 504 (timeout); an NLB resets the flows. ' +
     'The target group attributes target_group_health.unhealthy_state_routing.minimum_healthy_targets.count (default 1) and ' +
     '.percentage also trigger routing to unhealthy targets. A Classic Load Balancer with no healthy instance answers 503. ' +
-    'Critical (CHECKS.md aws.tg.all-targets-unhealthy-fail-open, facts A11, N4, C3).',
+    'Critical.',
   remediation: {
     summary:
       'Fix the cause the reason codes name: usually a security group or network ACL blocking the health-check port, or a wrong ' +
       'health-check path or port (see the network and health checks). Then watch the targets turn healthy.',
-    aws: {
-      cli: 'aws elbv2 describe-target-health --target-group-arn {{resourceId}}',
-      terraform: 'aws_lb_target_group.health_check, aws_security_group_rule / aws_vpc_security_group_ingress_rule',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
@@ -51,7 +47,7 @@ export const allTargetsUnhealthy = defineCheck({
       'All {{unhealthy}} instances of {{pool}} are out of service: {{reasons}}. {{lb}} has no healthy instance to route to and answers 503.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).' });
       if (!targets) continue;

@@ -11,15 +11,11 @@ export const noRegisteredTargets = defineCheck({
   rationale:
     'A load balancer that routes a request to a target group without registered targets has nowhere to send it and answers ' +
     '503 ("The target groups for the load balancer have no registered targets"; Classic: "There are no registered instances"). ' +
-    'Every request matching that listener or rule fails, so this is critical (CHECKS.md aws.tg.no-registered-targets, facts A6, C3).',
+    'Every request matching that listener or rule fails, so this is critical.',
   remediation: {
     summary:
       'Register targets in {{resourceName}}, or attach the Auto Scaling group / ECS service that should fill it ' +
       '(Classic Load Balancer: aws elb register-instances-with-load-balancer). If the pool is obsolete, point the listener elsewhere.',
-    aws: {
-      cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=<instance-id-or-ip>,Port={{port}}',
-      terraform: 'aws_lb_target_group_attachment (target_group_arn, target_id, port) or aws_autoscaling_group.target_group_arns',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -30,7 +26,7 @@ export const noRegisteredTargets = defineCheck({
     noTargets: '{{pool}} has no registered targets, yet {{lb}} routes to it: those requests get 503.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       if (!c.routed) {
         ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);

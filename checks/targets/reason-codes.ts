@@ -1,7 +1,7 @@
 /**
  * Target health reason codes mapped to their likely causes, shared by the targets and health families.
  *
- * ELBv2 codes: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html (CHECKS.md A12).
+ * ELBv2 codes: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html.
  * Classic Load Balancer `DescribeInstanceHealth` has no reason codes of that kind: `ReasonCode` is only `ELB`, `Instance`
  * or `N/A`, and the cause is in the fixed `Description` texts
  * (https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_InstanceState.html), matched here.

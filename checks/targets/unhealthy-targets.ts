@@ -14,15 +14,11 @@ export const unhealthyTargets = defineCheck({
     'overload and the load balancer returns 502/504. The reason code tells the cause: Target.Timeout (blocked port or slow ' +
     'app), Target.FailedHealthChecks (connection error or malformed response), Target.ResponseCodeMismatch (matcher/path), ' +
     'Elb.InternalError (provider side); Classic instances report it in the OutOfService description. High; medium when fewer ' +
-    'than 25 % of the targets are unhealthy, a heuristic (CHECKS.md aws.tg.unhealthy-targets, fact A12).',
+    'than 25 % of the targets are unhealthy, a heuristic.',
   remediation: {
     summary:
       'Follow the reason code of each unhealthy target: open the health-check port from the load balancer (security groups, ' +
       'network ACLs), fix the health-check path or matcher, or fix the application. See the network and health checks.',
-    aws: {
-      cli: "aws elbv2 describe-target-health --target-group-arn {{resourceId}} --query \"TargetHealthDescriptions[?TargetHealth.State=='unhealthy']\"",
-      terraform: 'aws_lb_target_group.health_check, aws_security_group_rule / aws_vpc_security_group_ingress_rule',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -32,7 +28,7 @@ export const unhealthyTargets = defineCheck({
   thresholds: {
     mediumBelowPercent: {
       default: 25,
-      description: 'Below this share of unhealthy targets the finding is medium instead of high (heuristic, CHECKS.md aws.tg.unhealthy-targets).',
+      description: 'Below this share of unhealthy targets the finding is medium instead of high (heuristic).',
       unit: 'percent',
       min: 0,
       max: 100,
@@ -43,7 +39,7 @@ export const unhealthyTargets = defineCheck({
       '{{unhealthy}} of {{total}} targets of {{pool}} ({{percent}} %) are unhealthy: {{reasons}}. {{remaining}} all traffic from {{lb}} and may overload (502/504).',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).' });
       if (!targets) continue;

@@ -25,15 +25,11 @@ export const unusedTargets = defineCheck({
     'A target in state unused with Target.InvalidState (stopped or terminated instance) or Target.NotInUse (its Availability ' +
     'Zone is not enabled on the load balancer) gets no traffic, so the pool has less capacity than it seems; when that is ' +
     'every target, capacity is zero and requests get 503. Medium, critical when it applies to all targets ' +
-    '(CHECKS.md aws.tg.az-not-enabled, fact A12; Classic instances report the same in the OutOfService description).',
+    '.',
   remediation: {
     summary:
       'Start the stopped instances or deregister them (and let the Auto Scaling group replace them); for Target.NotInUse enable ' +
       'the target\'s Availability Zone on the load balancer (aws elbv2 set-subnets) or move the targets into an enabled zone.',
-    aws: {
-      cli: 'aws elbv2 deregister-targets --target-group-arn {{resourceId}} --targets {{targetsArg}}',
-      terraform: 'aws_lb.subnets / aws_lb.subnet_mapping (enable the zone), aws_autoscaling_group.vpc_zone_identifier',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -45,7 +41,7 @@ export const unusedTargets = defineCheck({
     allUnused: 'None of the {{total}} targets of {{pool}} can get traffic from {{lb}} ({{detail}}): capacity is zero, so requests get 503.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).', lambda: 'Lambda targets have no instance state or zone.' });
       if (!targets) continue;

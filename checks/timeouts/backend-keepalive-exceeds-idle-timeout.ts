@@ -2,10 +2,10 @@ import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, LoadBalancerKind, ServerKind, Sourced } from '../../src/model/index.js';
 import { effectiveKeepAlive, mergeBackendProfiles } from '../../src/model/index.js';
 
-/** Load balancers that do not pool backend connections across clients: the race does not exist there (CHECKS.md §2.4). */
+/** Load balancers that do not pool backend connections across clients: the race does not exist there. */
 const LAYER4_KINDS: ReadonlySet<LoadBalancerKind> = new Set(['aws-nlb', 'aws-gwlb', 'azure-lb', 'gcp-proxy-nlb', 'gcp-nlb-passthrough']);
 
-/** What the race looks like to clients, per load balancer kind (CHECKS.md aws.alb/aws.clb idle-timeout-vs-keepalive, gcp.lb.backend-keepalive-le-600). */
+/** What the race looks like to clients, per load balancer kind. */
 function symptomOf(kind: LoadBalancerKind): { text: string; codes: number[] } {
   switch (kind) {
     case 'aws-alb':
@@ -22,7 +22,7 @@ function symptomOf(kind: LoadBalancerKind): { text: string; codes: number[] } {
   }
 }
 
-/** The per-server setting that fixes it, with the recommended value (CHECKS.md §3.6). */
+/** The per-server setting that fixes it, with the recommended value. */
 function keepAliveFix(server: ServerKind | undefined, seconds: number): string {
   switch (server) {
     case 'node':
@@ -87,22 +87,6 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       'gunicorn --keep-alive, uvicorn --timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat ' +
       'keepAliveTimeout, Go http.Server.IdleTimeout. On AWS you may instead lower the idle timeout below the keep-alive ' +
       '(it also applies to client connections).',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=idle_timeout.timeout_seconds,Value={{maxIdle}}\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"ConnectionSettings":{"IdleTimeout":{{maxIdle}}}}\'',
-      terraform: 'aws_lb.idle_timeout / aws_elb.idle_timeout (below the backend keep-alive); the keep-alive itself is server configuration',
-    },
-    gcp: {
-      console:
-        'The keep-alive of Google Application Load Balancers toward backends is fixed at 600 s and cannot be changed: set the ' +
-        "server keep-alive above it (Google's example value is 620 s, e.g. nginx keepalive_timeout 620s; Node server.keepAliveTimeout = 620000).",
-    },
-    azure: {
-      console:
-        "Application Gateway's backend idle timeout is not documented: keep the backend keep-alive generously above the " +
-        "gateway's timeouts and watch BackendResponseStatus / FailedRequests for 502s.",
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html',

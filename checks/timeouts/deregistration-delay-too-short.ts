@@ -25,16 +25,12 @@ export const deregistrationDelayTooShort = defineCheck({
     'response time and the longest request the service is expected to serve (a heuristic).',
   remediation: {
     summary: 'Raise the deregistration delay above the longest request the targets serve (p99 response time, or the declared maximum request).',
-    aws: {
-      cli: 'aws elbv2 modify-target-group-attributes --target-group-arn {{poolId}} --attributes Key=deregistration_delay.timeout_seconds,Value={{suggestedDrain}}',
-      terraform: 'aws_lb_target_group.deregistration_delay',
-    },
   },
   docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html'],
   thresholds: {
     longRequestSeconds: {
       default: 10,
-      description: 'Requests longer than this (p99 or declared) make the finding medium: long-running APIs and uploads (heuristic, CHECKS.md aws.tg.deregistration-delay-too-short).',
+      description: 'Requests longer than this (p99 or declared) make the finding medium: long-running APIs and uploads (heuristic).',
       unit: 'seconds',
       min: 0,
     },

@@ -4,7 +4,7 @@ import type { MetricEvidence } from '../../src/engine/index.js';
 import type { LoadBalancer, ResourceRef, Sourced } from '../../src/model/index.js';
 import { metricMax, metricSum } from '../../src/model/index.js';
 
-const ALB_IDLE_MAX_SECONDS = 4000; // idle_timeout.timeout_seconds range 1–4000 (CHECKS.md A1, C1)
+const ALB_IDLE_MAX_SECONDS = 4000; // idle_timeout.timeout_seconds range 1–4000
 
 export const idleTimeoutBelowLatency = defineCheck({
   id: 'timeouts/idle-timeout-below-latency',
@@ -23,12 +23,6 @@ export const idleTimeoutBelowLatency = defineCheck({
       'Make the slow requests faster (long transfers should send at least one byte per idle period), or raise the idle timeout ' +
       'above latencyFactor × the observed latency. When you raise it, raise the backend keep-alive above the new value as well ' +
       '(timeouts/backend-keepalive-exceeds-idle-timeout).',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=idle_timeout.timeout_seconds,Value={{suggestedIdle}}\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"ConnectionSettings":{"IdleTimeout":{{suggestedIdle}}}}\'',
-      terraform: 'aws_lb.idle_timeout / aws_elb.idle_timeout',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -38,7 +32,7 @@ export const idleTimeoutBelowLatency = defineCheck({
   thresholds: {
     latencyFactor: {
       default: 2,
-      description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic, CHECKS.md §1.4; no provider documents it).',
+      description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic).',
       unit: 'ratio',
       min: 1,
       max: 100,

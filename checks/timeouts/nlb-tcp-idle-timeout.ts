@@ -3,9 +3,9 @@ import { describeWindow, metricEvidence } from '../../src/engine/evidence.js';
 import type { BackendPool, Listener, Sourced } from '../../src/model/index.js';
 import { mergeBackendProfiles, metricSum } from '../../src/model/index.js';
 
-/** TLS listeners of an NLB have a fixed 350 s idle timeout (CHECKS.md N1). */
+/** TLS listeners of an NLB have a fixed 350 s idle timeout. */
 const NLB_TLS_IDLE_SECONDS = 350;
-/** Range of tcp.idle_timeout.seconds (CHECKS.md N1). */
+/** Range of tcp.idle_timeout.seconds. */
 const NLB_IDLE_MIN_SECONDS = 60;
 const NLB_IDLE_MAX_SECONDS = 6000;
 
@@ -45,10 +45,6 @@ export const nlbTcpIdleTimeout = defineCheck({
     summary:
       'Raise the listener TCP idle timeout above the longest idle period of the flows (TCP listeners only), or make clients and ' +
       'targets send TCP keepalives (or application pings) more often than the idle timeout, or close pooled connections sooner.',
-    aws: {
-      cli: 'aws elbv2 modify-listener-attributes --listener-arn {{listenerId}} --attributes Key=tcp.idle_timeout.seconds,Value={{suggestedIdle}}',
-      terraform: 'aws_lb_listener.tcp_idle_timeout_seconds (TCP listeners)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html',
@@ -57,7 +53,7 @@ export const nlbTcpIdleTimeout = defineCheck({
   thresholds: {
     resetCount: {
       default: 0,
-      description: 'Raise to high when TCP_ELB_Reset_Count over the window exceeds this (resets sent by the NLB itself, CHECKS.md N7).',
+      description: 'Raise to high when TCP_ELB_Reset_Count over the window exceeds this (resets sent by the NLB itself).',
       unit: 'count',
       min: 0,
     },

@@ -25,23 +25,6 @@ export const listenerCertificateExpiry = defineCheck({
     summary:
       'Renew or reissue the certificate (managed certificates: fix the validation so renewal can complete) and attach the new ' +
       'certificate to the listener before the old one expires.',
-    aws: {
-      cli:
-        'aws acm describe-certificate --certificate-arn {{certificateId}} --query "Certificate.[Status,NotAfter,RenewalSummary]"\n' +
-        '# ALB / NLB: replace the default certificate (add-listener-certificates for SNI certificates)\n' +
-        'aws elbv2 modify-listener --listener-arn {{listenerId}} --certificates CertificateArn=<new-certificate-arn>\n' +
-        '# Classic ELB\n' +
-        'aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name {{lb}} --load-balancer-port {{port}} --ssl-certificate-id <new-certificate-arn>',
-      terraform: 'aws_lb_listener.certificate_arn / aws_lb_listener_certificate / aws_acm_certificate',
-    },
-    azure: {
-      cli: 'az network application-gateway ssl-cert update --gateway-name {{lb}} --resource-group <resource-group> --name {{certificateName}} --key-vault-secret-id <secret-id>',
-      terraform: 'azurerm_application_gateway.ssl_certificate',
-    },
-    gcp: {
-      cli: 'gcloud compute target-https-proxies update <proxy> --ssl-certificates=<new-certificate>',
-      terraform: 'google_compute_target_https_proxy.ssl_certificates / google_compute_managed_ssl_certificate',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',

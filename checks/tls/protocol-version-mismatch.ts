@@ -16,20 +16,11 @@ export const protocolVersionMismatch = defineCheck({
     'ALB target groups have a protocol version: HTTP1 (default), HTTP2 or GRPC. HTTP/2 and gRPC target groups are only ' +
     'supported behind HTTPS listeners, because the ALB negotiates HTTP/2 with clients over TLS (ALPN); behind an HTTP ' +
     'listener requests fail with 464/505. A gRPC target group is health-checked with gRPC status codes (matcher GrpcCode, ' +
-    'default 12): without one, health checks judge the wrong thing. That mismatches end in 502 is unverified (CHECKS.md ' +
-    'aws.tg.protocol-version-mismatch).',
+    'default 12): without one, health checks judge the wrong thing. That mismatches end in 502 is not documented by AWS.',
   remediation: {
     summary:
       'Put HTTP/2 and gRPC target groups behind an HTTPS listener (or use protocol version HTTP1), and give gRPC target groups a ' +
       'gRPC matcher (e.g. 0, or 0-99).',
-    aws: {
-      cli:
-        '# HTTPS listener for HTTP/2 or gRPC target groups\n' +
-        'aws elbv2 create-listener --load-balancer-arn {{lbId}} --protocol HTTPS --port 443 --certificates CertificateArn=<certificate-arn> --default-actions Type=forward,TargetGroupArn={{poolId}}\n' +
-        '# gRPC matcher\n' +
-        'aws elbv2 modify-target-group --target-group-arn {{poolId}} --matcher GrpcCode=0',
-      terraform: 'aws_lb_listener.protocol = "HTTPS"; aws_lb_target_group.protocol_version, health_check.matcher',
-    },
   },
   docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html'],
   thresholds: {},
@@ -71,7 +62,7 @@ export const protocolVersionMismatch = defineCheck({
                 observed: 'HTTP',
                 expected: 'HTTPS',
                 source: 'api',
-                // 464/505 are documented for version mismatches; a 502 is not (CHECKS.md), so no LB-generated 502 is attributed to this.
+                // 464/505 are documented for version mismatches; a 502 is not, so no LB-generated 502 is attributed to this.
                 details: { protocolVersion: version, statusCodes: [505] },
               },
             },

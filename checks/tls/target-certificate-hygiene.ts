@@ -13,7 +13,7 @@ function speaksTls(pool: BackendPool): boolean {
 }
 
 /**
- * Does the load balancer verify backend certificates? AWS ALB/NLB never do (CHECKS.md A15, N6); elsewhere the model
+ * Does the load balancer verify backend certificates? AWS ALB/NLB never do; elsewhere the model
  * says (`pool.tls`), and undefined means it was not collected.
  */
 function verifies(pool: BackendPool): boolean | undefined {
@@ -55,18 +55,6 @@ export const targetCertificateHygiene = defineCheck({
       'Serve plain-HTTP targets through an HTTP target group or enable TLS on them; enable TLS 1.2 on targets behind NLB HTTPS ' +
       'health checks; reissue expired, not-yet-valid, self-signed or mismatched certificates from a trusted CA with the name the ' +
       'load balancer uses (SNI / host), with the complete chain.',
-    aws: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -servername {{sni}} -showcerts </dev/null',
-      terraform: 'aws_lb_target_group.protocol / health_check.protocol',
-    },
-    azure: {
-      cli: 'az network application-gateway show-backend-health --name {{lb}} --resource-group <resource-group>',
-      terraform: 'azurerm_application_gateway.trusted_root_certificate / backend_http_settings.host_name',
-    },
-    gcp: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -servername {{sni}} -showcerts </dev/null',
-      terraform: 'google_compute_backend_service.tls_settings (sni, subject_alt_names)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',

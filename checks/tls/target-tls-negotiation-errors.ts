@@ -24,10 +24,6 @@ export const targetTlsNegotiationErrors = defineCheck({
     summary:
       'Make the targets accept TLS 1.2 with a cipher of ELBSecurityPolicy-2016-08 (e.g. ECDHE-RSA-AES128-GCM-SHA256) and ' +
       'answer TLS on the target port, or switch the target group protocol to HTTP (a new target group).',
-    aws: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256 </dev/null',
-      terraform: 'aws_lb_target_group.protocol (HTTPS/TLS → HTTP forces a new target group)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',

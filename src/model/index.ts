@@ -5,3 +5,4 @@ export * from './backend.js';
 export * from './health.js';
 export * from './lb-kinds.js';
 export * from './optional.js';
+export * from './coverage.js';

@@ -522,6 +522,8 @@ export interface CoverageGap {
   resourceId?: string;
   /** What the gap affects in words, e.g. `target health of tg-api`. */
   impact?: string;
+  /** The model inputs the failed call would have provided, so that checks can name the gap in neutral terms. */
+  inputs?: InputKind[];
 }
 
 export interface Inventory {

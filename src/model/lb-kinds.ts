@@ -26,6 +26,18 @@ export interface Symptom {
   text: string;
 }
 
+/** The values a kind's health check accepts (inclusive), so that a suggested fix stays inside them. */
+export interface HealthCheckBounds {
+  intervalSeconds: [number, number];
+  timeoutSeconds?: [number, number];
+  unhealthyThreshold: [number, number];
+  /** Undefined where the kind has no healthy threshold (Application Gateway). */
+  healthyThreshold?: [number, number];
+}
+
+const ELBV2_BOUNDS: HealthCheckBounds = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] };
+const GCP_BOUNDS: HealthCheckBounds = { intervalSeconds: [1, 300], timeoutSeconds: [1, 300], unhealthyThreshold: [1, 10], healthyThreshold: [1, 10] };
+
 export interface LoadBalancerKindFacts {
   provider: Provider;
   /** The product's name, e.g. `Application Load Balancer`. */
@@ -41,6 +53,10 @@ export interface LoadBalancerKindFacts {
    * kind has an attribute for it (ALB) or the value is undocumented (App Gateway).
    */
   fixedBackendIdleTimeoutSeconds?: number;
+  /** HTTPS health checks of this kind fail against targets that accept only TLS 1.3 (Network Load Balancer). */
+  httpsHealthCheckNeedsTls12?: boolean;
+  /** API bounds of the health-check settings (ELBv2 / Classic API reference, App Gateway probe, GCP healthChecks). */
+  healthCheckBounds: HealthCheckBounds;
   /** The metric that shows the load balancer's own 5xx in words, for messages that ask for evidence. */
   errorMetricLabel: string;
   /** The metric that shows backend response times, in words. */
@@ -67,6 +83,7 @@ const GCP_ALB_BASE = {
   reusesBackendConnections: true,
   whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
   fixedBackendIdleTimeoutSeconds: 600,
+  healthCheckBounds: GCP_BOUNDS,
   errorMetricLabel: 'loadbalancing.googleapis.com https/request_count (response_code_class 500)',
   latencyMetricLabel: 'loadbalancing.googleapis.com https/backend_latencies',
 } as const satisfies Partial<LoadBalancerKindFacts>;
@@ -96,6 +113,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the ALB' },
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'ALB routes to all targets when none is healthy' },
+    healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_5XX_Count',
     latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
   },
@@ -113,6 +131,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('TLS handshakes failing (TargetTLSNegotiationErrorCount)'),
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'NLB routes to all targets when none is healthy' },
+    httpsHealthCheckNeedsTls12: true,
+    healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/NetworkELB TCP_ELB_Reset_Count',
   },
   'aws-clb': {
@@ -129,6 +149,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Classic ELB' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Classic ELB answers 503 without a healthy instance' },
+    healthCheckBounds: { intervalSeconds: [5, 300], timeoutSeconds: [2, 60], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] },
     errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
     latencyMetricLabel: 'AWS/ELB Latency',
   },
@@ -146,6 +167,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('flows dropped'),
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed' },
+    healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/GatewayELB',
   },
   'azure-appgw': {
@@ -163,6 +185,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Application Gateway answers 502 without a healthy backend' },
+    healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
   },
@@ -180,6 +203,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('TLS handshakes failing'),
     },
     whenAllUnhealthy: { value: 'drop', source: 'fixed', detail: 'Standard Load Balancer sends no new flows when every probe is down' },
+    // The probe timeout is fixed; probeThreshold counts consecutive probes.
+    healthCheckBounds: { intervalSeconds: [5, 2147483646], unhealthyThreshold: [1, 100] },
     errorMetricLabel: 'Microsoft.Network/loadBalancers DipAvailability / VipAvailability',
   },
   'gcp-alb-global': { ...GCP_ALB_BASE, label: 'global external Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503]) },
@@ -194,6 +219,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     reusesBackendConnections: false,
     symptoms: GCP_L4_SYMPTOMS,
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'the proxy closes client connections' },
+    healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
   },
   'gcp-nlb-passthrough': {
@@ -207,6 +233,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       source: 'provider-default',
       detail: 'without failoverPolicy.dropTrafficIfUnhealthy, traffic is spread over all primary VMs',
     },
+    healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'compute.googleapis.com instance network metrics',
   },
 };

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { noRegisteredTargets } from '../../../checks/targets/no-registered-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, CoverageGap } from '../../../src/model/index.js';
 import { albInventory, inventory, loadBalancer, pool, series, target, wire } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const withTargets = (targets: BackendPool['targets'], extra: Parameters<typeof albInventory>[0] = {}) =>
   albInventory({ ...extra, pools: [pool('tg-api', { targets })] });
@@ -65,7 +64,7 @@ describe('targets/no-registered-targets results', () => {
     const inv = withTargets([]);
     const lbId = inv.loadBalancers[0]!.ref.id;
     inv.metrics.push(series(lbId, 'lb.http.503', [4, 6]));
-    const [r] = evaluateCheck(noRegisteredTargets, inv, {});
+    const [r] = evaluateAsAudit(noRegisteredTargets, inv, {});
     expect(r?.resource).toMatchObject({ name: 'tg-api', loadBalancerId: lbId, loadBalancerName: 'alb-web' });
     expect(r?.remediation.cli).toBe(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=<instance-id-or-ip>,Port=8080`);
     expect(r?.evidence).toMatchObject({ path: 'backendPool.targets', observed: 0 });
@@ -73,7 +72,7 @@ describe('targets/no-registered-targets results', () => {
   });
 
   it('gives a pool shared by two load balancers two distinct fingerprints', () => {
-    const results = evaluateCheck(noRegisteredTargets, sharedPool([]), {});
+    const results = evaluateAsAudit(noRegisteredTargets, sharedPool([]), {});
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
     expect(results.map((r) => r.resource.loadBalancerName).sort()).toEqual(['alb-a', 'alb-b']);
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unhealthyTargets } from '../../../checks/targets/unhealthy-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TargetHealth } from '../../../src/model/index.js';
 import { albInventory, health, inventory, pool, targetsWithHealth } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
 const timeout = health('unhealthy', 'Target.Timeout', 'Request timed out');
@@ -68,7 +67,7 @@ checkTester(unhealthyTargets, {
 
 describe('targets/unhealthy-targets evidence', () => {
   it('lists the unhealthy targets with their reasons', () => {
-    const [r] = evaluateCheck(unhealthyTargets, inv([ok, timeout]), {});
+    const [r] = evaluateAsAudit(unhealthyTargets, inv([ok, timeout]), {});
     expect(r?.evidence.observed).toEqual({ unhealthy: 1, healthy: 1, total: 2 });
     expect(r?.evidence.details?.unhealthyTargets).toEqual([
       { target: 'i-02:8080', zone: 'eu-west-1b', state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' },

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unusedTargets } from '../../../checks/targets/unused-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TargetHealth } from '../../../src/model/index.js';
 import { albInventory, health, inventory, pool, targetsWithHealth } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
 const stopped = health('unused', 'Target.InvalidState', 'Target is in the stopped state');
@@ -51,7 +50,7 @@ checkTester(unusedTargets, {
 describe('targets/unused-targets remediation', () => {
   it('deregisters exactly the targets that cannot take traffic', () => {
     const i = inv([ok, stopped, zoneOff]);
-    const [r] = evaluateCheck(unusedTargets, i, {});
+    const [r] = evaluateAsAudit(unusedTargets, i, {});
     expect(r?.remediation.cli).toBe(`aws elbv2 deregister-targets --target-group-arn ${i.backendPools[0]!.ref.id} --targets Id=i-02,Port=8080 Id=i-03,Port=8080`);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backendKeepaliveExceedsIdleTimeout as check } from '../../../checks/timeouts/backend-keepalive-exceeds-idle-timeout.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendProfile, LoadBalancer } from '../../../src/model/index.js';
 import { albInventory, inventory, lbInventory, loadBalancer, pool, sourced, target, wire } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const declared = (seconds: number | null): BackendProfile => ({ keepAliveSeconds: sourced(seconds, 'declared', 'tag cloud502:keepalive on tg-api') });
 const server = (kind: NonNullable<BackendProfile['server']>['value']): BackendProfile => ({ server: sourced(kind, 'declared', 'tag cloud502:server on tg-api') });
@@ -92,7 +91,7 @@ checkTester(check, {
 describe(`${check.id} evidence`, () => {
   it('puts the per-server fix, the source and the narrowed status codes into the evidence and the CLI', () => {
     const inv = alb(server('uvicorn'));
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r).toMatchObject({
       status: 'fail',
       resource: { name: 'tg-api', loadBalancerName: 'alb-web' },
@@ -111,7 +110,7 @@ describe(`${check.id} evidence`, () => {
     const shared = pool('tg-api', { backend: declared(75) });
     const a = wire(loadBalancer('alb-a', { backendIdleTimeoutSeconds: sourced(60, 'api') }), [shared]);
     const b = wire(loadBalancer('alb-b', { backendIdleTimeoutSeconds: sourced(120, 'api') }), [a.pools[0]!]);
-    const results = evaluateCheck(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
+    const results = evaluateAsAudit(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
     expect(results.map((r) => `${r.resource.loadBalancerName}:${r.status}`)).toEqual(['alb-a:pass', 'alb-b:fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
   });

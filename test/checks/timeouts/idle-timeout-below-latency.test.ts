@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { idleTimeoutBelowLatency as check } from '../../../checks/timeouts/idle-timeout-below-latency.js';
 import { enrichWithEvidence } from '../../../src/engine/evidence.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { LoadBalancer, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
@@ -50,7 +49,7 @@ checkTester(check, {
 describe(`${check.id} evidence`, () => {
   it('attaches the latency series, suggests an idle timeout and is not raised twice by enrichment', () => {
     const inv = alb([p99([40]), max([60]), elb504(3)]);
-    const results = evaluateCheck(check, inv, {});
+    const results = evaluateAsAudit(check, inv, {});
     const [r] = results;
     expect(r?.evidence.metrics?.map((m) => [m.name, m.value])).toEqual([
       ['target.latency.p99', 40],

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { targetTlsNegotiationErrors as check } from '../../../checks/tls/target-tls-negotiation-errors.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, healthCheck, lbInventory, pool, ref, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
 const tlsErrors = (values: number[], id = ALB_ID): MetricSeries => series(id, 'target.tls-errors', values);
@@ -44,13 +43,13 @@ checkTester(check, {
 
 describe(`${check.id} scope and evidence`, () => {
   it('does not judge plain HTTP pools', () => {
-    expect(evaluateCheck(check, alb([pool('tg-plain')], [tlsErrors([7])]), {})).toEqual([]);
+    expect(evaluateAsAudit(check, alb([pool('tg-plain')], [tlsErrors([7])]), {})).toEqual([]);
   });
 
   it('prefers a per-pool series and fills the diagnostic command', () => {
     const p = https();
     const inv = alb([p], [tlsErrors([0]), tlsErrors([6], p.ref.id)]);
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r).toMatchObject({ status: 'fail', evidence: { observed: 6, details: { metricScope: 'target group', statusCodes: [502] } } });
     expect(r?.message).not.toContain('one of');
     expect(r?.remediation.cli).toContain('openssl s_client -connect 10.0.1.10:8080 -tls1_2');
