@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { ALL_KINDS } from '../kinds.js';
 import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState } from './reason-codes.js';
 
@@ -8,13 +9,14 @@ export const drainingAtScale = defineCheck({
   family: 'targets',
   severity: 'medium',
   causes: [503, 502],
-  providers: ['aws'],
+  kinds: [...ALL_KINDS],
+  // The fix is in the deployment tool (batch size), not in a load-balancer setting: the summary says it.
+  fixes: [],
   rationale:
-    'Draining targets (Target.DeregistrationInProgress) get no new requests. When more than half of a pool drains at once, ' +
+    'Draining targets (being deregistered) get no new requests. When more than half of a pool drains at once, ' +
     'typically a deploy that replaces too many targets in one batch, the remaining targets carry all traffic; if they are ' +
     'too few or not yet healthy the load balancer answers 503 (no healthy target) or 502 from overloaded targets. The share ' +
-    'is measured at collection time, so it catches a deploy in progress. The 50 % default is a heuristic ' +
-    '.',
+    'is measured at collection time, so it catches a deploy in progress. The 50 % default is a heuristic.',
   remediation: {
     summary:
       'Replace targets in smaller batches and wait for the new ones to be healthy before draining more: ECS ' +

@@ -167,3 +167,9 @@ export function poolMetric(index: InventoryIndex, pool: BackendPool, lb: LoadBal
   if (own || !lb) return own;
   return index.poolsOf(lb).length === 1 ? index.metric(lb.ref.id, name) : undefined;
 }
+
+/** The load balancer's own counts of the statuses a symptom shows (e.g. `lb.http.503`), plus its 5xx total. */
+export function symptomMetrics(index: InventoryIndex, lb: LoadBalancer | undefined, codes: readonly number[]): MetricEvidence[] {
+  const names = codes.filter((c) => c === 500 || c === 502 || c === 503 || c === 504).map((c) => `lb.http.${c}` as MetricName);
+  return corroborate(index, [...names.map((n): [string | undefined, MetricName] => [lb?.ref.id, n]), [lb?.ref.id, 'lb.http.5xx']]);
+}

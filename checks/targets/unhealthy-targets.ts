@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { ALL_KINDS } from '../kinds.js';
 import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState, summarizeReasons, targetHealthDetails } from './reason-codes.js';
 
@@ -8,17 +9,17 @@ export const unhealthyTargets = defineCheck({
   family: 'targets',
   severity: 'high',
   causes: [502, 504],
-  providers: ['aws'],
+  kinds: [...ALL_KINDS],
+  fixes: ['inspect-target-health'],
   rationale:
     'Unhealthy targets are taken out of rotation, so the remaining healthy targets carry all the traffic; under load they ' +
-    'overload and the load balancer returns 502/504. The reason code tells the cause: Target.Timeout (blocked port or slow ' +
-    'app), Target.FailedHealthChecks (connection error or malformed response), Target.ResponseCodeMismatch (matcher/path), ' +
-    'Elb.InternalError (provider side); Classic instances report it in the OutOfService description. High; medium when fewer ' +
-    'than 25 % of the targets are unhealthy, a heuristic.',
+    'overload and the load balancer returns 502/504. The provider\'s reason tells the cause: a health-check timeout (blocked ' +
+    'port or slow app), a connection error or malformed response, an unexpected status code (path or success codes), a TLS ' +
+    'or DNS failure, or a provider-side error. High; medium when fewer than 25 % of the targets are unhealthy, a heuristic.',
   remediation: {
     summary:
-      'Follow the reason code of each unhealthy target: open the health-check port from the load balancer (security groups, ' +
-      'network ACLs), fix the health-check path or matcher, or fix the application. See the network and health checks.',
+      'Follow the reason of each unhealthy target: open the health-check port from the load balancer (network rules), fix ' +
+      'the health-check path or success codes, or fix the application. See the network and health checks.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -70,6 +71,7 @@ export const unhealthyTargets = defineCheck({
         {
           ...opts,
           severity: share < ctx.thresholds.mediumBelowPercent ? 'medium' : 'high',
+          fix: { kind: 'inspect-target-health', poolId: c.pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}) },
           evidence: {
             path: 'backendPool.targets[].health.state',
             observed: { unhealthy: counts.unhealthy, healthy: counts.healthy, total: counts.total },

@@ -32,6 +32,7 @@ const SUPPORTED: Record<Family, ReadonlySet<FixIntentKind>> = {
     'start-targets',
     'inspect-target-health',
     'enable-zones',
+    'enable-cross-zone',
     'remove-pool',
     'replace-listener-certificate',
     'set-pool-protocol',
@@ -48,6 +49,7 @@ const SUPPORTED: Record<Family, ReadonlySet<FixIntentKind>> = {
     'start-targets',
     'inspect-target-health',
     'enable-zones',
+    'enable-cross-zone',
     'replace-listener-certificate',
     'fix-backend-certificate',
   ]),
@@ -296,6 +298,17 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
           `aws elbv2 set-subnets --load-balancer-arn ${lbArn(ctx.lb, intent.lbId)} --subnets SUBNET_IDS`,
         ),
         terraform: 'aws_lb.subnets / aws_lb.subnet_mapping',
+      };
+    case 'enable-cross-zone':
+      if (family === 'classic') {
+        return {
+          cli: `aws elb modify-load-balancer-attributes --load-balancer-name ${lbName(ctx.lb)} --load-balancer-attributes ${shJson({ CrossZoneLoadBalancing: { Enabled: true } })}`,
+          terraform: 'aws_elb.cross_zone_load_balancing = true',
+        };
+      }
+      return {
+        cli: `aws elbv2 modify-target-group-attributes --target-group-arn ${sh(tg)} --attributes Key=load_balancing.cross_zone.enabled,Value=true`,
+        terraform: 'aws_lb_target_group.load_balancing_cross_zone_enabled = "true"',
       };
     case 'remove-pool':
       return { cli: `aws elbv2 delete-target-group --target-group-arn ${sh(tg)}`, terraform: 'remove the aws_lb_target_group resource' };

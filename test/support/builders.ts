@@ -283,12 +283,15 @@ export function tlsObservation(
  * from the ELBv2 reason code or the Classic description. Other providers' rows pass the cause (`healthWith`).
  */
 export function health(state: TargetHealth['state'], reason?: string, description?: string): TargetHealth {
-  const cause = reason !== undefined && ELBV2_REASON_CAUSES[reason] ? elbv2Cause(reason) : classicCause(description);
+  const elbv2 = reason !== undefined && ELBV2_REASON_CAUSES[reason] !== undefined;
+  const cause = elbv2 ? elbv2Cause(reason) : classicCause(description);
   const codes = codesFromDescription(description);
+  // Classic instances report ReasonCode Instance / ELB; the normalizer shows them as `OutOfService (Instance)`.
+  const shown = !elbv2 && (reason === 'Instance' || reason === 'ELB') && state !== 'healthy' ? `OutOfService (${reason})` : reason;
   return {
     state,
     ...(state !== 'healthy' ? { cause } : {}),
-    ...(reason !== undefined ? { reason } : {}),
+    ...(shown !== undefined ? { reason: shown } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(codes.length ? { observedStatusCodes: codes } : {}),
   };

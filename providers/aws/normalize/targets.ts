@@ -107,9 +107,11 @@ export function mapElbv2Target(description: RawTargetHealth, pool: { port?: numb
 export function classicHealth(state: RawInstanceState): TargetHealth {
   const description = state.Description;
   const reason = state.ReasonCode && state.ReasonCode !== 'N/A' ? state.ReasonCode : undefined;
+  const inService = state.State === 'InService';
   const base = {
-    ...(state.State !== 'InService' ? { cause: classicCause(description) } : {}),
-    ...(reason ? { reason } : {}),
+    ...(!inService ? { cause: classicCause(description) } : {}),
+    // Classic has no reason codes of its own: show the state with its ReasonCode (Instance / ELB), e.g. `OutOfService (Instance)`.
+    ...(reason ? { reason: inService ? reason : `${state.State ?? 'OutOfService'} (${reason})` } : {}),
     ...(description && description !== 'N/A' ? { description } : {}),
   };
   switch (state.State) {

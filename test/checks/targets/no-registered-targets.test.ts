@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noRegisteredTargets } from '../../../checks/targets/no-registered-targets.js';
 import type { BackendPool, CoverageGap } from '../../../src/model/index.js';
-import { albInventory, inventory, loadBalancer, pool, series, target, wire } from '../../support/builders.js';
+import { albInventory, inventory, loadBalancer, pool, series, target, TARGET_HEALTH_DENIED, wire } from '../../support/builders.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const withTargets = (targets: BackendPool['targets'], extra: Parameters<typeof albInventory>[0] = {}) =>
@@ -15,6 +15,7 @@ const targetHealthDenied = (poolId: string): CoverageGap => ({
   code: 'AccessDenied',
   message: 'not authorized',
   resourceId: poolId,
+  inputs: ['target-health', 'targets'],
 });
 
 /** One pool behind two load balancers. */
@@ -46,7 +47,7 @@ checkTester(noRegisteredTargets, {
     },
   ],
   unknown: [
-    { name: 'target health not collected', inventory: withTargets(undefined), expect: [{ resource: 'tg-api', contains: ['elasticloadbalancing:DescribeTargetHealth'] }] },
+    { name: 'target health not collected', inventory: albInventory({ pools: [pool('tg-api', { targets: undefined, notCollected: [TARGET_HEALTH_DENIED] })] }), expect: [{ resource: 'tg-api', contains: ['elasticloadbalancing:DescribeTargetHealth'] }] },
     {
       name: 'target health denied: names the error',
       inventory: (() => {
@@ -66,7 +67,9 @@ describe('targets/no-registered-targets results', () => {
     inv.metrics.push(series(lbId, 'lb.http.503', [4, 6]));
     const [r] = evaluateAsAudit(noRegisteredTargets, inv, {});
     expect(r?.resource).toMatchObject({ name: 'tg-api', loadBalancerId: lbId, loadBalancerName: 'alb-web' });
-    expect(r?.remediation.cli).toBe(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=<instance-id-or-ip>,Port=8080`);
+    expect(r?.remediation.cli).toBe(
+      `# replace TARGET_ID with the instance id or IP address that serves this target group\naws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=TARGET_ID`,
+    );
     expect(r?.evidence).toMatchObject({ path: 'backendPool.targets', observed: 0 });
     expect(r?.evidence.metrics?.[0]).toMatchObject({ name: 'lb.http.503', value: 10 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unhealthyTargets } from '../../../checks/targets/unhealthy-targets.js';
 import type { BackendPool, LoadBalancer, TargetHealth } from '../../../src/model/index.js';
-import { albInventory, health, inventory, pool, targetsWithHealth } from '../../support/builders.js';
+import { albInventory, health, inventory, pool, TARGET_HEALTH_DENIED, targetsWithHealth } from '../../support/builders.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
@@ -49,15 +49,15 @@ checkTester(unhealthyTargets, {
         health('unhealthy', 'Target.FailedHealthChecks', 'Health checks failed'),
         health('unhealthy', 'Elb.InternalError'),
       ]),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['matcher is wrong', 'connection error or malformed response', 'provider side'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['success codes are wrong', 'connection error or malformed response', "provider's side"] }],
     },
     {
       name: 'Classic OutOfService instances are explained from the description',
       inventory: inv([ok, health('unhealthy', 'Instance', CLASSIC_FAILED)], { kind: 'aws-clb' }),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'ping port blocked', 'The only healthy target carries'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'health-check port blocked', 'The only healthy target carries'] }],
     },
   ],
-  unknown: [{ name: 'target health not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] }],
+  unknown: [{ name: 'target health not collected', inventory: inv(undefined, {}, { notCollected: [TARGET_HEALTH_DENIED] }), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] }],
   notApplicable: [
     { name: 'every target unhealthy is all-targets-unhealthy', inventory: inv([timeout, timeout]), expect: [{ resource: 'tg-api' }] },
     { name: 'no registered targets', inventory: inv([]), expect: [{ resource: 'tg-api' }] },
