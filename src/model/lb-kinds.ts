@@ -53,6 +53,17 @@ export interface LoadBalancerKindFacts {
    * kind has an attribute for it (ALB) or the value is undocumented (App Gateway).
    */
   fixedBackendIdleTimeoutSeconds?: number;
+  /**
+   * Which timeout ends a slow backend response: the load balancer's idle timeout (ALB, Classic ELB), the pool's own
+   * request timeout (App Gateway backend settings, GCP backend service), or none at layer 4.
+   */
+  requestTimeoutFrom: 'idle-timeout' | 'pool' | 'none';
+  /** The largest request / idle timeout the provider accepts, for suggested values. */
+  maxRequestTimeoutSeconds?: number;
+  /** The load balancer is its own (single) pool: findings about the pool are reported on the load balancer (Classic ELB). */
+  poolIsLoadBalancer?: boolean;
+  /** The provider documents no backend idle timeout for this kind (Application Gateway): it cannot be compared. */
+  backendIdleTimeoutUndocumented?: boolean;
   /** HTTPS health checks of this kind fail against targets that accept only TLS 1.3 (Network Load Balancer). */
   httpsHealthCheckNeedsTls12?: boolean;
   /** API bounds of the health-check settings (ELBv2 / Classic API reference, App Gateway probe, GCP healthChecks). */
@@ -83,6 +94,8 @@ const GCP_ALB_BASE = {
   reusesBackendConnections: true,
   whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
   fixedBackendIdleTimeoutSeconds: 600,
+  requestTimeoutFrom: 'pool',
+  maxRequestTimeoutSeconds: 2_147_483_647,
   healthCheckBounds: GCP_BOUNDS,
   errorMetricLabel: 'loadbalancing.googleapis.com https/request_count (response_code_class 500)',
   latencyMetricLabel: 'loadbalancing.googleapis.com https/backend_latencies',
@@ -113,6 +126,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the ALB' },
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'ALB routes to all targets when none is healthy' },
+    requestTimeoutFrom: 'idle-timeout',
+    maxRequestTimeoutSeconds: 4000,
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_5XX_Count',
     latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
@@ -132,6 +147,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'NLB routes to all targets when none is healthy' },
     httpsHealthCheckNeedsTls12: true,
+    requestTimeoutFrom: 'none',
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/NetworkELB TCP_ELB_Reset_Count',
   },
@@ -149,6 +165,9 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Classic ELB' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Classic ELB answers 503 without a healthy instance' },
+    requestTimeoutFrom: 'idle-timeout',
+    maxRequestTimeoutSeconds: 4000,
+    poolIsLoadBalancer: true,
     healthCheckBounds: { intervalSeconds: [5, 300], timeoutSeconds: [2, 60], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] },
     errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
     latencyMetricLabel: 'AWS/ELB Latency',
@@ -167,6 +186,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('flows dropped'),
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed' },
+    requestTimeoutFrom: 'none',
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/GatewayELB',
   },
@@ -185,6 +205,9 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Application Gateway answers 502 without a healthy backend' },
+    backendIdleTimeoutUndocumented: true,
+    requestTimeoutFrom: 'pool',
+    maxRequestTimeoutSeconds: 86400,
     healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
@@ -204,6 +227,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     },
     whenAllUnhealthy: { value: 'drop', source: 'fixed', detail: 'Standard Load Balancer sends no new flows when every probe is down' },
     // The probe timeout is fixed; probeThreshold counts consecutive probes.
+    requestTimeoutFrom: 'none',
     healthCheckBounds: { intervalSeconds: [5, 2147483646], unhealthyThreshold: [1, 100] },
     errorMetricLabel: 'Microsoft.Network/loadBalancers DipAvailability / VipAvailability',
   },
@@ -219,6 +243,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     reusesBackendConnections: false,
     symptoms: GCP_L4_SYMPTOMS,
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'the proxy closes client connections' },
+    requestTimeoutFrom: 'none',
     healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
   },
@@ -233,6 +258,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       source: 'provider-default',
       detail: 'without failoverPolicy.dropTrafficIfUnhealthy, traffic is spread over all primary VMs',
     },
+    requestTimeoutFrom: 'none',
     healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'compute.googleapis.com instance network metrics',
   },
@@ -256,4 +282,19 @@ export function kindsOf(provider: Provider): LoadBalancerKind[] {
 /** The behaviour of a pool behind a load balancer when no target is healthy: the pool's own setting wins. */
 export function whenAllUnhealthy(kind: LoadBalancerKind, pool: { whenAllUnhealthy?: Sourced<AllUnhealthyBehaviour> }): Sourced<AllUnhealthyBehaviour> {
   return pool.whenAllUnhealthy ?? LOAD_BALANCER_KINDS[kind].whenAllUnhealthy;
+}
+
+/**
+ * The timeout that ends a slow response of `pool` behind `lb`: the pool's request timeout where the kind has one, the
+ * load balancer's idle timeout where that acts (ALB, Classic ELB). Undefined when not collected or not applicable.
+ */
+export function requestTimeoutOf(lb: { kind: LoadBalancerKind; backendIdleTimeoutSeconds?: Sourced<number>; requestTimeoutSeconds?: Sourced<number> }, pool: { requestTimeoutSeconds?: Sourced<number> }): Sourced<number> | undefined {
+  switch (LOAD_BALANCER_KINDS[lb.kind].requestTimeoutFrom) {
+    case 'pool':
+      return pool.requestTimeoutSeconds ?? lb.requestTimeoutSeconds;
+    case 'idle-timeout':
+      return lb.backendIdleTimeoutSeconds;
+    case 'none':
+      return undefined;
+  }
 }

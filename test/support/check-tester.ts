@@ -5,13 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyCheck, AuditConfig, CheckResult, Severity, Status } from '../../src/engine/index.js';
-import { evaluateCheck, scopeInventory } from '../../src/engine/index.js';
+import { runChecks } from '../../src/engine/index.js';
 import type { Inventory } from '../../src/model/index.js';
 import { FIX_RENDERERS } from './fix-renderers.js';
 
-/** Evaluates a check as an audit does: on the part of the inventory it claims, with every provider's fix renderer. */
+/**
+ * Evaluates a check as an audit does: on the part of the inventory it claims (one `not_applicable` per other kind
+ * present, named after the kind), with every provider's fix renderer.
+ */
 export function evaluateAsAudit(check: AnyCheck, inventory: Inventory, config: AuditConfig = {}): CheckResult[] {
-  return evaluateCheck(check, scopeInventory(inventory, check.kinds), config, undefined, { fixRenderers: FIX_RENDERERS });
+  return runChecks(inventory, [check], config, { fixRenderers: FIX_RENDERERS });
 }
 
 export interface ExpectedResult {

@@ -78,7 +78,7 @@ checkTester(check, {
     {
       name: 'Application Gateway idle timeout is undocumented',
       inventory: lbInventory('azure-appgw', { name: 'agw-web', lb: { backendIdleTimeoutSeconds: undefined }, pools: [pool('pool-web', { backend: server('node') })] }),
-      expect: [{ resource: 'agw-web', contains: ['not documented', 'Info:'] }],
+      expect: [{ resource: 'agw-web', contains: ['not documented', 'watch'] }],
     },
     { name: 'ALB idle timeout not collected', inventory: alb(declared(75), { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web', contains: ['not collected'] }] },
   ],
@@ -102,8 +102,9 @@ describe(`${check.id} evidence`, () => {
         details: { fix: 'uvicorn: start with --timeout-keep-alive 65.', recommendedKeepAliveSeconds: 65, statusCodes: [502], loadBalancerIdleTimeoutSeconds: 60 },
       },
     });
-    expect(r?.remediation.cli).toContain(`--load-balancer-arn ${inv.loadBalancers[0]!.ref.id} --attributes Key=idle_timeout.timeout_seconds,Value=4`);
-    expect(r?.remediation.cli).toContain('{"ConnectionSettings":{"IdleTimeout":4}}');
+    // The fix is the backend's own setting: no load-balancer command that would shorten the idle timeout below responses.
+    expect(r?.remediation.console).toBe('uvicorn: start with --timeout-keep-alive 65.');
+    expect(r?.remediation.cli).toBeUndefined();
   });
 
   it('judges a pool shared by two load balancers once per load balancer, with distinct fingerprints', () => {
