@@ -33,13 +33,21 @@ checkTester(check, {
   unknown: [
     { name: 'resets without a declaration', inventory: nlb(undefined, tcp(350), [resets([4])]), expect: [{ resource: 'tg-db', contains: ['sent 4 TCP resets', 'cloud502:keepalive=<seconds>'] }] },
     { name: 'no declaration and no metrics', inventory: nlb(undefined, tcp(350)), expect: [{ resource: 'tg-db', contains: ['not collected'] }] },
-    { name: 'declared, listener attribute not collected', inventory: nlb(declared(600), tcp(undefined)), expect: [{ resource: 'tg-db', contains: ['DescribeListenerAttributes'] }] },
+    {
+      name: 'declared, listener attribute not collected',
+      inventory: {
+        ...nlb(declared(600), tcp(undefined)),
+        coverage: [{ provider: 'aws', region: 'eu-west-1', api: 'elasticloadbalancing:DescribeListenerAttributes', permission: 'elasticloadbalancing:DescribeListenerAttributes', code: 'AccessDenied', message: 'denied', inputs: ['attributes'] }],
+      },
+      expect: [{ resource: 'tg-db', contains: ['grant elasticloadbalancing:DescribeListenerAttributes'] }],
+    },
   ],
 });
 
 describe(`${check.id} scope and remediation`, () => {
   it('ignores L7 load balancers', () => {
-    expect(evaluateAsAudit(check, albInventory(), {})).toEqual([]);
+    const results = evaluateAsAudit(check, albInventory(), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Application Load Balancer']]);
   });
 
   it('suggests a listener idle timeout above the declared period, and none for TLS listeners', () => {
@@ -47,7 +55,9 @@ describe(`${check.id} scope and remediation`, () => {
     const [r] = evaluateAsAudit(check, inv, {});
     expect(r?.remediation.cli).toBe(`aws elbv2 modify-listener-attributes --listener-arn ${inv.loadBalancers[0]!.listeners[0]!.ref.id} --attributes Key=tcp.idle_timeout.seconds,Value=605`);
     const [t] = evaluateAsAudit(check, nlb(declared(400), tls), {});
-    expect(t?.remediation.cli).toContain('Value=n/a (the idle timeout cannot cover it');
+    // A TLS listener's 350 s cannot be changed: no command, the message says to use TCP keepalives.
+    expect(t?.remediation.cli).toBeUndefined();
+    expect(t?.message).toContain('keepalive');
     expect(t?.evidence.source).toContain('fixed: NLB TLS listeners: 350 s');
   });
 });
