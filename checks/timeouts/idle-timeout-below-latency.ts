@@ -77,8 +77,7 @@ export const idleTimeoutBelowLatency = defineCheck({
       if (!p99Series && !maxSeries) {
         ctx.unknown(
           where,
-          `${describeMissing(inv, 'metrics', lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`)}; ` +
-            'run the audit with a non-zero metrics window.',
+          describeMissing(inv, 'metrics', lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`, 'run the audit with a non-zero metrics window'),
           opts,
         );
         return;

@@ -23,13 +23,20 @@ export function notCollected(resource: { notCollected?: NotCollected[] }, input:
  * "target health was not collected (elasticloadbalancing:DescribeTargetHealth: AccessDenied …); grant … and collect
  * again". `what` names the input in words.
  */
-export function describeMissing(inv: Inventory, input: InputKind, resource: { ref: ResourceRef; notCollected?: NotCollected[] }, what: string): string {
+export function describeMissing(
+  inv: Inventory,
+  input: InputKind,
+  resource: { ref: ResourceRef; notCollected?: NotCollected[] },
+  what: string,
+  /** What to do when no failed call explains it (e.g. metrics that were not requested). */
+  otherwise = 'collect again with read access to it',
+): string {
   const own = notCollected(resource, input);
   const gap = gapFor(inv, input, resource.ref);
   const api = own?.api ?? gap?.api;
   const code = own?.code ?? gap?.code;
   const permission = own?.permission ?? gap?.permission;
   const detail = api ? ` (${api}${code ? `: ${code}` : ''}${gap?.message ? ` ${gap.message}` : ''})` : '';
-  const advice = permission ? `grant ${permission} and collect again` : api ? `make ${api} succeed and collect again` : 'collect again with read access to it';
+  const advice = permission ? `grant ${permission} and collect again` : api ? `make ${api} succeed and collect again` : otherwise;
   return `${what}: not collected${detail}; ${advice}`;
 }

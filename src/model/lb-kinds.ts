@@ -60,6 +60,8 @@ export interface LoadBalancerKindFacts {
   requestTimeoutFrom: 'idle-timeout' | 'pool' | 'none';
   /** The largest request / idle timeout the provider accepts, for suggested values. */
   maxRequestTimeoutSeconds?: number;
+  /** Where to look next when the load balancer returned 5xx that no configuration explains (layer 7 only). */
+  triage?: string;
   /** The load balancer is its own (single) pool: findings about the pool are reported on the load balancer (Classic ELB). */
   poolIsLoadBalancer?: boolean;
   /** The provider documents no backend idle timeout for this kind (Application Gateway): it cannot be compared. */
@@ -94,6 +96,10 @@ const GCP_ALB_BASE = {
   reusesBackendConnections: true,
   whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
   fixedBackendIdleTimeoutSeconds: 600,
+  triage:
+    'in Cloud Logging (resource.type="http_load_balancer" or the regional equivalent), filter httpRequest.status >= 500 and ' +
+    'read jsonPayload.statusDetails: it names the cause (failed_to_pick_backend, backend_timeout, ' +
+    'backend_connection_closed_before_data_sent_to_client, …); read the backend logs at those times.',
   requestTimeoutFrom: 'pool',
   maxRequestTimeoutSeconds: 2_147_483_647,
   healthCheckBounds: GCP_BOUNDS,
@@ -128,8 +134,13 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'ALB routes to all targets when none is healthy' },
     requestTimeoutFrom: 'idle-timeout',
     maxRequestTimeoutSeconds: 4000,
+    triage:
+      'in the ALB access logs, find the requests with elb_status_code 502/503/504: target_status_code "-" means the load balancer ' +
+      'generated the response, target_processing_time -1 means it could not dispatch the request or the target closed the ' +
+      'connection, and error_reason names Lambda and authentication failures; read the target logs at those times; look for ' +
+      'responses whose headers exceed 32 KB (502); for Lambda targets check function errors, timeouts and response bodies over 1 MB.',
     healthCheckBounds: ELBV2_BOUNDS,
-    errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_5XX_Count',
+    errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_502/503/504_Count',
     latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
   },
   'aws-nlb': {
@@ -168,6 +179,10 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     requestTimeoutFrom: 'idle-timeout',
     maxRequestTimeoutSeconds: 4000,
     poolIsLoadBalancer: true,
+    triage:
+      'in the Classic ELB access logs, find the requests with elb_status_code 5xx and backend_status_code "-" (the load balancer ' +
+      'generated them) or backend_processing_time -1; read the instance logs at those times; check SurgeQueueLength and ' +
+      'SpilloverCount for capacity 503s and BackendConnectionErrors for refused connections.',
     healthCheckBounds: { intervalSeconds: [5, 300], timeoutSeconds: [2, 60], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] },
     errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
     latencyMetricLabel: 'AWS/ELB Latency',
@@ -208,6 +223,10 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     backendIdleTimeoutUndocumented: true,
     requestTimeoutFrom: 'pool',
     maxRequestTimeoutSeconds: 86400,
+    triage:
+      'in the Application Gateway access log (ApplicationGatewayAccessLog), find the requests with httpStatus 502/504 and read ' +
+      'serverStatus, serverRouted and serverResponseLatency; check backend health for the pool at those times and ' +
+      'BackendResponseStatus for the backends\' own 5xx.',
     healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',

@@ -33,7 +33,7 @@ checkTester(check, {
     },
   ],
   unknown: [{ name: 'metrics not collected', inventory: alb([]), expect: [{ resource: 'alb-web', contains: ['HTTPCode_ELB_502/503/504_Count'] }] }],
-  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db' }), expect: [{ resource: 'nlb-db' }] }],
+  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db' }), expect: [{ resource: 'Network Load Balancer' }] }],
 });
 
 describe(`${check.id} evidence`, () => {
