@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, Listener } from '../../src/model/index.js';
+import { describeMissing } from '../../src/model/index.js';
 
 function routesTo(listener: Listener, pool: BackendPool): boolean {
   return listener.defaultPoolIds.includes(pool.ref.id) || listener.routes.some((r) => r.poolIds.includes(pool.ref.id));
@@ -11,7 +12,9 @@ export const protocolVersionMismatch = defineCheck({
   family: 'tls',
   severity: 'medium',
   causes: [502, 505],
-  providers: ['aws'],
+  // AWS-only: ALB target group protocol versions.
+  kinds: ['aws-alb'],
+  fixes: ['set-pool-protocol', 'set-health-check'],
   rationale:
     'ALB target groups have a protocol version: HTTP1 (default), HTTP2 or GRPC. HTTP/2 and gRPC target groups are only ' +
     'supported behind HTTPS listeners, because the ALB negotiates HTTP/2 with clients over TLS (ALPN); behind an HTTP ' +
@@ -31,7 +34,6 @@ export const protocolVersionMismatch = defineCheck({
   },
   evaluate(inv, ctx) {
     for (const lb of inv.loadBalancers) {
-      if (lb.kind !== 'aws-alb') continue;
       for (const pool of ctx.index.poolsOf(lb)) {
         const where = { ref: pool.ref, loadBalancer: lb };
         if (pool.targetType === 'lambda') {
@@ -40,7 +42,7 @@ export const protocolVersionMismatch = defineCheck({
         }
         const version = pool.protocolVersion;
         if (!version) {
-          ctx.unknown(where, 'the target group protocol version was not collected (elasticloadbalancing:DescribeTargetGroups ProtocolVersion).', { discriminator: lb.ref.id });
+          ctx.unknown(where, describeMissing(inv, 'pools', pool, 'the target group protocol version'), { discriminator: lb.ref.id });
           continue;
         }
         if (version === 'HTTP1') {
@@ -54,9 +56,10 @@ export const protocolVersionMismatch = defineCheck({
           ctx.fail(
             where,
             'needsHttpsListener',
-            { pool: pool.ref.name, poolId: pool.ref.id, version, listener: name, lb: lb.ref.name, lbId: lb.ref.id },
+            { pool: pool.ref.name, version, listener: name, lb: lb.ref.name },
             {
               discriminator: `${lb.ref.id}:${listener.ref.id}`,
+              fix: { kind: 'set-pool-protocol', lbId: lb.ref.id, poolId: pool.ref.id, protocolVersion: 'HTTP1' },
               evidence: {
                 path: `listener[${name}].protocol`,
                 observed: 'HTTP',
@@ -77,11 +80,12 @@ export const protocolVersionMismatch = defineCheck({
             ctx.fail(
               where,
               'grpcWithoutMatcher',
-              { pool: pool.ref.name, poolId: pool.ref.id, lbId: lb.ref.id, matcher: pool.healthCheck.matcher ? `HTTP matcher ${pool.healthCheck.matcher}` : 'none' },
+              { pool: pool.ref.name, matcher: pool.healthCheck.matcher ? `HTTP matcher ${pool.healthCheck.matcher}` : 'none' },
               {
                 discriminator: `${lb.ref.id}:matcher`,
+                fix: { kind: 'set-health-check', lbId: lb.ref.id, poolId: pool.ref.id, changes: { grpcMatcher: '0-99' } },
                 evidence: {
-                  path: 'targetGroup.healthCheck.grpcMatcher',
+                  path: 'backendPool.healthCheck.grpcMatcher',
                   observed: pool.healthCheck.matcher ?? null,
                   expected: 'GrpcCode (e.g. 0 or 0-99; AWS default 12)',
                   source: 'api',

@@ -207,6 +207,9 @@ function elbv2HealthCheck(tg: string, changes: HealthCheckChanges): RenderedFix 
   if (changes.matcher !== undefined) {
     args.push(`--matcher ${sh(`HttpCode=${changes.matcher}`)}`);
     attrs.push('matcher');
+  } else if (changes.grpcMatcher !== undefined) {
+    args.push(`--matcher ${sh(`GrpcCode=${changes.grpcMatcher}`)}`);
+    attrs.push('matcher');
   }
   return { cli: `aws elbv2 modify-target-group --target-group-arn ${sh(tg)} ${args.join(' ')}`, terraform: `aws_lb_target_group.health_check { ${attrs.join(', ')} }` };
 }

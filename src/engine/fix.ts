@@ -29,6 +29,8 @@ export interface HealthCheckChanges {
   protocol?: string;
   /** Success codes as the provider writes them, e.g. `200-399`. */
   matcher?: string;
+  /** gRPC success codes, e.g. `0-99`. */
+  grpcMatcher?: string;
   host?: string;
 }
 

@@ -94,6 +94,8 @@ export interface Certificate {
   /** ISO-8601. Undefined when the certificate store (ACM, Key Vault) was not read. */
   notAfter?: string;
   status?: string;
+  /** Why the expiry cannot be known, when that is by design rather than a failed call (a store the tool does not read). */
+  expiryUnavailable?: string;
 }
 
 export interface Route {

@@ -42,7 +42,7 @@ checkTester(check, {
       expect: [{ messageId: 'expiresSoon', resource: 'agw-web/l', severity: 'critical' }],
     },
   ],
-  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] }],
+  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web', expiryUnavailable: 'IAM server certificates are not read (only ACM certificates)' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] }],
 });
 
 describe(`${check.id} remediation and fingerprints`, () => {
@@ -52,8 +52,7 @@ describe(`${check.id} remediation and fingerprints`, () => {
     expect(results.map((r) => r.status)).toEqual(['fail', 'fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
     const l = inv.loadBalancers[0]!.listeners[0]!;
-    expect(results[0]?.remediation.cli).toContain(`aws acm describe-certificate --certificate-arn ${CERT_ARN} `);
-    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} `);
+    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} --certificates CertificateArn=NEW_CERTIFICATE_ARN`);
     expect(results[0]?.resource).toMatchObject({ kind: 'listener', loadBalancerName: 'alb-web' });
   });
 

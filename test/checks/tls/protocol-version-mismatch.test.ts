@@ -47,7 +47,8 @@ checkTester(check, {
 
 describe(`${check.id} scope`, () => {
   it('only judges ALBs', () => {
-    expect(evaluateAsAudit(check, lbInventory('aws-nlb', { pools: [pool('tg-x', { protocolVersion: 'GRPC' })] }), {})).toEqual([]);
+    const results = evaluateAsAudit(check, lbInventory('aws-nlb', { pools: [pool('tg-x', { protocolVersion: 'GRPC' })] }), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Network Load Balancer']]);
   });
 
   it('does not attribute LB-generated 502s to a listener mismatch (documented as 464/505)', () => {

@@ -5,12 +5,13 @@ import { albInventory, healthCheck, lbInventory, pool, target, tlsObservation } 
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 type Leaf = NonNullable<TlsObservation['chain']>[number];
-const https = (overrides: Partial<BackendPool> = {}) => pool('tg-api', { protocol: 'HTTPS', ...overrides });
+/** An HTTPS pool; as the AWS normalizer says, ALB/NLB do not verify target certificates (other kinds override `tls`). */
+const https = (overrides: Partial<BackendPool> = {}) => pool('tg-api', { protocol: 'HTTPS', tls: { verifiesCertificate: false }, ...overrides });
 const POOL_ID = https().ref.id;
 const obs = (o: Partial<TlsObservation> = {}, leaf: Partial<Leaf> = {}, poolId = POOL_ID) => tlsObservation(poolId, o, leaf);
 const alb = (observations: TlsObservation[], p = https()) => albInventory({ pools: [p], extra: { observations } });
 const other = (kind: LoadBalancer['kind'], verifies: boolean | undefined, observations: (poolId: string) => TlsObservation[]) => {
-  const inv = lbInventory(kind, { name: 'lb-x', pools: [https(verifies === undefined ? {} : { tls: { verifiesCertificate: verifies, sni: 'api.internal.example' } })] });
+  const inv = lbInventory(kind, { name: 'lb-x', pools: [https(verifies === undefined ? { tls: undefined } : { tls: { verifiesCertificate: verifies, sni: 'api.internal.example' } })] });
   return { ...inv, observations: observations(inv.backendPools[0]!.ref.id) };
 };
 const nlbHttpsHc = (observations: TlsObservation[]) =>
@@ -29,7 +30,7 @@ checkTester(check, {
     {
       name: 'AWS: expired target certificate is hygiene (info)',
       inventory: alb([obs({}, { notAfter: '2026-10-01T00:00:00.000Z' })]),
-      expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info', contains: ['expired on 2026-10-01', 'ALB and NLB do not validate target certificates'] }],
+      expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info', contains: ['expired on 2026-10-01', 'does not verify backend certificates'] }],
     },
     { name: 'boundary: notAfter equal to the collection time', inventory: alb([obs({}, { notAfter: '2026-11-20T12:00:00.000Z' })]), expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info' }] },
     { name: 'AWS: not yet valid', inventory: alb([obs({}, { notBefore: '2026-12-01T00:00:00.000Z' })]), expect: [{ messageId: 'notYetValid', resource: 'tg-api', severity: 'info' }] },
