@@ -3,6 +3,7 @@ import { normalizeAws } from '../../../../providers/aws/normalize/index.js';
 import type { AwsRegionSnapshot } from '../../../../providers/aws/raw.js';
 import type { BackendPool } from '../../../../src/model/index.js';
 import { ALB_ARN, REGION, TG_ARN, region, snapshot, targetGroup } from './raw-builder.js';
+import { elbv2Cause } from '../../../../providers/aws/normalize/health-causes.js';
 
 type RawTg = AwsRegionSnapshot['elbv2']['targetGroups'][number];
 type RawHealth = AwsRegionSnapshot['elbv2']['targetHealth'][string];
@@ -192,9 +193,16 @@ describe('targets', () => {
     { state: 'unhealthy.draining', reason: 'Target.DeregistrationInProgress', expected: 'draining' },
     { state: 'unavailable', reason: 'Target.HealthCheckDisabled', description: 'Health checks are disabled', expected: 'unavailable' },
     { state: undefined, expected: 'unknown' },
-  ])('health state $state / $reason → $expected, reason and description verbatim', ({ state, reason, description, expected }) => {
+  ])('health state $state / $reason → $expected, with a neutral cause, reason and description verbatim', ({ state, reason, description, expected }) => {
     const [t] = withHealth([{ Target: { Id: 'i-0aaa1111bbbb2222c', Port: 8080 }, TargetHealth: { ...(state ? { State: state as 'healthy' } : {}), ...(reason ? { Reason: reason as 'Target.Timeout' } : {}), ...(description ? { Description: description } : {}) } }]);
-    expect(t?.health).toEqual({ state: expected, ...(reason ? { reason } : {}), ...(description ? { description } : {}) });
+    const codes = description?.match(/\[(\d+)\]/)?.[1];
+    expect(t?.health).toEqual({
+      state: expected,
+      ...(expected !== 'healthy' ? { cause: elbv2Cause(reason) } : {}),
+      ...(reason ? { reason } : {}),
+      ...(description ? { description } : {}),
+      ...(codes ? { observedStatusCodes: [Number(codes)] } : {}),
+    });
   });
 
   it('a target without a port uses the pool port; a Lambda target is keyed by its ARN', () => {
