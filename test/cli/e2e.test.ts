@@ -281,7 +281,7 @@ describe('formats, report, diff, baseline and catalog (built binary)', () => {
     const md = await cli(['checks', '--format', 'markdown']);
     expect(md.code).toBe(0);
     const rows = md.stdout.trimEnd().split('\n');
-    expect(rows.slice(0, 2)).toEqual(['| id | family | severity | causes | title |', '| --- | --- | --- | --- | --- |']);
+    expect(rows.slice(0, 2)).toEqual(['| id | family | severity | causes | load balancers | title |', '| --- | --- | --- | --- | --- | --- |']);
     expect(rows.slice(2).map((row) => row.split(' | ').slice(0, 4))).toEqual(list.map((c) => [`| \`${c.id}\``, c.family, c.severity, c.causes.join(', ')]));
   });
 
