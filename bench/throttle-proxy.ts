@@ -66,6 +66,11 @@ export interface ThrottleProxyOptions {
   latencyMs?: number;
   /** The server bucket of an API; undefined = not throttled. */
   limitFor?: (api: string) => ApiRateLimit | undefined;
+  /**
+   * What one server bucket covers: one API (`elasticloadbalancing:DescribeTargetHealth`, the default), or every action
+   * of a service (`elasticloadbalancing`), as when AWS shares one bucket between all the non-mutating calls of an API.
+   */
+  bucketPer?: 'api' | 'service';
   /** Answers a call instead of moto (fault injection, e.g. AccessDenied for one role); undefined = forward. */
   fault?: (call: ProxiedCall) => ProxyAnswer | undefined;
 }
@@ -217,7 +222,8 @@ export class ThrottleProxy {
   private admit(call: ProxiedCall): boolean {
     const limit = this.options.limitFor?.(call.api);
     if (!limit) return true;
-    const key = `${call.accessKeyId}|${call.region}|${call.api}`;
+    const scope = this.options.bucketPer === 'service' ? call.api.split(':')[0]! : call.api;
+    const key = `${call.accessKeyId}|${call.region}|${scope}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new ServerTokenBucket(limit);

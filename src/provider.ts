@@ -30,7 +30,13 @@ export interface CollectOptions {
   concurrency?: number;
   /** The collection clock; metrics windows end here. */
   now: Date;
+  /** Cancels the collection: it throws. */
   signal?: AbortSignal;
+  /**
+   * The audit deadline: past it, collection stops and returns what it has, with what is missing recorded as not
+   * collected (`DeadlineExceeded`) and one deadline entry per scope it cut short.
+   */
+  deadline?: Date;
   progress?: ProgressSink;
   /**
    * IAM roles to assume, one audited account each (AWS). When roles are given, only their accounts are audited.

@@ -99,7 +99,7 @@ describe('RateBudget.take', () => {
     expect(waits.slice(0, 36)).toEqual(Array(36).fill(0));
     expect(waits.slice(36)).toEqual([50, 100, 150, 200]);
     expect(budget.stats()).toEqual([
-      { key: '111122223333|eu-west-1|elasticloadbalancing:DescribeTargetHealth', bucket: 'elasticloadbalancing:DescribeTargetHealth', calls: 40, delayed: 4, waitedMs: 500, repaced: 0, repacedMs: 0 },
+      { key: '111122223333|eu-west-1|elasticloadbalancing:DescribeTargetHealth', bucket: 'elasticloadbalancing:DescribeTargetHealth', calls: 40, delayed: 4, waitedMs: 500, repaced: 0, repacedMs: 0, throttled: 0, decreases: 0, ratePerSecond: 20, lowestRatePerSecond: 20 },
     ]);
   });
 
