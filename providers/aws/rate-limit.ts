@@ -115,8 +115,14 @@ export function serverLimitFor(bucket: string, overrides: Readonly<Record<string
 
 /** Multiplier of a bucket's rate on a throttled answer. */
 export const DECREASE_FACTOR = 0.7;
-/** Share of the documented rate a bucket regains per second without a throttled answer. */
-export const RECOVERY_PER_SECOND = 0.05;
+/** Multiplier of a bucket's rate when it is throttled again at or under the plateau it learned. */
+export const NEAR_PLATEAU_DECREASE_FACTOR = 0.9;
+/** The plateau a bucket recovers to quickly: this share of the rate it was throttled at. */
+export const PLATEAU_FRACTION = 0.9;
+/** Seconds without throttling to climb from the decreased rate back to the plateau. */
+export const FAST_RECOVERY_SECONDS = 3;
+/** Share of the documented rate a bucket gains per second beyond the plateau (probing for more). */
+export const PROBE_PER_SECOND = 0.005;
 /** Lowest rate a bucket adapts down to, as a share of the documented rate. */
 export const FLOOR_FRACTION = 0.05;
 /** Two decreases of one bucket are at least this far apart: one burst of throttled answers is one signal. */
@@ -139,6 +145,8 @@ interface Bucket {
   ceilingPerSecond: number;
   /** The rate after the last decrease; the current rate grows from it while nothing is throttled. */
   basePerSecond: number;
+  /** Just under the rate of the last decrease: where fast recovery ends. */
+  plateauPerSecond: number;
   intervalMs: number;
   toleranceMs: number;
   tat: number;
@@ -216,6 +224,7 @@ export class RateBudget {
       state = {
         ceilingPerSecond: ratePerSecond,
         basePerSecond: ratePerSecond,
+        plateauPerSecond: ratePerSecond,
         intervalMs,
         toleranceMs: (burst - 1) * intervalMs,
         tat: Number.NEGATIVE_INFINITY,
@@ -238,12 +247,14 @@ export class RateBudget {
     return state;
   }
 
-  /** The rate climbs back linearly from the last decrease while nothing is throttled. */
+  /** While nothing is throttled the rate climbs back: quickly to the plateau, then slowly up to the ceiling. */
   private recover(state: Bucket, now: number): void {
     if (state.basePerSecond >= state.ceilingPerSecond) return;
     const quietSeconds = Math.max(0, (now - state.lastThrottleAt) / 1000);
-    const rate = Math.min(state.ceilingPerSecond, state.basePerSecond + RECOVERY_PER_SECOND * state.ceilingPerSecond * quietSeconds);
-    state.intervalMs = 1000 / rate;
+    const plateau = Math.max(state.basePerSecond, state.plateauPerSecond);
+    const fast = state.basePerSecond + (plateau - state.basePerSecond) * Math.min(1, quietSeconds / FAST_RECOVERY_SECONDS);
+    const probe = PROBE_PER_SECOND * state.ceilingPerSecond * Math.max(0, quietSeconds - FAST_RECOVERY_SECONDS);
+    state.intervalMs = 1000 / Math.min(state.ceilingPerSecond, fast + probe);
   }
 
   /**
@@ -262,7 +273,12 @@ export class RateBudget {
       return;
     }
     const floor = Math.max(FLOOR_FRACTION * state.ceilingPerSecond, 0.1);
-    const rate = Math.max(floor, (1000 / state.intervalMs) * DECREASE_FACTOR);
+    const current = 1000 / state.intervalMs;
+    // Throttled again at (or under) the plateau it learned: the server's rate is close, and timing jitter, not a wrong
+    // guess, decided this one. A small step down is enough; a full decrease would cost far more than the retry.
+    const nearPlateau = state.decreases > 0 && current <= state.plateauPerSecond * 1.02;
+    const rate = Math.max(floor, current * (nearPlateau ? NEAR_PLATEAU_DECREASE_FACTOR : DECREASE_FACTOR));
+    state.plateauPerSecond = Math.max(rate, current * PLATEAU_FRACTION);
     state.basePerSecond = rate;
     state.intervalMs = 1000 / rate;
     state.lowestPerSecond = Math.min(state.lowestPerSecond, rate);
@@ -302,6 +318,10 @@ export class RateBudget {
     state.repaced += 1;
     state.repacedMs += wait;
     await this.clock.sleep(wait, signal);
+    // A timer that fired late (a busy event loop) sent this call late: the next one must keep its distance from the
+    // actual send, or the two reach the server closer together than its bucket allows.
+    const late = this.clock.now() - at;
+    if (late > 0) state.sendTat = Math.max(state.sendTat, tat + late);
     return wait;
   }
 
