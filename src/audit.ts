@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
+import { assertSomethingAudited, coverageSummary, judgeCoverage } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { Inventory, Provider } from './model/index.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
@@ -147,6 +148,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const checks = selectChecks(registry, request.include, request.exclude);
   const { raw, adapter } = await acquire(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
   let inventory = adapter.normalize(raw, config);
+  // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
+  const coverage = judgeCoverage(inventory);
+  assertSomethingAudited(coverage);
   if (request.source.kind === 'demo' || raw.demo === true) inventory = { ...inventory, demo: true };
   if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
   const now = request.now ?? new Date();
@@ -167,7 +171,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const evaluated = checks.filter(
     (c) => config.checks?.[c.id]?.enabled !== false && c.providers.some((p) => inventory.scopes.some((s) => s.provider === p)),
   );
-  const report = buildReport({
+  const built = buildReport({
     inventory,
     results,
     checksRun: evaluated.length,
@@ -175,5 +179,6 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     generatedAt: now,
     toolVersion: toolVersion(),
   });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
   return { report, inventory, raw, checks, registry };
 }

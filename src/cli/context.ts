@@ -36,6 +36,8 @@ export interface SourceFlags {
   externalId?: string;
   accountsFile?: string;
   allRegions?: boolean;
+  /** `--timeout`: the audit deadline in seconds; collection stops there and the report says what is missing. */
+  timeout?: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -53,6 +55,8 @@ export interface OutputFlags {
 
 export interface AuditFlags extends SourceFlags, OutputFlags {
   failOn: Severity | 'none';
+  /** `--fail-on-coverage-gap`: a partial audit exits 3 (when nothing fails at or above --fail-on). */
+  failOnCoverageGap?: boolean;
   checks?: string[];
   skipChecks?: string[];
   config?: string;

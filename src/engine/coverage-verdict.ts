@@ -137,6 +137,17 @@ export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' |
   return { coverage: 'partial', failedScopes, reason: parts.join('; ') };
 }
 
+/** The verdict as the JSON report's summary carries it (`summary.coverage`, `summary.failedScopes`, `summary.partialReason`). */
+export interface CoverageSummary {
+  coverage: Coverage;
+  failedScopes: FailedScope[];
+  partialReason?: string;
+}
+
+export function coverageSummary(verdict: CoverageVerdict): CoverageSummary {
+  return { coverage: verdict.coverage, failedScopes: verdict.failedScopes, ...(verdict.reason !== undefined ? { partialReason: verdict.reason } : {}) };
+}
+
 /** Throws the one-line error of an audit that audited nothing. */
 export function assertSomethingAudited(verdict: CoverageVerdict): void {
   if (verdict.nothingAudited !== undefined) throw new NothingAuditedError(verdict.nothingAudited);

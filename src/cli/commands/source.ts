@@ -35,6 +35,7 @@ export function sourceFromFlags(flags: SourceFlags, ctx: CliContext): { source: 
         ...(flags.allRegions ? { allRegions: true } : {}),
         metricsWindowSeconds: flags.metricsWindow,
         now: new Date(),
+        ...(flags.timeout !== undefined ? { deadline: new Date(Date.now() + flags.timeout * 1000) } : {}),
         progress: progress.sink,
       },
     },
