@@ -130,6 +130,14 @@ function isCodeless(err: unknown): boolean {
   return placeholder(e.message) && httpStatusOf(err) !== undefined;
 }
 
+/**
+ * The answer did not come from the AWS API at all: a page instead of XML/JSON, an HTTP error without an AWS error
+ * code, or a result without its mandatory field. On the first call to an endpoint this means a wrong endpoint.
+ */
+export function isForeignAnswer(err: unknown): boolean {
+  return awsErrorCode(err) === 'MalformedResponse' || isDeserializationError(err) || isCodeless(err);
+}
+
 export function classifyAwsError(err: unknown): AwsErrorKind {
   const code = awsErrorCode(err);
   if (code === 'AbortError') return 'aborted';
@@ -160,10 +168,10 @@ export function describeAwsFailure(err: unknown): { code: string; message: strin
   if (isDeserializationError(err)) {
     const parse = awsErrorMessage(err).replace(/^@aws-sdk /, '');
     if (status !== undefined && status >= 300) return { code: `HTTP${status}`, message: `${statusText(status)} with a body that is not an AWS response (${parse})` };
-    return { code: 'MalformedResponse', message: `${status !== undefined ? statusText(status) : 'the'} answer is not a valid AWS response (${parse})` };
+    return { code: 'MalformedResponse', message: `${status !== undefined ? `the ${statusText(status)}` : 'the'} answer is not a valid AWS response (${parse})` };
   }
   if (isCodeless(err)) {
-    return { code: `HTTP${status}`, message: `${statusText(status!)} without an AWS error code: the endpoint did not answer as the AWS API` };
+    return { code: `HTTP${status}`, message: `${statusText(status!)} without an AWS error code` };
   }
   return { code: awsErrorCode(err), message: awsErrorMessage(err) || `${awsErrorCode(err)} (no message)` };
 }
@@ -187,6 +195,14 @@ export function credentialsError(err: unknown, profile: string | undefined): Cre
     : 'pass --profile NAME, or run "aws sso login" / "aws configure"';
   const what = /expired/i.test(code) || /expired/i.test(reason) ? 'have expired' : 'cannot be used';
   return new CredentialsError(`AWS credentials from ${source} ${what} (${code}: ${reason}); ${fix}`, { cause: err });
+}
+
+/** One line naming the endpoint that answered, but not as the AWS API. */
+export function foreignEndpointError(err: unknown, region: string, endpoint: string | undefined, service: string): CollectionError {
+  const { code, message } = describeAwsFailure(err);
+  const target = redactUrlCredentials(endpoint ?? `the ${service} endpoint`);
+  const hint = endpoint ? 'check --endpoint-url / AWS_ENDPOINT_URL' : 'check the network and proxy settings (HTTPS_PROXY)';
+  return new CollectionError(`AWS ${service} at ${target} for region ${region} did not answer as the AWS API (${code}: ${message}); ${hint}`, { cause: err });
 }
 
 /** One line naming the endpoint and region that could not be reached. */

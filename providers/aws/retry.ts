@@ -7,9 +7,12 @@ import { ConfigError } from '../../src/errors.js';
 import { awsErrorCode, classifyAwsError } from './errors.js';
 
 export interface RetryPolicy {
-  /** How long one call may keep retrying, from its first attempt. */
+  /**
+   * How long one call may keep retrying after it first failed, not counting the time it waits for its turn in the rate
+   * budget (in a large estate a retried call can queue behind hundreds of others: that is pacing, not failing).
+   */
   budgetMs: number;
-  /** An upper bound on attempts as well (CLOUD502_AWS_MAX_ATTEMPTS); the budget usually ends retries first. */
+  /** An upper bound on attempts, only when CLOUD502_AWS_MAX_ATTEMPTS sets one: retries are by time, not by count. */
   maxAttempts: number;
   /** One attempt (request and answer) may take this long before it is abandoned and retried. */
   attemptTimeoutMs: number;
@@ -23,7 +26,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   // Longer than the throttling storms and 5xx bursts worth waiting for; the audit deadline bounds it anyway.
   budgetMs: 60_000,
-  maxAttempts: 50,
+  maxAttempts: Number.POSITIVE_INFINITY,
   // A GetMetricData of 500 queries over weeks answers in seconds; 30 s means the call is stuck.
   attemptTimeoutMs: 30_000,
   baseDelayMs: 200,
@@ -33,7 +36,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 
 export const MAX_ATTEMPTS_ENV = 'CLOUD502_AWS_MAX_ATTEMPTS';
 
-/** CLOUD502_AWS_MAX_ATTEMPTS, validated: a cap on attempts per call on top of the time budget. */
+/** CLOUD502_AWS_MAX_ATTEMPTS, validated: a cap on attempts per call on top of the time budget (none by default). */
 export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[MAX_ATTEMPTS_ENV];
   if (raw === undefined || raw.trim() === '') return DEFAULT_RETRY_POLICY.maxAttempts;
@@ -60,7 +63,7 @@ export function retryReason(err: unknown): RetryReason | undefined {
 export interface RetryState {
   /** Attempts made so far (1 after the first). */
   attempts: number;
-  /** Milliseconds since the first attempt started. */
+  /** Milliseconds since the call first failed, without the time it queued in the rate budget. */
   elapsedMs: number;
   /** Milliseconds left before the audit deadline; undefined without one. */
   untilDeadlineMs?: number;

@@ -121,7 +121,7 @@ export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' |
       coverage: 'partial',
       failedScopes,
       reason: `the load-balancer listing failed in ${failedScopes.length === 1 ? 'the only scope' : `all ${failedScopes.length} scopes`}`,
-      nothingAudited: `nothing was audited: the load balancers could not be listed — ${describeFailures(failedScopes)}`,
+      nothingAudited: `nothing was audited: no load-balancer listing succeeded — ${describeFailures(failedScopes)}`,
     };
   }
   if (inventory.coverage.length === 0) return { coverage: 'complete', failedScopes: [] };

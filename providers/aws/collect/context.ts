@@ -6,7 +6,7 @@ import type { LimitFunction } from 'p-limit';
 import type { Cloud502Error } from '../../../src/errors.js';
 import type { ProgressSink } from '../../../src/provider.js';
 import type { AwsRegionClients, AwsSdk } from '../clients.js';
-import { classifyAwsError, credentialsError, MalformedResponseError, toCollectionErrorRecord, unreachableError } from '../errors.js';
+import { classifyAwsError, credentialsError, foreignEndpointError, isForeignAnswer, MalformedResponseError, toCollectionErrorRecord, unreachableError } from '../errors.js';
 import type { AwsReadOnlyAction, StsAction } from '../iam.js';
 import type { BudgetClock, RateBudget } from '../rate-limit.js';
 import type { AwsCollectionError } from '../raw.js';
@@ -123,10 +123,18 @@ function attemptTimeout(ms: number): Error {
   return Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
 }
 
-/** One attempt: the rate budget's turn (no slot held), then the API's share of the global limit, then the send. */
-async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run: (send: SendOptions) => Promise<T>): Promise<T> {
+/**
+ * One attempt: the rate budget's turn (no slot held), then the API's share of the global limit, then the send.
+ * `queued.ms` accumulates the time spent waiting for the turn.
+ */
+async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run: (send: SendOptions) => Promise<T>, queued: { ms: number }): Promise<T> {
   const stop = stopSignal(ctx);
-  await ctx.budget.take(ctx.budgetAccount, ctx.region, bucket, stop);
+  const before = ctx.clock.now();
+  try {
+    await ctx.budget.take(ctx.budgetAccount, ctx.region, bucket, stop);
+  } finally {
+    queued.ms += ctx.clock.now() - before;
+  }
   return ctx.apiLimit(key)(() =>
     ctx.limit(async () => {
       stop?.throwIfAborted();
@@ -153,7 +161,7 @@ function withNote(record: AwsCollectionError, note: string): AwsCollectionError 
  * is retried at the new pace; 5xx, timeouts, dropped connections and answers that are not AWS responses are retried
  * with exponential back-off; nothing is retried past the audit deadline. A failure is recorded under `api` (the IAM
  * action) and yields undefined, except credential problems and, for `fatalWhenUnreachable` calls, an unreachable
- * endpoint: those throw a ScopeFailure. What the deadline cut is recorded as {@link DEADLINE_EXCEEDED} (or as the last
+ * endpoint or one that does not answer as the AWS API: those throw a ScopeFailure. What the deadline cut is recorded as {@link DEADLINE_EXCEEDED} (or as the last
  * real failure, when retries of one were cut).
  */
 export async function call<T>(
@@ -169,7 +177,9 @@ export async function call<T>(
   const recordAll = (entry: AwsCollectionError) => {
     for (const id of ids) sink.push(id === undefined ? entry : { ...entry, resourceId: id });
   };
-  const started = ctx.clock.now();
+  // The retry budget runs from the first failure and leaves out the waits for a turn in the rate budget.
+  let failingSince: number | undefined;
+  const queued = { ms: 0 };
   let last: AwsCollectionError | undefined;
   for (let attempts = 1; ; attempts++) {
     const breaker = ctx.breakers.get(key);
@@ -178,12 +188,12 @@ export async function call<T>(
       return undefined;
     }
     try {
-      const out = await attempt(ctx, key, bucket, run);
+      const out = await attempt(ctx, key, bucket, run, queued);
       ctx.budget.succeeded(ctx.budgetAccount, ctx.region, bucket);
       if (options.requires !== undefined && (typeof out !== 'object' || out === null || (out as Record<string, unknown>)[options.requires] === undefined)) {
         const status = (out as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
         throw new MalformedResponseError(
-          `the answer has no ${options.requires}: it does not come from the AWS API${ctx.endpoint ? ` (is ${ctx.endpoint} an AWS endpoint?)` : ''}`,
+          `the answer has no ${options.requires}, which every answer of the AWS API has`,
           status !== undefined ? { httpStatusCode: status } : {},
         );
       }
@@ -206,11 +216,18 @@ export async function call<T>(
       const reason = retryReason(err);
       if (reason === 'throttling') ctx.budget.throttled(ctx.budgetAccount, ctx.region, bucket);
       const untilDeadlineMs = ctx.deadlineAt !== undefined ? ctx.deadlineAt - Date.now() : undefined;
-      const elapsedMs = ctx.clock.now() - started;
+      if (failingSince === undefined) {
+        failingSince = ctx.clock.now();
+        queued.ms = 0;
+      }
+      const elapsedMs = ctx.clock.now() - failingSince - queued.ms;
       const delay =
         reason === undefined ? undefined : nextDelayMs(reason, { attempts, elapsedMs, ...(untilDeadlineMs !== undefined ? { untilDeadlineMs } : {}) }, ctx.retry);
       if (delay === undefined) {
-        if (kind === 'network' && options.fatalWhenUnreachable) throw new ScopeFailure(unreachableError(err, ctx.region, ctx.endpoint, api.split(':')[0]!), record);
+        const service = api.split(':')[0]!;
+        if (kind === 'network' && options.fatalWhenUnreachable) throw new ScopeFailure(unreachableError(err, ctx.region, ctx.endpoint, service), record);
+        // A web page or a codeless HTTP error from the first call of a scope: the endpoint is not the AWS API.
+        if (options.fatalWhenUnreachable && isForeignAnswer(err)) throw new ScopeFailure(foreignEndpointError(err, ctx.region, ctx.endpoint, service), record);
         // Said from the policy, not the clock: a snapshot must not differ by how long a retry happened to take.
         const final = attempts > 1 ? withNote(record, `gave up after ${attempts >= ctx.retry.maxAttempts || reason === 'malformed' ? `${attempts} attempts` : `retrying for up to ${Math.round(ctx.retry.budgetMs / 1000)} s`}`) : record;
         if (reason !== undefined) ctx.breakers.set(key, { failures: (ctx.breakers.get(key)?.failures ?? 0) + 1, last: final });

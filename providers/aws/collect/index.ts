@@ -305,6 +305,8 @@ async function callerAccount(ctx: CollectContext, sdk: AwsSdk): Promise<AccountS
   const tick = ctx.progress.phase('sts', 1);
   const identity = await call(ctx, STS_GET_CALLER_IDENTITY, (send) => ctx.clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}), send), {
     fatalWhenUnreachable: true,
+    // A web server behind --endpoint-url answers 200 with a page the SDK reads as an empty result.
+    requires: 'Account',
   });
   tick();
   return { ...(identity?.Account ? { account: identity.Account } : {}), errors: ctx.errors };
