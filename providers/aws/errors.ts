@@ -167,7 +167,8 @@ export function describeAwsFailure(err: unknown): { code: string; message: strin
   const status = httpStatusOf(err);
   if (isDeserializationError(err)) {
     const parse = awsErrorMessage(err).replace(/^@aws-sdk /, '');
-    if (status !== undefined && status >= 300) return { code: `HTTP${status}`, message: `${statusText(status)} with a body that is not an AWS response (${parse})` };
+    // The parser's complaint about an error page ("Unexpected token '<'") says nothing the status does not.
+    if (status !== undefined && status >= 300) return { code: `HTTP${status}`, message: `${statusText(status)} with a body that is not an AWS response` };
     return { code: 'MalformedResponse', message: `${status !== undefined ? `the ${statusText(status)}` : 'the'} answer is not a valid AWS response (${parse})` };
   }
   if (isCodeless(err)) {

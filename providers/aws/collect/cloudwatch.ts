@@ -118,12 +118,9 @@ function worthSplitting(ctx: CollectContext, failures: readonly AwsCollectionErr
  */
 function recordFailures(ctx: CollectContext, failures: readonly AwsCollectionError[]): void {
   for (const f of failures) {
-    if (!ACCESS_DENIED_CODES.has(f.code) && f.code !== DEADLINE_EXCEEDED) {
-      ctx.errors.push(f);
-      continue;
-    }
-    const { resourceId: _, ...whole } = f;
-    if (!ctx.errors.some((e) => e.api === whole.api && e.code === whole.code && e.resourceId === undefined)) ctx.errors.push(whole);
+    const entry: AwsCollectionError = ACCESS_DENIED_CODES.has(f.code) || f.code === DEADLINE_EXCEEDED ? (({ resourceId: _, ...whole }) => whole)(f) : f;
+    // Two halves of a split batch can both be about one resource.
+    if (!ctx.errors.some((e) => e.api === entry.api && e.code === entry.code && e.resourceId === entry.resourceId)) ctx.errors.push(entry);
   }
 }
 

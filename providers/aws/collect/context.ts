@@ -152,6 +152,10 @@ async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run:
   );
 }
 
+function seconds(ms: number): string {
+  return ms < 10_000 ? String(Math.round(ms / 100) / 10) : String(Math.round(ms / 1000));
+}
+
 function withNote(record: AwsCollectionError, note: string): AwsCollectionError {
   return { ...record, message: `${record.message} (${note})` };
 }
@@ -229,7 +233,7 @@ export async function call<T>(
         // A web page or a codeless HTTP error from the first call of a scope: the endpoint is not the AWS API.
         if (options.fatalWhenUnreachable && isForeignAnswer(err)) throw new ScopeFailure(foreignEndpointError(err, ctx.region, ctx.endpoint, service), record);
         // Said from the policy, not the clock: a snapshot must not differ by how long a retry happened to take.
-        const final = attempts > 1 ? withNote(record, `gave up after ${attempts >= ctx.retry.maxAttempts || reason === 'malformed' ? `${attempts} attempts` : `retrying for up to ${Math.round(ctx.retry.budgetMs / 1000)} s`}`) : record;
+        const final = attempts > 1 ? withNote(record, `gave up after ${attempts >= ctx.retry.maxAttempts || reason === 'malformed' ? `${attempts} attempts` : `retrying for up to ${seconds(ctx.retry.budgetMs)} s`}`) : record;
         if (reason !== undefined) ctx.breakers.set(key, { failures: (ctx.breakers.get(key)?.failures ?? 0) + 1, last: final });
         recordAll(final);
         return undefined;
