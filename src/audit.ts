@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
+import { assertSomethingAudited, coverageSummary, judgeCoverage } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
@@ -164,6 +165,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const first = acquired[0];
   if (!first) throw new SnapshotError('the source holds no snapshot');
   let inventory = mergeInventories(acquired.map(({ raw, adapter }) => adapter.normalize(raw, config)));
+  // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
+  const coverage = judgeCoverage(inventory);
+  assertSomethingAudited(coverage);
   if (request.source.kind === 'demo' || acquired.some(({ raw }) => raw.demo === true)) inventory = { ...inventory, demo: true };
   const fixRenderers: FixRenderers = {};
   for (const { adapter } of acquired) fixRenderers[adapter.provider] = adapter.fixes;
@@ -186,7 +190,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const evaluated = checks.filter(
     (c) => config.checks?.[c.id]?.enabled !== false && providersOf(c).some((p) => inventory.scopes.some((s) => s.provider === p)),
   );
-  const report = buildReport({
+  const built = buildReport({
     inventory,
     results,
     checksRun: evaluated.length,
@@ -194,5 +198,6 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     generatedAt: now,
     toolVersion: toolVersion(),
   });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
   return { report, inventory, raw: first.raw, raws: acquired.map((a) => a.raw), checks, registry };
 }

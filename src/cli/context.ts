@@ -30,6 +30,8 @@ export interface SourceFlags {
   demo?: boolean;
   metricsWindow: number;
   concurrency?: number;
+  /** `--timeout`: the audit deadline in seconds; collection stops there and the report says what is missing. */
+  timeout?: number;
   quiet?: boolean;
   verbose?: boolean;
   /** The providers' own options (see their descriptors), by key. */
@@ -49,6 +51,8 @@ export interface OutputFlags {
 
 export interface AuditFlags extends SourceFlags, OutputFlags {
   failOn: Severity | 'none';
+  /** `--fail-on-coverage-gap`: a partial audit exits 3 (when nothing fails at or above --fail-on). */
+  failOnCoverageGap?: boolean;
   checks?: string[];
   skipChecks?: string[];
   config?: string;

@@ -11,13 +11,14 @@ import { REPORT_FORMATS } from '../report/render.js';
 import type { Provider } from '../model/index.js';
 import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ReportFlags } from './context.js';
 import { CATALOG_FORMATS, DIFF_FORMATS } from './context.js';
-import { collectList, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
+import { collectList, DEFAULT_TIMEOUT_SECONDS, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout, parseTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  no failure at or above --fail-on
+  0  no failure at or above --fail-on (with --fail-on-coverage-gap: and nothing missing)
   1  failures at or above --fail-on
-  2  usage, config, credentials or snapshot error`;
+  2  usage, config, credentials or snapshot error, or nothing audited (no load balancer listing succeeded)
+  3  with --fail-on-coverage-gap: the audit is partial (some data could not be collected)`;
 
 const DIFF_HELP = `
 Change review: compare the JSON reports of two audits (e.g. before and after a change, or yesterday's scheduled
@@ -117,6 +118,12 @@ function addSourceOptions(cmd: Command): Command {
         .conflicts(LIVE_ONLY),
     )
     .addOption(new Option('--concurrency <n>', 'maximum concurrent API calls').argParser(parseConcurrency).conflicts(LIVE_ONLY))
+    .addOption(
+      new Option('--timeout <duration>', 'deadline of the collection, e.g. 5m; past it the report is written with what was collected, marked partial')
+        .argParser(parseTimeout)
+        .default(DEFAULT_TIMEOUT_SECONDS, '15m')
+        .conflicts(LIVE_ONLY),
+    )
     .addOption(new Option('-q, --quiet', 'no progress or status lines on stderr').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'more detail: every result in text reports, stack traces on internal errors'));
 }
@@ -145,6 +152,7 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
+    .addOption(new Option('--fail-on-coverage-gap', 'exit 3 when the audit is partial (a scope, an API or the deadline left data uncollected)'))
     .addOption(new Option('--checks <list>', 'run only these checks: ids, families or globs (comma-separated, repeatable)').argParser(collectList))
     .addOption(new Option('--skip-checks <list>', 'skip these checks: ids, families or globs').argParser(collectList))
     .addOption(new Option('--config <file>', 'config file (default: .cloud502.yml, .cloud502.yaml or .cloud502.json in the working directory)'))

@@ -7,6 +7,10 @@
  * - {@link resolveUnexplained} turns `evidence/observed-5xx-unexplained` failures into passes when another failing
  *   check on the same load balancer causes the observed status codes.
  *
+ * {@link enrichWithEvidence} also keeps "no data" apart from "zero": a series without a single data point in the window
+ * is not a value (CloudWatch publishes no point when nothing was reported), so it leaves `evidence.metrics` (where it
+ * would read `pool.healthy-hosts.min = 0`) and is named under `evidence.details.noDataPoints` instead.
+ *
  * Both are pure (new arrays and objects, inputs untouched) and idempotent (applying them twice changes nothing).
  */
 import type { Inventory, MetricName, MetricSeries } from '../model/index.js';
@@ -145,6 +149,35 @@ export function observedLbStatus(
  * const results = resolveUnexplained(enrichWithEvidence(runChecks(inv, checks, config), inv, { config }));
  */
 export function enrichWithEvidence(results: CheckResult[], inv: Inventory, options: EvidenceOptions = {}): CheckResult[] {
+  return attachLbEvidence(results, inv, options).map((r) => separateEmptySeries(r, inv.metricsWindowSeconds));
+}
+
+/** Series that had no data point in the window, named apart from the ones that have values. */
+export const NO_DATA_POINTS_KEY = 'noDataPoints';
+
+/**
+ * Moves metric evidence without a single point out of `evidence.metrics` into `evidence.details.noDataPoints`: a
+ * check that attached an empty series (HealthyHostCount with no data) must not read as `pool.healthy-hosts.min = 0`.
+ */
+function separateEmptySeries(result: CheckResult, windowSeconds: number | undefined): CheckResult {
+  const metrics = result.evidence.metrics ?? [];
+  const empty = metrics.filter((m) => m.points !== undefined && m.points.length === 0);
+  if (empty.length === 0) return result;
+  const kept = metrics.filter((m) => !empty.includes(m));
+  const { metrics: _, ...rest } = result.evidence;
+  const prior = result.evidence.details?.[NO_DATA_POINTS_KEY];
+  const names = [...new Set([...(typeof prior === 'string' ? prior.split(' (')[0]!.split(', ') : []), ...empty.map((m) => m.name)])];
+  return {
+    ...result,
+    evidence: {
+      ...rest,
+      ...(kept.length ? { metrics: kept } : {}),
+      details: { ...result.evidence.details, [NO_DATA_POINTS_KEY]: `${names.join(', ')} (no data points in the ${describeWindow(windowSeconds)} window: not zero, unknown)` },
+    },
+  };
+}
+
+function attachLbEvidence(results: CheckResult[], inv: Inventory, options: EvidenceOptions): CheckResult[] {
   const index = indexInventory(inv);
   const maxPoints = options.maxPoints ?? EVIDENCE_MAX_POINTS;
   return results.map((result) => {

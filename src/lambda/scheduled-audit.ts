@@ -15,12 +15,12 @@ import type { CoverageGap, Inventory } from '../model/index.js';
 import { emptyInventory } from '../model/index.js';
 import type { CollectOptions } from '../provider.js';
 import { buildReport } from '../report/json.js';
+import { coverageSummary, DEADLINE_API, DEADLINE_CODE, judgeCoverage, SCOPE_FAILED_API } from '../engine/coverage-verdict.js';
 import type { Report } from '../report/types.js';
 
-export const DEADLINE_API = 'cloud502:deadline';
-export const DEADLINE_CODE = 'DeadlineExceeded';
+export { DEADLINE_API, DEADLINE_CODE } from '../engine/coverage-verdict.js';
 export const DEADLINE_IMPACT = 'collection stopped early; results are partial';
-export const REGION_FAILED_API = 'cloud502:collect';
+export const REGION_FAILED_API = SCOPE_FAILED_API;
 
 export interface ScheduledAuditRequest {
   regions: string[];
@@ -156,7 +156,8 @@ function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest): Sched
       inventory.coverage.push(failedGap(o.region, o.error));
     }
   }
-  const report = buildReport({ inventory, results, checksRun, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
+  const built = buildReport({ inventory, results, checksRun, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(judgeCoverage(inventory)) } };
   const cutShort = outcomes.filter((o) => o.kind === 'cut').map((o) => o.region);
   return { report, partial: cutShort.length > 0, cutShort, failed: outcomes.filter((o) => o.kind === 'failed').map((o) => o.region) };
 }

@@ -6,6 +6,7 @@ import type { CheckResult, Evidence, MetricEvidence, Severity, Status } from '..
 import { SEVERITIES } from '../engine/result.js';
 import type { CoverageGap, Provider } from '../model/index.js';
 import { sanitizeTerminal } from './escape.js';
+import { partialAuditLine } from '../engine/coverage-verdict.js';
 import type { Report } from './types.js';
 
 /** What the text report needs from the check catalog; `registry.get` fits. */
@@ -320,6 +321,9 @@ export function renderText(unsafeReport: Report, options: TextOptions = {}): str
   }
   const style = makeStyle(options.color === true);
   const blocks: string[][] = [headerLines(report, style)];
+  // A partial audit says so before any finding: what is missing can hide the failures that matter.
+  const partial = partialAuditLine(report.summary);
+  if (partial) blocks.push([style.banner(partial)]);
   const groups = groupResults(report.results);
   if (report.summary.loadBalancers === 0) blocks.push(['No load balancers found in the audited scopes.']);
   for (const g of groups) blocks.push(groupLines(g, style, options));

@@ -1,9 +1,11 @@
 import type { CoverageGap, Scope } from '../model/index.js';
 import type { CheckResult, Severity, Status } from '../engine/result.js';
+import type { CoverageSummary } from '../engine/coverage-verdict.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export interface ReportSummary {
+/** The coverage fields are absent in reports written before cloud502 judged coverage. */
+export interface ReportSummary extends Partial<CoverageSummary> {
   total: number;
   byStatus: Record<Status, number>;
   /** Counts of `fail` results by severity. */

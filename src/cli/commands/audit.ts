@@ -9,6 +9,8 @@ import type { Report } from '../../report/types.js';
 import type { AuditFlags, CliContext } from '../context.js';
 import { createProgressLine } from '../progress.js';
 import { checkOutputFlags, emitReport } from './output.js';
+import { partialAuditLine } from '../../engine/coverage-verdict.js';
+import { EXIT_COVERAGE_GAP, EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { sourceFromFlags } from './source.js';
 
 /** `--probe`: measures targets between normalize and evaluate; the probe module loads only when asked for. */
@@ -32,7 +34,7 @@ function probeStep(flags: AuditFlags, ctx: CliContext): (inv: Inventory) => Prom
   };
 }
 
-/** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on). */
+/** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on, 3 partial with --fail-on-coverage-gap). */
 export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<number> {
   const { io } = ctx;
   checkOutputFlags(flags);
@@ -67,6 +69,10 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
   // Rendered from the JSON form, exactly as `cloud502 report` re-renders a saved file: the two can never disagree.
   const report = JSON.parse(renderJson(outcome.report)) as Report;
   await emitReport(report, flags, ctx, registry);
-  if (flags.failOn === 'none') return 0;
-  return failuresAtOrAbove(report, flags.failOn) > 0 ? 1 : 0;
+  if (flags.failOn !== 'none' && failuresAtOrAbove(report, flags.failOn) > 0) return EXIT_FINDINGS;
+  if (flags.failOnCoverageGap && report.summary.coverage === 'partial') {
+    if (!flags.quiet) io.stderr.write(`cloud502: ${partialAuditLine(report.summary) ?? 'the audit is partial'} (--fail-on-coverage-gap)\n`);
+    return EXIT_COVERAGE_GAP;
+  }
+  return EXIT_OK;
 }
