@@ -220,7 +220,7 @@ function affectedScope(result: CheckResult, index: InventoryIndex): AffectedScop
 
 export interface SeverityRaise {
   severity: Severity;
-  /** One sentence: what was observed where, and why the severity moved (or stopped at high). */
+  /** One sentence: what was observed where, and how the severity moved. */
   raisedBy: string;
   raisedFrom: Severity;
 }
@@ -281,24 +281,17 @@ export function judgeRaise(result: CheckResult, inv: Inventory, index: Inventory
   }
 
   let severity = raiseSeverity(result.severity);
-  let cap = '';
+  let share = '';
   if (severity === 'critical') {
-    const share = requests !== undefined && requests > 0 ? errors / requests : undefined;
-    if (share === undefined || share < CRITICAL_SHARE) {
-      severity = 'high';
-      cap =
-        share === undefined
-          ? '; not critical: the share of failed requests is unknown'
-          : `; not critical: ${formatShare(errors, requests!)} failed, not most of them`;
-    } else {
-      cap = ` (${formatShare(errors, requests!)})`;
-    }
+    // Critical means most or all of the traffic fails now: only a majority of failed requests earns it.
+    if (requests === undefined || requests <= 0 || errors / requests < CRITICAL_SHARE) severity = 'high';
+    else share = ` (${formatShare(errors, requests)})`;
   }
   if (severity === result.severity) return undefined;
   return {
     severity,
     raisedFrom: result.severity,
-    raisedBy: `${scope.label} returned ${seen.join(', ')} in the last ${window}, the kind of 5xx this finding causes: ${result.severity} → ${severity}${cap}`,
+    raisedBy: `${scope.label} returned ${seen.join(', ')} in the last ${window}, the kind of 5xx this finding causes: ${result.severity} → ${severity}${share}`,
   };
 }
 

@@ -143,6 +143,23 @@ function statusBadge(r: ReportResult): string {
   return `<span class="badge st-${r.status}">${STATUS_LABEL[r.status]}</span>`;
 }
 
+/**
+ * How telling a metric is for a finding, lower first: the load balancer's own count of a status code the finding
+ * causes, then the pool's signals of failing connections and unhealthy targets, latencies, and last the targets' own
+ * 5xx (the application's errors, not the load balancer's). A check's own metrics keep their order among equals.
+ */
+function relevance(m: MetricEvidence, r: ReportResult): number {
+  const codes = (r.evidence?.details?.statusCodes as number[] | undefined) ?? r.causes ?? [];
+  const code = /^lb\.http\.(\d{3})$/.exec(m.name)?.[1];
+  if (code !== undefined) return codes.includes(Number(code)) ? 0 : 6;
+  if (m.name === 'lb.http.5xx') return 1;
+  if (m.name === 'target.connection-errors' || m.name === 'target.tls-errors' || m.name === 'lb.tcp.resets') return 2;
+  if (m.name.startsWith('pool.')) return 3;
+  if (m.name.startsWith('target.latency')) return 4;
+  if (m.name === 'target.http.5xx') return 7;
+  return 5;
+}
+
 /** Charts drawn so far on the page, by series, so no chart appears twice. */
 class ChartLedger {
   readonly #drawn = new Map<string, string>();
@@ -158,7 +175,7 @@ class ChartLedger {
   chartFor(r: ReportResult, where: string): string {
     const metrics = r.evidence?.metrics ?? [];
     if (metrics.length === 0) return '';
-    const fresh = metrics.filter((m) => !this.#drawn.has(ChartLedger.key(m, r)));
+    const fresh = metrics.filter((m) => !this.#drawn.has(ChartLedger.key(m, r))).sort((a, b) => relevance(a, r) - relevance(b, r));
     const pick = fresh.find((m) => m.value > 0) ?? fresh.find((m) => (m.datapoints ?? 1) > 0) ?? fresh[0];
     if (!pick) {
       const first = metrics.find((m) => m.value > 0) ?? metrics[0]!;

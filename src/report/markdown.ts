@@ -14,7 +14,7 @@ import type { Diagnosed } from './diagnosis.js';
 import { diagnosed, diagnosisKey } from './diagnosis.js';
 import { escapeHtml, escapeMarkdown, markdownCode, markdownCodeBlock, oneLine } from './escape.js';
 import type { CheckLookup } from './format.js';
-import { causesOf, checkMetaOf, describeMetric, docsOf, formatCount, formatDuration, formatValue, scopeLabel } from './format.js';
+import { checkMetaOf, docsOf, formatCount, formatDuration, formatValue, scopeLabel } from './format.js';
 import type { LoadBalancerDiagnosis, Report, ReportResult } from './types.js';
 
 export interface MarkdownOptions {
@@ -24,15 +24,25 @@ export interface MarkdownOptions {
   checks?: CheckLookup;
   /** Most characters the document may have (default {@link MARKDOWN_BUDGET}). */
   maxChars?: number;
-  /** Causes listed in the "Top causes" list (default 10). */
+  /** Causes listed in the "Top causes" list (default 5). */
   topCauses?: number;
 }
 
 /** Default size budget: under GitHub's 65,536-character comment limit, with room for a wrapper around it. */
 export const MARKDOWN_BUDGET = 60_000;
 
+/** Longest rationale shown; the full text is in the attached report and in `cloud502 explain <check-id>`. */
+const MAX_RATIONALE_CHARS = 280;
+
+interface MarkdownCtx {
+  report: Report;
+  checks?: CheckLookup;
+  /** Checks whose rationale was already written. */
+  whyShown: Set<string>;
+}
+
 /** Longest evidence value shown in a `<details>` block; the full value is in the attached report. */
-const MAX_VALUE_CHARS = 300;
+const MAX_VALUE_CHARS = 120;
 
 const md = escapeMarkdown;
 const cell = (value: string): string => markdownCode(value, { table: true });
@@ -68,41 +78,55 @@ function firstCommand(r: ReportResult): string | undefined {
 
 function evidenceItems(r: ReportResult, report: Report): string[] {
   const e = r.evidence ?? {};
-  const items = [`- **Resource**: ${md(r.resource.type)} ${markdownCode(r.resource.id)}`];
+  const items = [`- **Resource**: ${markdownCode(r.resource.id)}`];
   if (e.path !== undefined) items.push(`- **Field**: ${markdownCode(e.path)}`);
   if (e.observed !== undefined) items.push(`- **Observed**: ${md(clip(formatValue(e.observed)))}`);
   if (e.expected !== undefined) items.push(`- **Expected**: ${md(clip(formatValue(e.expected)))}`);
   if (e.source !== undefined) items.push(`- **Source**: ${md(e.source)}`);
-  for (const m of e.metrics ?? []) items.push(`- **Metric**: ${md(describeMetric(m))}`);
-  for (const [k, v] of Object.entries(e.details ?? {})) items.push(`- **${md(k)}**: ${md(clip(formatValue(v)))}`);
-  const causes = causesOf(report, r);
-  if (causes.length) items.push(`- **Causes**: HTTP ${causes.join(', ')}`);
+  // One line for every metric: value by name; the provider's metric names and peaks are in the attached report.
+  const metrics = e.metrics ?? [];
+  if (metrics.length) {
+    const quiet = metrics.filter((m) => m.value === 0);
+    const loud = metrics.filter((m) => m.value !== 0).map((m) => `${m.name} ${m.aggregation === 'sum' ? '=' : m.aggregation === 'min' ? 'lowest' : 'peak'} ${formatCount(m.value)}${m.unit === 'seconds' ? ' s' : ''}`);
+    const window = formatDuration(metrics[0]!.windowSeconds);
+    items.push(`- **Metrics** (${window}): ${md(loud.length ? loud.join(' · ') : 'all 0 or no data')}${loud.length && quiet.length ? ` (${quiet.length} more at 0 or no data)` : ''}`);
+  }
+  const traced: string[] = [];
+  for (const [k, v] of Object.entries(e.details ?? {})) {
+    // Lists of records (reachability traces, per-target lists) do not fit a comment; they are named, not shown.
+    if (Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null)) traced.push(k);
+    else items.push(`- **${md(k)}**: ${md(clip(formatValue(v)))}`);
+  }
+  if (traced.length) items.push(`- **In the attached report**: ${md(traced.join(', '))}`);
   items.push(`- **Fingerprint**: ${markdownCode(r.fingerprint)}`);
   return items;
 }
 
 /** One cause, collapsed: why, the fix, the consequences folded under it, and the evidence. */
-function causeBlock(r: ReportResult, impact: Severity, consequences: readonly ReportResult[], ctx: { report: Report; checks?: CheckLookup }): string {
+function causeBlock(r: ReportResult, impact: Severity, consequences: readonly ReportResult[], ctx: MarkdownCtx): string {
   const more = consequences.length ? ` (+${plural(consequences.length, 'consequence')})` : '';
-  const summary = `${impact} · <code>${summaryText(r.checkId)}</code> on ${summaryText(r.resource.name)}: ${summaryText(clip(r.message, 160))}${more}`;
+  const summary = `${impact} · <code>${summaryText(r.checkId)}</code> on ${summaryText(r.resource.name)}${more}`;
   // GitHub renders Markdown inside <details> only after a blank line.
   const lines = ['<details>', `<summary>${summary}</summary>`, ''];
   lines.push(md(r.message), '');
   const info = checkMetaOf(ctx.report, r.checkId, ctx.checks);
-  if (info) lines.push(`**Why**: ${md(info.rationale)}`, '');
+  // A check's rationale is the same for each of its findings: in full once, then by reference.
+  if (info && ctx.whyShown.has(r.checkId)) lines.push(`**Why**: as for ${markdownCode(r.checkId)} above.`, '');
+  else if (info) lines.push(`**Why**: ${md(clip(info.rationale, MAX_RATIONALE_CHARS))}`, '');
+  ctx.whyShown.add(r.checkId);
   if (r.remediation) {
-    lines.push(`**Fix**: ${md(r.remediation.summary)}`, '');
+    lines.push(`**Fix**: ${md(clip(r.remediation.summary, 400))}`, '');
     if (r.remediation.cli) lines.push(markdownCodeBlock(r.remediation.cli, 'sh'), '');
     if (r.remediation.terraform) lines.push(`Terraform: ${markdownCode(r.remediation.terraform)}`, '');
     if (r.remediation.console) lines.push(`Console: ${md(r.remediation.console)}`, '');
   }
   if (consequences.length) {
     lines.push('**Consequences** (folded under this cause; they go away with its fix):', '');
-    for (const c of consequences) lines.push(`- ${c.severity} ${markdownCode(c.checkId)} on ${md(c.resource.name)}: ${md(clip(c.message, 240))} (${markdownCode(c.fingerprint.slice(0, 8))})`);
+    for (const c of consequences) lines.push(`- ${c.severity} ${markdownCode(c.checkId)} on ${md(c.resource.name)}: ${md(clip(c.message, 120))} (${markdownCode(c.fingerprint.slice(0, 8))})`);
     lines.push('');
   }
   lines.push('**Evidence**', '', ...evidenceItems(r, ctx.report), '');
-  const docs = docLinks(docsOf(ctx.report, r, ctx.checks));
+  const docs = docLinks(docsOf(ctx.report, r, ctx.checks).slice(0, 2));
   if (docs) lines.push(`Docs: ${docs}`, '');
   lines.push('</details>');
   return lines.join('\n');
@@ -151,11 +175,12 @@ class Budget {
 /** Renders the report as GitHub-flavoured Markdown within the size budget. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const dd = diagnosed(report);
-  const ctx = { report, ...(options.checks ? { checks: options.checks } : {}) };
+  const ctx: MarkdownCtx = { report, whyShown: new Set(), ...(options.checks ? { checks: options.checks } : {}) };
   const budget = new Budget(options.maxChars ?? MARKDOWN_BUDGET);
-  // Room kept for the closing sections and the "more in the attached report" lines.
-  const RESERVE = 2_500;
   const s = report.summary;
+  const undecided = dd.results.filter((r) => r.status === 'unknown' || r.status === 'error');
+  // Room kept for the closing sections (as they will be, up to a cap) and the "more in the attached report" lines.
+  const RESERVE = Math.min(12_000, 600 + 240 * undecided.length + 200 * report.coverage.length);
 
   const head = [`# ${md(options.title ?? defaultTitle(report, dd))}`, ''];
   if (report.demo) head.push('> [!WARNING]', '> **Demo data**: this report comes from the bundled demo environment, not from your cloud account.', '');
@@ -196,7 +221,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   // Top causes across the estate: visible without opening anything.
   const all = dd.diagnosis.flatMap((d) => d.causes.map((c) => ({ d, c })));
   const ranked = [...all].sort((a, b) => SEVERITIES.indexOf(a.c.impact) - SEVERITIES.indexOf(b.c.impact));
-  const top = ranked.slice(0, options.topCauses ?? 10);
+  const top = ranked.slice(0, options.topCauses ?? 5);
   if (top.length) {
     budget.force('## Top causes\n');
     let n = 0;
@@ -206,7 +231,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       const cmd = firstCommand(r);
       const fix = cmd ? ` Fix: ${markdownCode(cmd)}` : r.remediation ? ` Fix: ${md(clip(r.remediation.summary, 200))}` : '';
       const folded = c.consequences.length ? ` (+${plural(c.consequences.length, 'consequence')})` : '';
-      if (!budget.add(`${n + 1}. **${c.impact}** ${md(lbLabel(d))}: ${md(clip(r.message, 300))}${folded}${fix}`, RESERVE)) break;
+      if (!budget.add(`${n + 1}. **${c.impact}** ${md(lbLabel(d))}: ${md(clip(r.message, 160))}${folded}${fix}`, RESERVE)) break;
       n++;
     }
     if (n < all.length) budget.force(`\n${plural(all.length - n, 'more cause')} below and in the attached report.`);
@@ -219,7 +244,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   let lbsCut = 0;
   for (const d of dd.diagnosis) {
     if (d.causes.length === 0) continue;
-    const header = [`### ${md(lbLabel(d))}: ${d.worst}`, '', `Users see: ${md(d.usersSee?.summary ?? 'not measured')}`, ''].join('\n');
+    const header = [`### ${md(lbLabel(d))}: ${d.worst}`, ''].join('\n');
     if (!budget.add(header, RESERVE)) {
       lbsCut++;
       continue;
@@ -238,12 +263,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
 
   // What could not be decided, accepted findings and coverage gaps: short tables, capped.
-  const undecided = dd.results.filter((r) => r.status === 'unknown' || r.status === 'error');
   if (undecided.length) {
     budget.force(['## Not decided', '', 'These checks could not reach a verdict; they are neither passes nor failures.', '', '| Status | Check | Resource | Load balancer | Why |', '| --- | --- | --- | --- | --- |'].join('\n'));
     let n = 0;
     for (const r of undecided) {
-      if (!budget.add(`| ${r.status} | ${cell(r.checkId)} | ${md(r.resource.name)} | ${md(r.resource.loadBalancerName ?? '')} | ${md(clip(r.message, 200))} |`, 1_200)) break;
+      if (!budget.add(`| ${r.status} | ${cell(r.checkId)} | ${md(r.resource.name)} | ${md(r.resource.loadBalancerName ?? '')} | ${md(clip(r.message, 160))} |`, 220 * report.coverage.length + 300)) break;
       n++;
     }
     if (n < undecided.length) budget.force(`| ${undecided.length - n} more in the attached report | | | | |`);
