@@ -84,3 +84,8 @@ export function docsOf(report: Pick<Report, 'checks'>, r: Pick<ReportResult, 'ch
 export function causesOf(report: Pick<Report, 'checks'>, r: Pick<ReportResult, 'checkId' | 'causes'>): readonly number[] {
   return r.causes ?? report.checks?.[r.checkId]?.causes ?? [];
 }
+
+/** A path as one shell word, for `explain` hints: bare when it is plain, single-quoted otherwise. */
+export function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}

@@ -10,7 +10,7 @@ import type { CoverageGap } from '../model/index.js';
 import type { Diagnosed } from './diagnosis.js';
 import { diagnosed, diagnosisKey } from './diagnosis.js';
 import type { CheckLookup } from './format.js';
-import { formatCount, formatDuration, scopeLabel } from './format.js';
+import { formatCount, formatDuration, scopeLabel, shellWord } from './format.js';
 import type { FindingContext } from './text-finding.js';
 import { findingBlock, findingTitle, severityTag } from './text-finding.js';
 import type { Part, Style } from './text-style.js';
@@ -265,10 +265,19 @@ function verboseGroupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, ctx: Finding
   return out;
 }
 
+/** `--demo` or `--snapshot FILE` when the report says where its data came from; a live audit needs its own flags. */
+function defaultExplainFlags(report: Report): string {
+  if (report.source.kind === 'demo') return '--demo';
+  if (report.source.kind === 'snapshot' && report.source.path) {
+    return sanitizeForTerminal(`--snapshot ${shellWord(report.source.path)}`);
+  }
+  return '';
+}
+
 export function renderText(report: Report, options: TextOptions = {}): string {
   const style = makeStyle(options.color === true);
   const dd = diagnosed(report);
-  const explainHint = options.explainFlags ? ` ${options.explainFlags}` : '';
+  const explainHint = ` ${options.explainFlags ?? defaultExplainFlags(report)}`.trimEnd();
   const blocks: string[][] = [headerLines(report, dd, style)];
   const ctx: FindingContext = { report, style, byFingerprint: dd.byFingerprint, ...(options.checks ? { checks: options.checks } : {}) };
   for (const d of dd.diagnosis) {

@@ -9,7 +9,8 @@ import { failuresAtOrAbove } from '../../report/json.js';
 import type { Report } from '../../report/types.js';
 import type { AuditFlags, CliContext, SourceFlags } from '../context.js';
 import { createProgressLine } from '../progress.js';
-import { checkOutputFlags, emitReport, shellWord } from './output.js';
+import { shellWord } from '../../report/format.js';
+import { checkOutputFlags, emitReport } from './output.js';
 import { sourceFromFlags } from './source.js';
 
 /** `--probe`: measures targets between normalize and evaluate; the probe module loads only when asked for. */

@@ -37,11 +37,6 @@ function errorCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
 }
 
-/** A path as a shell word, for the `explain` hint: bare when it is plain, single-quoted otherwise. */
-export function shellWord(path: string): string {
-  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
 async function writeChunksToFile(path: string, chunks: Iterable<string>, flag: string): Promise<void> {
   const fail = (err: unknown): never => {
     throw new ConfigError(`cannot write ${flag} ${path} (${errorCode(err)})`);

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { defaultRegistry } from '../../audit.js';
 import type { CliContext, ReportFlags } from '../context.js';
 import { readReportFile } from '../report-file.js';
-import { checkOutputFlags, emitReport, shellWord } from './output.js';
+import { shellWord } from '../../report/format.js';
+import { checkOutputFlags, emitReport } from './output.js';
 
 /** `cloud502 report FILE`: re-renders a saved JSON report; 0 when rendered, 2 on bad input. */
 export async function reportCommand(file: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
