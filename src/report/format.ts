@@ -55,16 +55,23 @@ export function describeMetric(m: MetricEvidence): string {
   const window = formatDuration(m.windowSeconds);
   const origin = metricOrigin(m);
   if (m.datapoints === 0) return `${m.name}: no data points over ${window} (${origin})`;
+  // Version 1 reports carry neither the fold nor the peak: read them from the statistic and the points.
+  const how = m.aggregation ?? (m.statistic === 'Minimum' ? 'min' : m.statistic === 'Sum' && m.unit === 'count' ? 'sum' : 'max');
+  let { peak, peakAt } = m;
+  if (peak === undefined && m.points?.length) {
+    const top = m.points.reduce((a, b) => (b[1] > a[1] ? b : a));
+    [peakAt, peak] = top;
+  }
   const head =
-    m.aggregation === 'min'
+    how === 'min'
       ? `${m.name} lowest ${withUnit(m, m.value)} over ${window}`
-      : m.aggregation === 'sum'
+      : how === 'sum'
         ? `${m.name} = ${withUnit(m, m.value)} over ${window}`
         : `${m.name} peak ${withUnit(m, m.value)} over ${window}`;
   const extra: string[] = [];
-  if (m.aggregation === 'sum' && m.peak !== undefined && m.value > 0) extra.push(`busiest period ${withUnit(m, m.peak)}${m.peakAt ? ` at ${m.peakAt}` : ''}`);
-  if (m.aggregation === 'max' && m.peakAt !== undefined) extra.push(`at ${m.peakAt}`);
-  if (m.aggregation === 'max' && m.p99 !== undefined && m.p99 !== m.value) extra.push(`p99 of periods ${withUnit(m, m.p99)}`);
+  if (how === 'sum' && peak !== undefined && m.value > 0) extra.push(`busiest period ${withUnit(m, peak)}${peakAt ? ` at ${peakAt}` : ''}`);
+  if (how === 'max' && peakAt !== undefined) extra.push(`at ${peakAt}`);
+  if (how === 'max' && m.p99 !== undefined && m.p99 !== m.value) extra.push(`p99 of periods ${withUnit(m, m.p99)}`);
   return `${head}${extra.length ? `, ${extra.join(', ')}` : ''} (${origin})`;
 }
 

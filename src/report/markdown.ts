@@ -76,7 +76,7 @@ function firstCommand(r: ReportResult): string | undefined {
   return r.remediation?.cli?.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))?.trim();
 }
 
-function evidenceItems(r: ReportResult, report: Report): string[] {
+function evidenceItems(r: ReportResult): string[] {
   const e = r.evidence ?? {};
   const items = [`- **Resource**: ${markdownCode(r.resource.id)}`];
   if (e.path !== undefined) items.push(`- **Field**: ${markdownCode(e.path)}`);
@@ -125,7 +125,7 @@ function causeBlock(r: ReportResult, impact: Severity, consequences: readonly Re
     for (const c of consequences) lines.push(`- ${c.severity} ${markdownCode(c.checkId)} on ${md(c.resource.name)}: ${md(clip(c.message, 120))} (${markdownCode(c.fingerprint.slice(0, 8))})`);
     lines.push('');
   }
-  lines.push('**Evidence**', '', ...evidenceItems(r, ctx.report), '');
+  lines.push('**Evidence**', '', ...evidenceItems(r), '');
   const docs = docLinks(docsOf(ctx.report, r, ctx.checks).slice(0, 2));
   if (docs) lines.push(`Docs: ${docs}`, '');
   lines.push('</details>');
@@ -133,7 +133,7 @@ function causeBlock(r: ReportResult, impact: Severity, consequences: readonly Re
 }
 
 function defaultTitle(report: Report, dd: Diagnosed): string {
-  const lbs = report.summary.loadBalancers;
+  const lbs = Math.max(report.summary.loadBalancers, dd.diagnosis.filter((d) => d.loadBalancerId !== undefined).length);
   const failing = dd.diagnosis.filter((d) => d.loadBalancerId !== undefined && d.worst !== null);
   const worst = SEVERITIES.find((s) => failing.some((d) => d.worst === s));
   if (lbs === 0) return 'cloud502: no load balancers found';
@@ -234,32 +234,37 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       if (!budget.add(`${n + 1}. **${c.impact}** ${md(lbLabel(d))}: ${md(clip(r.message, 160))}${folded}${fix}`, RESERVE)) break;
       n++;
     }
-    if (n < all.length) budget.force(`\n${plural(all.length - n, 'more cause')} below and in the attached report.`);
+    if (n < all.length) budget.force(`\n${plural(all.length - n, 'more cause')} below.`);
     budget.force('');
   }
 
-  // Per load balancer: the causes collapsed, as many as fit.
+  // Per load balancer: the causes collapsed, as many as fit; a load balancer is shown with at least its first cause.
   budget.force('## Diagnosis by load balancer\n');
-  let causesShown = 0;
+  let causesCut = 0;
   let lbsCut = 0;
   for (const d of dd.diagnosis) {
-    if (d.causes.length === 0) continue;
-    const header = [`### ${md(lbLabel(d))}: ${d.worst}`, ''].join('\n');
-    if (!budget.add(header, RESERVE)) {
+    const blocks = d.causes.flatMap((c) => {
+      const r = dd.byFingerprint.get(c.fingerprint);
+      if (!r) return [];
+      const consequences = c.consequences.map((fp) => dd.byFingerprint.get(fp)).filter((x): x is ReportResult => x !== undefined);
+      return [`${causeBlock(r, c.impact, consequences, ctx)}\n`];
+    });
+    if (blocks.length === 0) continue;
+    if (!budget.add(`### ${md(lbLabel(d))}: ${d.worst}\n\n${blocks[0]}`, RESERVE)) {
       lbsCut++;
+      causesCut += blocks.length;
       continue;
     }
-    for (const c of d.causes) {
-      const r = dd.byFingerprint.get(c.fingerprint);
-      if (!r) continue;
-      const consequences = c.consequences.map((fp) => dd.byFingerprint.get(fp)).filter((x): x is ReportResult => x !== undefined);
-      if (!budget.add(`${causeBlock(r, c.impact, consequences, ctx)}\n`, RESERVE)) break;
-      causesShown++;
+    for (let i = 1; i < blocks.length; i++) {
+      if (!budget.add(blocks[i]!, RESERVE)) {
+        causesCut += blocks.length - i;
+        break;
+      }
     }
     budget.force('');
   }
-  if (causesShown < all.length) {
-    budget.force(`**${plural(all.length - causesShown, 'more cause')}${lbsCut ? ` on ${plural(lbsCut, 'more load balancer')}` : ''} in the attached report** (the JSON or HTML report of this audit).\n`);
+  if (causesCut > 0) {
+    budget.force(`**${plural(causesCut, 'more cause')}${lbsCut ? ` on ${plural(lbsCut, 'more load balancer')}` : ''} in the attached report** (the JSON or HTML report of this audit).\n`);
   }
 
   // What could not be decided, accepted findings and coverage gaps: short tables, capped.

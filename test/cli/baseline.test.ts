@@ -68,7 +68,7 @@ describe('baseline in .cloud502.yml', () => {
     const again = report.results.find((r) => r.checkId === CRITICAL && r.resource.name === 'tg-empty');
     expect(again?.status).toBe('fail');
     expect(again?.message).toBe('Target group tg-empty has 0 registered targets. (baseline acceptance expired on 2020-01-31: decommissioned next sprint (OPS-42))');
-    expect(again?.evidence.details?.baselineExpired).toEqual({ expires: '2020-01-31', reason: 'decommissioned next sprint (OPS-42)' });
+    expect(again?.evidence?.details?.baselineExpired).toEqual({ expires: '2020-01-31', reason: 'decommissioned next sprint (OPS-42)' });
     expect(report.summary.byStatus.suppressed).toBe(0);
     expect(report.summary.failuresBySeverity.critical).toBe(1);
     const text = await audit([], { '.cloud502.yml': entry('2020-01-31') });

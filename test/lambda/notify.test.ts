@@ -4,7 +4,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/index.js';
+import type { ReportResult as CheckResult } from '../../src/report/types.js';
 import { atLeast, severityRank } from '../../src/engine/index.js';
 import { startDeadline } from '../../src/lambda/deadline.js';
 import { buildNotification, MAX_LISTED_FINDINGS, subjectLine, type NotificationInput } from '../../src/lambda/notify.js';

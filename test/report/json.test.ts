@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/index.js';
 import { runChecks } from '../../src/engine/index.js';
 import { buildReport, failuresAtOrAbove, renderJson, sortResults } from '../../src/report/json.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
 
@@ -14,7 +13,7 @@ function everyStatusReport(): Report {
   const results = runChecks(inv, fakeChecks);
   const pass = results.find((r) => r.status === 'pass');
   if (!pass) throw new Error('fixture must contain a pass');
-  const suppressed: CheckResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
+  const suppressed: ReportResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
   return buildReport({ inventory: inv, results: [...results, suppressed], checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
 }
 
@@ -48,7 +47,7 @@ describe('buildReport', () => {
   });
 
   it('sorts failures by severity, then errors, unknowns, suppressed, passes, not applicable; stable otherwise', () => {
-    const r = (status: CheckResult['status'], severity: CheckResult['severity'], id: string): CheckResult =>
+    const r = (status: ReportResult['status'], severity: ReportResult['severity'], id: string): ReportResult =>
       ({ ...everyStatusReport().results[0]!, status, severity, checkId: id });
     const sorted = sortResults([
       r('pass', 'high', 'targets/p1'), r('fail', 'low', 'targets/f-low'), r('not_applicable', 'low', 'targets/na'),

@@ -120,7 +120,7 @@ describe('renderText (default: the diagnosis)', () => {
     expect(verbose).toContain('Why it causes 503: With no registered targets the load balancer answers every request with 503.');
     expect(verbose).toMatch(/field\s+targetGroup\.targets/);
     expect(verbose).toMatch(/observed\s+0/);
-    expect(verbose).toMatch(/metric\s+lb\.http\.503 peak 42 over 24h \(AWS\/ApplicationELB HTTPCode_ELB_503_Count Sum\)/);
+    expect(verbose).toMatch(/metric\s+lb\.http\.503 = 42 over 24h, busiest period 42 at 2026-11-20T12:00:00\.000Z \(AWS\/ApplicationELB HTTPCode_ELB_503_Count Sum\)/);
     expect(verbose).toContain('Fix: Register healthy targets in tg-empty.');
     expect(verbose).toMatch(/cli\s+aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty/);
     expect(verbose).toContain('Docs: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/');
