@@ -66,7 +66,7 @@ describe('live audit of a seeded moto environment through AWS_ENDPOINT_URL', () 
   it('finds the declared Node backend whose 5 s keep-alive is shorter than the ALB idle timeout', () => {
     const hit = failuresOf(live, 'timeouts/backend-keepalive-exceeds-idle-timeout').find((r) => r.resource.id === seeded.targetGroups.node.arn);
     expect(hit?.message).toMatch(/5 s/);
-    expect(hit?.evidence.source).toMatch(/declared|inferred/);
+    expect(hit?.evidence?.source).toMatch(/declared|inferred/);
   });
 
   it('finds the health-check port that the target security group does not open', () => {
