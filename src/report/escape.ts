@@ -80,16 +80,18 @@ export function jsonForScript(value: unknown): string {
 // surrogate is one code point outside these ranges, so it is caught too.
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const XML_ESCAPES: Record<string, string> = { ...HTML_ESCAPES, "'": '&apos;' };
+// DEL and C1 controls are legal XML but act on terminals and viewers (U+0085 is a line break to some): shown as text.
+const C1_CONTROLS = /[\u007F-\u009F]/g;
 const XML_ATTR_ESCAPES: Record<string, string> = { ...XML_ESCAPES, '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
 
 /** Escapes XML element text; characters XML 1.0 cannot carry at all become a visible `\u{…}` notation. */
 export function escapeXml(value: string): string {
-  return showFormatChars(value).replace(XML_INVALID, visibleCodePoint).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+  return showFormatChars(value).replace(C1_CONTROLS, visibleCodePoint).replace(XML_INVALID, visibleCodePoint).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 /** Escapes an XML attribute value; tabs and line breaks become character references so parsers do not fold them. */
 export function escapeXmlAttr(value: string): string {
-  return showFormatChars(value).replace(XML_INVALID, visibleCodePoint).replace(/[&<>"'\t\n\r]/g, (c) => XML_ATTR_ESCAPES[c] ?? c);
+  return showFormatChars(value).replace(C1_CONTROLS, visibleCodePoint).replace(XML_INVALID, visibleCodePoint).replace(/[&<>"'\t\n\r]/g, (c) => XML_ATTR_ESCAPES[c] ?? c);
 }
 
 // C0 controls except tab and newline, DEL and C1 controls: a terminal would act on them (ESC starts an ANSI sequence).
