@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
-import { buildReport, failuresAtOrAbove, renderJson, sortResults } from '../../src/report/json.js';
+import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
+import { sampleReport } from '../fixtures/report/sample.js';
 
 const GENERATED = new Date('2026-11-20T12:05:00.000Z');
 
@@ -14,7 +15,7 @@ function everyStatusReport(): Report {
   const pass = results.find((r) => r.status === 'pass');
   if (!pass) throw new Error('fixture must contain a pass');
   const suppressed: ReportResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
-  return buildReport({ inventory: inv, results: [...results, suppressed], checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
+  return buildReport({ inventory: inv, results: [...results, suppressed], checks: fakeChecks, checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
 }
 
 describe('buildReport', () => {
@@ -93,5 +94,59 @@ describe('report schema', () => {
     const text = formatErrors(reportSchemaErrors(report));
     expect(text).toContain('/generatedAt');
     expect(text).toContain('/results/0/fingerprint');
+  });
+});
+
+describe('the report at scale', () => {
+  it('writes the same JSON piece by piece as in one string, one line per result', () => {
+    const report = everyStatusReport();
+    const chunks = [...jsonChunks(report)];
+    expect(chunks.length).toBeGreaterThan(report.results.length);
+    expect(chunks.join('')).toBe(renderJson(report));
+    expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    const lines = renderJson(report).split('\n');
+    const resultLines = lines.filter((l) => l.startsWith('    {"checkId":'));
+    expect(resultLines).toHaveLength(report.results.length);
+    for (const r of report.results) expect(resultLines.filter((l) => l.includes(`"fingerprint":"${r.fingerprint}"`))).toHaveLength(1);
+  });
+
+  it('writes check metadata once, with fix templates for the report’s providers only, and no docs in results', () => {
+    const report = everyStatusReport();
+    const meta = report.checks!['targets/fake-pool-has-targets']!;
+    expect(meta).toEqual({
+      title: 'Target groups in use have registered targets',
+      family: 'targets',
+      severity: 'critical',
+      causes: [503],
+      rationale: 'With no registered targets the load balancer answers every request with 503.',
+      docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/'],
+      remediation: { summary: 'Register healthy targets in {{resourceName}}.', aws: { cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=i-0123', terraform: 'aws_lb_target_group_attachment' } },
+    });
+    expect(Object.keys(report.checks!).sort()).toEqual(fakeChecks.map((c) => c.id).sort());
+    expect(report.results.every((r) => r.docs === undefined)).toBe(true);
+  });
+
+  it('keeps passes compact: no evidence, fix or status codes', () => {
+    const pass = everyStatusReport().results.find((r) => r.status === 'pass')!;
+    expect(Object.keys(pass).sort()).toEqual(['checkId', 'family', 'fingerprint', 'message', 'messageId', 'resource', 'severity', 'status']);
+    const fail = everyStatusReport().results.find((r) => r.status === 'fail')!;
+    expect(fail).toMatchObject({ causes: [503], remediation: { summary: 'Register healthy targets in tg-empty.' } });
+  });
+
+  it('carries a diagnosis per load balancer and counts root causes by impact', () => {
+    const report = everyStatusReport();
+    expect(report.diagnosis?.map((d) => [d.name, d.worst, d.causes.length])).toEqual([
+      ['alb-web', 'critical', 2],
+      ['alb-quiet', null, 0],
+      ['123456789012 eu-west-1', null, 0],
+    ]);
+    expect(report.summary.causesByImpact).toEqual({ critical: 1, high: 0, medium: 1, low: 0, info: 0 });
+    expect(report.diagnosis?.[0]?.usersSee).toMatchObject({ measured: true, byCode: [{ code: 504, count: 7 }] });
+  });
+
+  it('keeps a version 1 report valid against the schema', () => {
+    const old = JSON.parse(JSON.stringify(sampleReport())) as Record<string, unknown>;
+    expect(old.schemaVersion).toBe(1);
+    expect(reportSchemaErrors(old)).toEqual([]);
   });
 });
