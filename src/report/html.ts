@@ -67,7 +67,8 @@ td.n{text-align:right}
 .cause>*{grid-column:1}.cause>.chart-box{grid-column:2;grid-row:1 / span 4}
 .consequence{margin-left:1.5rem;border-top:1px dashed var(--line)}
 .consequence .tag{color:var(--muted)}
-@media (max-width:720px){body{padding:.5rem}.cause{display:block}.consequence{margin-left:.75rem}.card{padding:.5rem .6rem}}
+@media (max-width:720px){body{padding:.5rem}h1{font-size:1.1rem}header .meta{font-size:12px}.verdict{font-size:.95rem}
+.cause{display:flex;flex-direction:column}.cause>.chart-box{order:1}.cause>details{order:2}.consequence{margin-left:.75rem}.card{padding:.5rem .6rem}}
 .badge{display:inline-block;min-width:4.2rem;text-align:center;border-radius:3px;padding:0 .35rem;font-size:12px;font-weight:600;color:#fff;background:var(--info)}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}
 .sev-low{background:var(--low)}.sev-info{background:var(--info)}
