@@ -236,6 +236,8 @@ export function linkCauses<T extends Linkable>(results: readonly T[]): T[] {
     add(causedBy, consequence, cause);
     add(explains, cause, consequence);
   }
+  // Sorted, so the links do not depend on the order the results came in (a merged report equals a single one).
+  for (const list of [...causedBy.values(), ...explains.values()]) list.sort();
   return results.map((r) => {
     const by = causedBy.get(r.fingerprint);
     const ex = explains.get(r.fingerprint);

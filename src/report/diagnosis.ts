@@ -88,9 +88,14 @@ export function foldCauses(results: readonly ReportResult[], failing: ReadonlyMa
     const out: string[] = [];
     const seen = new Set([root.fingerprint]);
     const walk = (r: ReportResult): void => {
-      for (const fp of r.explains ?? []) {
-        const child = failing.get(fp);
-        if (!child || seen.has(fp)) continue;
+      // Worst consequences first, then a stable order.
+      const children = (r.explains ?? [])
+        .map((fp) => failing.get(fp))
+        .filter((x): x is ReportResult => x !== undefined)
+        .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.checkId.localeCompare(b.checkId) || a.fingerprint.localeCompare(b.fingerprint));
+      for (const child of children) {
+        const fp = child.fingerprint;
+        if (seen.has(fp)) continue;
         seen.add(fp);
         out.push(fp);
         walk(child);

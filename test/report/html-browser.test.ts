@@ -219,7 +219,11 @@ describe('the demo audit rendered by "cloud502 audit --demo --format json,html"'
     expect(verdict && verdict.bottom <= height, 'verdict in the first screen').toBe(true);
     expect(firstCard && firstCard.bottom <= height, 'first load balancer in the first screen').toBe(true);
     expect(firstCause && firstCause.top < height, 'first cause starts in the first screen').toBe(true);
-    const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    // Runs in the page; typed by hand because the project compiles without the DOM library.
+    const [scrollWidth, innerWidth] = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return [g.document.documentElement.scrollWidth, g.innerWidth];
+    });
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     const chart = await box(page, 'figure.chart-box svg');
     expect(chart && chart.right <= width, 'the first chart fits the screen').toBe(true);
