@@ -16,6 +16,7 @@ import { SAMPLE_CATALOG, sampleReport } from '../fixtures/report/sample.js';
 
 /** Format characters, separators and controls a hostile name may carry (U+E0041 is a tag character, outside the BMP). */
 const INVISIBLE = ['\u202E', '\u202A', '\u2066', '\u2069', '\u200B', '\u200F', '\uFEFF', '\u061C', '\u00AD', '\u2028', '\u{E0041}', '\u0085', '\u001B', '\u0007'];
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const RAW = /[\p{Cf}\u2028\u2029\u0080-\u009F\u001B\u0007]/u;
 
 function hostile(): Report {
