@@ -119,6 +119,8 @@ export interface CheckResult {
   docs: string[];
   /** Stable across runs: sha256 of check id + resource id + discriminator. */
   fingerprint: string;
+  /** What tells several results of one check on one resource apart (e.g. a certificate id), when there are several. */
+  discriminator?: string;
   suppression?: Suppression;
   /** Fingerprints of the findings this one is a consequence of (set when the report is built). */
   causedBy?: string[];

@@ -122,6 +122,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       remediation: remediationFor(check, resource.provider, fullData, status),
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
+      ...(options.discriminator ? { discriminator: options.discriminator } : {}),
     });
   };
 

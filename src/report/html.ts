@@ -206,7 +206,7 @@ function evidenceHtml(r: ReportResult, ctx: Ctx): string {
   if (e.expected !== undefined) rows.push(['Expected', h(formatValue(e.expected))]);
   if (e.source !== undefined) rows.push(['Source', h(e.source)]);
   for (const m of e.metrics ?? []) rows.push(['Metric', h(describeMetric(m))]);
-  for (const [k, v] of Object.entries(e.details ?? {})) rows.push([h(k), h(formatValue(v))]);
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) rows.push([h(k), h(formatValue(v))]);
   const causes = causesOf(ctx.report, r);
   if (causes.length) rows.push(['Causes', h(causes.join(', '))]);
   for (const fp of r.causedBy ?? []) rows.push(['Consequence of', linkText(fp, ctx)]);

@@ -13,6 +13,7 @@ import { SEVERITIES, severityRank, STATUSES } from '../engine/result.js';
 import type { Inventory, Provider } from '../model/index.js';
 import { causesByImpact, diagnose } from './diagnosis.js';
 import { jsonTextSafe } from './escape.js';
+import { expandGroup, groupPasses } from './passes.js';
 import type { CheckMeta, LoadBalancerDiagnosis, Report, ReportResult, ReportSummary } from './types.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
 
@@ -114,7 +115,10 @@ export function buildReport(input: BuildReportInput): Report {
   const ids = new Set(input.results.map((r) => r.checkId));
   const providers = new Set<Provider>([...inventory.scopes.map((s) => s.provider), ...input.results.map((r) => r.resource.provider)]);
   const checks = checksMeta(input.checks, ids, providers);
-  const results = sortResults(linkCauses(input.results.map((r) => compactResult(r, checks))));
+  const sorted = sortResults(linkCauses(input.results.map((r) => compactResult(r, checks))));
+  // In the order the JSON form reads back (grouped passes after the others), so a re-rendered report is identical.
+  const { rest, passed } = groupPasses(sorted, checks);
+  const results = [...rest.filter((r) => r.status !== 'not_applicable'), ...passed.flatMap((g) => expandGroup(g, checks)), ...rest.filter((r) => r.status === 'not_applicable')];
   const diagnosis: LoadBalancerDiagnosis[] = diagnose(results, inventory);
   const summary = summarize(results, inventory.loadBalancers.length, input.checksRun);
   summary.causesByImpact = causesByImpact(diagnosis);
@@ -145,7 +149,7 @@ export function failuresAtOrAbove(report: Report, threshold: Severity): number {
 }
 
 /** Top-level keys in writing order; the large collections go one entry per line. */
-const LINE_PER_ENTRY = new Set(['checks', 'diagnosis', 'results']);
+const LINE_PER_ENTRY = new Set(['checks', 'diagnosis', 'results', 'passed']);
 
 function indent(text: string, prefix: string): string {
   return text.replace(/\n/g, `\n${prefix}`);
@@ -157,7 +161,10 @@ function indent(text: string, prefix: string): string {
  * size is never one string. Format and bidi characters are written as `\u` escapes (same data, inert on a terminal).
  */
 export function* jsonChunks(report: Report): Generator<string> {
-  const entries = Object.entries(report).filter(([, v]) => v !== undefined);
+  // Plain passes go grouped by resource (see passes.ts); reading the file back gives the same results.
+  const { rest, passed } = groupPasses(report.results, report.checks ?? {});
+  const wire: Record<string, unknown> = { ...report, results: rest, ...(passed.length ? { passed } : {}) };
+  const entries = Object.entries(wire).filter(([, v]) => v !== undefined);
   yield '{\n';
   for (let i = 0; i < entries.length; i++) {
     const [key, value] = entries[i]!;

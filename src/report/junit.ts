@@ -39,7 +39,7 @@ function detailText(r: ReportResult, report: Report, byFingerprint: ReadonlyMap<
   if (e.expected !== undefined) lines.push(`Expected: ${formatValue(e.expected)}`);
   if (e.source !== undefined) lines.push(`Source: ${e.source}`);
   for (const m of e.metrics ?? []) lines.push(`Metric: ${describeMetric(m)}`);
-  for (const [k, v] of Object.entries(e.details ?? {})) lines.push(`${k}: ${formatValue(v)}`);
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) lines.push(`${k}: ${formatValue(v)}`);
   const link = (fp: string): string => {
     const o = byFingerprint.get(fp);
     return o ? `${fp} (${o.checkId} on ${o.resource.name})` : fp;

@@ -92,7 +92,7 @@ function evidenceItems(r: ReportResult): string[] {
     items.push(`- **Metrics** (${window}): ${md(loud.length ? loud.join(' · ') : 'all 0 or no data')}${loud.length && quiet.length ? ` (${quiet.length} more at 0 or no data)` : ''}`);
   }
   const traced: string[] = [];
-  for (const [k, v] of Object.entries(e.details ?? {})) {
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) {
     // Lists of records (reachability traces, per-target lists) do not fit a comment; they are named, not shown.
     if (Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null)) traced.push(k);
     else items.push(`- **${md(k)}**: ${md(clip(formatValue(v)))}`);

@@ -26,7 +26,7 @@ function evidenceRows(e: Evidence): Array<[string, string]> {
   if (e.expected !== undefined) rows.push(['expected', formatValue(e.expected)]);
   if (e.source !== undefined) rows.push(['source', e.source]);
   for (const m of e.metrics ?? []) rows.push(['metric', describeMetric(m)]);
-  for (const [k, v] of Object.entries(e.details ?? {})) rows.push([k, formatValue(v)]);
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) rows.push([k, formatValue(v)]);
   return rows;
 }
 

@@ -12,6 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/report/csv.js';
 import { REPORT_FORMATS, reportFileName } from '../../src/report/render.js';
+import { parseReportJson } from '../../src/report/passes.js';
 import type { Report } from '../../src/report/types.js';
 import { sampleReport } from '../fixtures/report/sample.js';
 import { brokenInventory, fakeDeps, fakeRaw, fakeRegistry } from './support/fakes.js';
@@ -30,8 +31,8 @@ await writeFile(broken, JSON.stringify(fakeRaw(brokenInventory())));
 
 
 function parseReport(text: string): Report {
-  const report = JSON.parse(text) as Report;
-  const errors = reportSchemaErrors(report);
+  const errors = reportSchemaErrors(JSON.parse(text));
+  const report = parseReportJson(text);
   expect(errors, formatErrors(errors)).toEqual([]);
   return report;
 }

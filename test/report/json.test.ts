@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
 import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
+import { fingerprint } from '../../src/engine/fingerprint.js';
+import { expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
@@ -103,11 +105,15 @@ describe('the report at scale', () => {
     const chunks = [...jsonChunks(report)];
     expect(chunks.length).toBeGreaterThan(report.results.length);
     expect(chunks.join('')).toBe(renderJson(report));
-    expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(parseReportJson(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
     const lines = renderJson(report).split('\n');
     const resultLines = lines.filter((l) => l.startsWith('    {"checkId":'));
-    expect(resultLines).toHaveLength(report.results.length);
-    for (const r of report.results) expect(resultLines.filter((l) => l.includes(`"fingerprint":"${r.fingerprint}"`))).toHaveLength(1);
+    const groups = lines.filter((l) => l.startsWith('    {"resource":'));
+    const grouped = report.results.filter((r) => !resultLines.some((l) => l.includes(`"fingerprint":"${r.fingerprint}"`)));
+    // What is not on a line of its own is a plain pass, written in its resource's group.
+    expect(grouped.every((r) => r.status === 'pass')).toBe(true);
+    expect(resultLines.length + grouped.length).toBe(report.results.length);
+    expect(groups.length).toBeGreaterThan(0);
   });
 
   it('writes check metadata once, with fix templates for the report’s providers only, and no docs in results', () => {
@@ -148,5 +154,40 @@ describe('the report at scale', () => {
     const old = JSON.parse(JSON.stringify(sampleReport())) as Record<string, unknown>;
     expect(old.schemaVersion).toBe(1);
     expect(reportSchemaErrors(old)).toEqual([]);
+  });
+});
+
+describe('compact passes on the wire', () => {
+  it('groups plain passes by resource and reads them back as the same results, discriminators included', () => {
+    const report = everyStatusReport();
+    const withCert = { ...report, results: [...report.results] };
+    const pass = withCert.results.find((r) => r.status === 'pass')!;
+    const disc = { ...pass, discriminator: 'arn:aws:acm:cert/1', fingerprint: fingerprint(pass.checkId, pass.resource.id, 'arn:aws:acm:cert/1') };
+    withCert.results.splice(withCert.results.indexOf(pass) + 1, 0, disc);
+    const { rest, passed } = groupPasses(withCert.results, withCert.checks!);
+    expect(rest.some((r) => r.status === 'pass' && isGroupable(r, withCert.checks!))).toBe(false);
+    expect(passed.flatMap((g) => g.checks)).toContainEqual([pass.checkId, 'arn:aws:acm:cert/1']);
+    const back = expandPassed({ ...withCert, results: rest, passed });
+    expect(new Set(back.results.map((r) => JSON.stringify(r)))).toEqual(new Set(withCert.results.map((r) => JSON.stringify(r))));
+  });
+
+  it('keeps a pass that says more than its title (a custom message, evidence) in results', () => {
+    const report = everyStatusReport();
+    const pass = report.results.find((r) => r.status === 'pass')!;
+    expect(isGroupable(pass, report.checks!)).toBe(true);
+    expect(isGroupable({ ...pass, message: `${pass.resource.name}: explained by x.` }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, evidence: { details: { explainedBy: ['x'] } } }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, severity: 'low' }, report.checks!)).toBe(false);
+    expect(isGroupable(pass, {})).toBe(false);
+  });
+
+  it('writes a schema-valid wire form, and reading it back gives the report', () => {
+    const report = everyStatusReport();
+    const wire = JSON.parse(renderJson(report)) as Record<string, unknown> & { passed: unknown[] };
+    expect(wire.passed.length).toBeGreaterThan(0);
+    expect(reportSchemaErrors(wire), formatErrors(reportSchemaErrors(wire))).toEqual([]);
+    expect(parseReportJson(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    const broken = { ...wire, passed: [{ resource: report.results[0]!.resource, checks: ['targets/not-in-checks'] }] };
+    expect(() => parseReportJson(JSON.stringify(broken))).toThrow('passed check targets/not-in-checks has no entry');
   });
 });
