@@ -45,6 +45,8 @@ export interface AuditRequest {
   beforeEvaluate?: (inventory: Inventory) => Promise<Inventory>;
   /** The report's generation time, and the instant baseline expiries are judged at; defaults to the system clock. */
   now?: Date;
+  /** Keep every metric series' points in the report (`--include-series`); by default findings carry summaries. */
+  includeSeries?: boolean;
 }
 
 /** Seams for tests and embedders; the defaults are the real adapter loader and the full catalog. */
@@ -178,7 +180,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   let results: CheckResult[];
   try {
     // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed.
-    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config });
+    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config, includeSeries: request.includeSeries === true });
     // The baseline sees final severities and fingerprints; an accepted finding still explains the 5xx it causes, so
     // "unexplained 5xx" is resolved after it. The summary is built from these results, suppressed counts included.
     const baselined = applyBaseline && config.baseline ? applyBaseline(enriched, config.baseline, now) : enriched;
@@ -194,6 +196,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     inventory,
     results,
     checksRun: evaluated.length,
+    checks: evaluated,
     source: reportSource(request.source),
     generatedAt: now,
     toolVersion: toolVersion(),

@@ -64,6 +64,15 @@ export interface AuditFlags extends SourceFlags, OutputFlags {
   probeCidr?: string[];
   probeConcurrency?: number;
   probeTimeout?: number;
+  /** `--include-series`: every metric series' points in the report, not only summaries. */
+  includeSeries?: boolean;
+}
+
+/** `cloud502 explain ID`: a finding of a saved report or of an audit run with the audit's flags, or a check. */
+export interface ExplainFlags extends Omit<AuditFlags, 'format' | 'output' | 'outputDir' | 'failOn' | 'saveSnapshot'> {
+  /** A saved JSON report to look the finding up in. */
+  report?: string;
+  color: boolean;
 }
 
 export interface CollectFlags extends SourceFlags {

@@ -3,7 +3,8 @@
  * severity rose) at or above the notify severity, as one readable plain-text message. Nothing new, no message.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { CheckResult, Severity } from '../engine/index.js';
+import type { Severity } from '../engine/index.js';
+import type { ReportResult } from '../report/types.js';
 import { atLeast, SEVERITIES } from '../engine/index.js';
 import type { ReportDiff, SeverityChange } from '../report/diff.js';
 import { Cloud502Error } from '../errors.js';
@@ -33,7 +34,7 @@ export interface Notification {
   subject: string;
   message: string;
   /** New findings at or above the notify severity, worst first. */
-  findings: CheckResult[];
+  findings: ReportResult[];
   /** Findings already there whose severity rose to at or above the notify severity. */
   raised: SeverityChange[];
 }
@@ -45,14 +46,14 @@ export function subjectLine(text: string, max = MAX_SUBJECT_LENGTH): string {
   return ascii.length <= max ? ascii : `${ascii.slice(0, max - 3).trimEnd()}...`;
 }
 
-function countBySeverity(findings: readonly CheckResult[]): string {
+function countBySeverity(findings: readonly ReportResult[]): string {
   return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
 }
 
-function where(r: CheckResult): string {
+function where(r: ReportResult): string {
   const lb = r.resource.loadBalancerName ?? r.resource.loadBalancerId;
   const place = [r.resource.account, r.resource.region].filter(Boolean).join('/');
   const name = lb && r.resource.kind !== 'load-balancer' ? `${r.resource.name} (load balancer ${lb})` : r.resource.name;

@@ -7,7 +7,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SEVERITIES, STATUSES } from '../engine/index.js';
 import { Cloud502Error } from '../errors.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
+import { expandPassed, type WireReport } from '../report/passes.js';
+import { READABLE_REPORT_SCHEMA_VERSIONS, type Report } from '../report/types.js';
 
 export const REPORT_FILES = { json: 'report.json', html: 'report.html', md: 'report.md' } as const;
 export type ReportFormatKey = keyof typeof REPORT_FILES;
@@ -115,14 +116,16 @@ export async function readPreviousReport(s3: S3Client, bucket: string, key: stri
     return { kind: 'unreadable', reason: `s3://${bucket}/${key} is not JSON` };
   }
   const problem = reportShapeProblem(value);
-  return problem === undefined ? { kind: 'found', report: value as Report } : { kind: 'unreadable', reason: `s3://${bucket}/${key}: ${problem}` };
+  return problem === undefined ? { kind: 'found', report: expandPassed(value as WireReport) } : { kind: 'unreadable', reason: `s3://${bucket}/${key}: ${problem}` };
 }
 
 /** What diffReports reads must be there; the rest of the report is not needed to compare. */
 function reportShapeProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const r = value as Partial<Record<keyof Report, unknown>>;
-  if (r.schemaVersion !== REPORT_SCHEMA_VERSION) return `schemaVersion ${JSON.stringify(r.schemaVersion)} is not ${REPORT_SCHEMA_VERSION}`;
+  if (typeof r.schemaVersion !== 'number' || !READABLE_REPORT_SCHEMA_VERSIONS.includes(r.schemaVersion)) {
+    return `schemaVersion ${JSON.stringify(r.schemaVersion)} is not ${READABLE_REPORT_SCHEMA_VERSIONS.join(' or ')}`;
+  }
   if (typeof r.generatedAt !== 'string' || typeof r.collectedAt !== 'string') return 'generatedAt/collectedAt missing';
   if (!Array.isArray(r.results)) return 'results is not a list';
   const bad = r.results.findIndex((x: unknown) => {
