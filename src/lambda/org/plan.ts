@@ -13,6 +13,7 @@ import pLimit from 'p-limit';
 import { ConfigError } from '../../errors.js';
 import { parseAccountsFile } from '../../../providers/aws/accounts.js';
 import { partitionOf } from '../../../providers/aws/arns.js';
+import { awsErrorCode, awsErrorMessage } from '../../../providers/aws/errors.js';
 import { RateBudget } from '../../../providers/aws/rate-limit.js';
 import type { LogLine } from '../run.js';
 import { getText } from '../store.js';
@@ -175,8 +176,7 @@ export function createPlanHandler(config: PlanConfig, deps: PlanDeps): PlanHandl
     try {
       await deps.clients.s3().send(new PutObjectCommand({ Bucket: config.bucket, Key: itemsKey, Body: itemsFileText(items), ContentType: 'application/json; charset=utf-8' }));
     } catch (err) {
-      const name = (err as { name?: string }).name ?? 'Error';
-      throw new ConfigError(`cannot write the item list to s3://${config.bucket}/${itemsKey} (${name}); the plan function needs s3:PutObject there`, { cause: err });
+      throw new ConfigError(`cannot write the item list to s3://${config.bucket}/${itemsKey} (${awsErrorCode(err)}: ${awsErrorMessage(err)}); the plan function needs s3:PutObject there`, { cause: err });
     }
     const output: PlanOutput = {
       runId,
