@@ -15,6 +15,7 @@
  * `latest/`. An account's `latest/` moves only when all its regions were audited in full (or it has no previous
  * report), so a failed region never makes the next run report that region's findings as new.
  */
+import { tmpdir } from 'node:os';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { toolVersion } from '../../audit.js';
@@ -274,7 +275,7 @@ export function createMergeHandler(config: MergeConfig, deps: MergeDeps): MergeH
     const failures = event.map ? await readFailures(s3, config, event.map, log) : new Map<string, ItemError>();
     if (!event.map && !event.mapError) log({ level: 'WARN', message: 'the merge got no map output; items without a report are listed as not audited' });
 
-    const scratch = await scratchDir(deps.tmpDir ?? (await import('node:os')).tmpdir());
+    const scratch = await scratchDir(deps.tmpDir ?? tmpdir());
     try {
       const org = await OrgReportWriter.create(scratch, { generatedAt, toolVersion: version }, orgDocuments, catalog);
       const overview = await OverviewWriter.create(scratch, overviews);

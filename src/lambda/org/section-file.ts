@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 
 /** A list written element by element, separated by `separator`; `count` says how many were written. */
 export class SectionFile {
@@ -49,12 +49,15 @@ export class SplicedFile {
 
   async text(text: string): Promise<void> {
     if (text === '') return;
-    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 
   async section(file: SectionFile): Promise<void> {
     if (file.count === 0) return;
-    await pipeline(createReadStream(file.path), this.out, { end: false });
+    // A plain copy loop: piping several sources into one open stream would leave listeners on it for each.
+    for await (const chunk of createReadStream(file.path)) {
+      if (!this.out.write(chunk)) await once(this.out, 'drain');
+    }
   }
 
   async close(): Promise<void> {
