@@ -25,7 +25,8 @@ import type { MergeChildResult, MergeJob } from './merge-child.js';
 import { startFakeS3, type FakeS3, type S3Counters } from './s3-fake.js';
 
 const run = promisify(execFile);
-const CHILD = fileURLToPath(new URL('./merge-child.js', import.meta.url));
+// The child runs compiled (dist/bench/), also when this module is loaded from its TypeScript source by a test.
+const CHILD = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/bench/merge-child.js' : './merge-child.js', import.meta.url));
 const BUCKET = 'cloud502-bench-merge';
 const PREFIX = 'cloud502/';
 /** The merge function's memory in the stack (Cloud502OrgAuditStack mergeMemorySize default), the target. */
