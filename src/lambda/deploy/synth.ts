@@ -1,7 +1,8 @@
 /**
  * `npm run synth:lambda [-- -c key=value ...]`: synthesizes the CDK app offline (no AWS account, no lookups) into
  * dist/cdk/ (or CDK_OUTDIR): the stack of the chosen mode (`-c mode=single|organization`, keys as for `cdk deploy`),
- * plus Cloud502MemberRole.template.json, the member accounts' audit role as a StackSet template with parameters.
+ * and in organization mode Cloud502MemberRole.template.json, the member accounts' audit role as a StackSet template
+ * with parameters.
  *
  *   npm run synth:lambda -- -c mode=organization -c organizationalUnits=ou-ab12-cdef3456 -c memberRoleOus=ou-ab12-cdef3456
  */
@@ -32,7 +33,7 @@ try {
   process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
   mkdirSync(outdir, { recursive: true });
   await import('./app.js');
-  writeFileSync(join(outdir, MEMBER_ROLE_TEMPLATE_FILE), `${JSON.stringify(standaloneMemberRoleTemplate(), null, 2)}\n`);
+  if (context.mode === 'organization') writeFileSync(join(outdir, MEMBER_ROLE_TEMPLATE_FILE), `${JSON.stringify(standaloneMemberRoleTemplate(), null, 2)}\n`);
   const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
   process.stdout.write(`cloud502: synthesized ${templates.join(', ')} into ${relative(process.cwd(), outdir) || '.'}\n`);
 } catch (err) {
