@@ -16,7 +16,7 @@
  * report), so a failed region never makes the next run report that region's findings as new.
  */
 import { tmpdir } from 'node:os';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { toolVersion } from '../../audit.js';
 import type { CheckRegistry } from '../../engine/index.js';
@@ -35,13 +35,15 @@ import { getText, readPreviousReport, ReportStoreError } from '../store.js';
 import { buildAccountReport, itemGap, MAP_ITEM_API, partialReportProblem } from './account-report.js';
 import type { OrgClients } from './clients.js';
 import type { MergeConfig } from './config.js';
-import { ACCOUNT_ID, itemKey, parseItem, type AuditItem } from './items.js';
+import { itemKey, parseItem, type AuditItem } from './items.js';
 import { parsedRecords } from './json-stream.js';
 import { accountDir, CONTENT_TYPES, datedDir, latestDir, mapResultsPrefix, reportFile, RUN_ID, RUN_SUMMARY_FILE, runKeys } from './layout.js';
-import { failureMessage, mapRunOutputOf, parseChildExecution, parseManifest, type ChildExecution, type MapRunOutput, type ResultStatus } from './map-files.js';
+import { failureMessage, mapRunOutputOf, type MapRunOutput } from './map-files.js';
+import { readFailures } from './map-results.js';
 import { ORG_DOCUMENT_FORMATS, OrgReportWriter, type OrgDocumentFormat } from './org-report.js';
 import { buildOrgNotification, NewFindings } from './org-notify.js';
 import { OVERVIEW_FORMATS, OverviewWriter, type AccountRow, type OverviewFormat } from './org-overview.js';
+import { objectStream, exists } from './s3-read.js';
 import { scratchDir } from './section-file.js';
 import { putText, uploadFile, type UploadSizes } from './upload.js';
 import type { ItemError } from './worker.js';
@@ -124,90 +126,6 @@ export function parseMergeEvent(event: unknown, config: MergeConfig): MergeEvent
   return out;
 }
 
-async function objectStream(s3: S3Client, bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return out.Body as AsyncIterable<Uint8Array> | undefined;
-  } catch (err) {
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
-    throw new ReportStoreError(`cannot read s3://${bucket}/${key} (${e.name ?? 'Error'})`, { cause: err });
-  }
-}
-
-/** The account × region keys of a child execution's input (`{ BatchInput, Items }`), leniently: bad items are skipped. */
-function itemsOfInput(execution: ChildExecution): Array<Pick<AuditItem, 'account' | 'region'>> {
-  let input: unknown;
-  try {
-    input = JSON.parse(execution.Input) as unknown;
-  } catch {
-    return [];
-  }
-  const items = isRecord(input) && Array.isArray(input.Items) ? input.Items : [];
-  return items.filter((i): i is { account: string; region: string } => isRecord(i) && typeof i.account === 'string' && ACCOUNT_ID.test(i.account) && typeof i.region === 'string');
-}
-
-function failedOfOutput(execution: ChildExecution): Array<{ account: string; region: string; error: ItemError }> {
-  let output: unknown;
-  try {
-    output = JSON.parse(execution.Output ?? 'null') as unknown;
-  } catch {
-    return [];
-  }
-  const items = isRecord(output) && Array.isArray(output.items) ? output.items : [];
-  const out: Array<{ account: string; region: string; error: ItemError }> = [];
-  for (const o of items) {
-    if (!isRecord(o) || o.status !== 'failed' || typeof o.account !== 'string' || typeof o.region !== 'string' || !isRecord(o.error)) continue;
-    const e = o.error;
-    const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
-    out.push({ account: o.account, region: o.region, error: { api: text(e.api, 128) || MAP_ITEM_API, code: text(e.code, 128) || 'Failed', message: text(e.message, 1000) || 'the item failed' } });
-  }
-  return out;
-}
-
-/** Every item without a report and why, from the ResultWriter files: FAILED and PENDING executions, failed items of SUCCEEDED ones. */
-async function readFailures(s3: S3Client, config: MergeConfig, map: MapRunOutput, log: (line: LogLine) => void): Promise<Map<string, ItemError>> {
-  const failures = new Map<string, ItemError>();
-  const manifestKey = map.ResultWriterDetails.Key;
-  const text = await getText(s3, config.bucket, manifestKey);
-  if (text === undefined) throw new ConfigError(`the ResultWriter manifest s3://${config.bucket}/${manifestKey} does not exist`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    throw new ConfigError(`the ResultWriter manifest s3://${config.bucket}/${manifestKey} is not JSON`);
-  }
-  const manifest = parseManifest(value, `s3://${config.bucket}/${manifestKey}`);
-  const order: ResultStatus[] = ['SUCCEEDED', 'FAILED', 'PENDING'];
-  for (const status of order) {
-    for (const file of manifest.ResultFiles[status]) {
-      // Result files are written to the manifest's own bucket; a key outside the run's prefix is not read.
-      if (manifest.DestinationBucket !== config.bucket || !file.Key.startsWith(`${mapResultsPrefix(config.prefix)}/`)) {
-        log({ level: 'WARN', message: 'a result file outside the map results prefix was not read', key: file.Key.slice(0, 300) });
-        continue;
-      }
-      const where = `s3://${config.bucket}/${file.Key}`;
-      const body = await objectStream(s3, config.bucket, file.Key);
-      if (!body) {
-        log({ level: 'WARN', message: 'a result file listed in the manifest does not exist', key: file.Key });
-        continue;
-      }
-      for await (const execution of parsedRecords(body, where, parseChildExecution)) {
-        if (status === 'SUCCEEDED') {
-          for (const f of failedOfOutput(execution)) failures.set(itemKey(f), f.error);
-          continue;
-        }
-        const error: ItemError =
-          status === 'PENDING'
-            ? { api: MAP_ITEM_API, code: 'NotRun', message: 'the map run ended before this item ran' }
-            : { api: MAP_ITEM_API, code: execution.Error ?? execution.Status ?? 'Failed', message: failureMessage(execution) };
-        for (const item of itemsOfInput(execution)) failures.set(itemKey(item), error);
-      }
-    }
-  }
-  return failures;
-}
-
 async function* accountsOf(items: AsyncIterable<AuditItem>): AsyncGenerator<AuditItem[]> {
   const done = new Set<string>();
   let current: AuditItem[] = [];
@@ -226,17 +144,6 @@ async function* accountsOf(items: AsyncIterable<AuditItem>): AsyncGenerator<Audi
 
 function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (err) {
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
-    throw new ReportStoreError(`cannot read s3://${bucket}/${key} (${e.name ?? 'Error'})`, { cause: err });
-  }
 }
 
 function writeLogLine(line: LogLine): void {
