@@ -26,6 +26,13 @@ export class CollectionError extends Cloud502Error {
 /** An audit that audited nothing: every scope's load-balancer listing failed. Not a pass: exit 2. */
 export class NothingAuditedError extends CollectionError {
   override name = 'NothingAuditedError';
+  /** The calls that failed for every scope (api, code, message), so that callers can name the real cause. */
+  readonly failures: ReadonlyArray<{ api: string; code: string; message: string }>;
+
+  constructor(message: string, failures: ReadonlyArray<{ api: string; code: string; message: string }> = []) {
+    super(message);
+    this.failures = failures;
+  }
 }
 
 /** A snapshot or report file that cannot be read: not JSON, wrong format, unsupported version. */

@@ -150,7 +150,9 @@ export function coverageSummary(verdict: CoverageVerdict): CoverageSummary {
 
 /** Throws the one-line error of an audit that audited nothing. */
 export function assertSomethingAudited(verdict: CoverageVerdict): void {
-  if (verdict.nothingAudited !== undefined) throw new NothingAuditedError(verdict.nothingAudited);
+  if (verdict.nothingAudited !== undefined) {
+    throw new NothingAuditedError(verdict.nothingAudited, verdict.failedScopes.map((s) => ({ api: s.api, code: s.code, message: s.message })));
+  }
 }
 
 /** The line a partial report opens with; undefined for a complete one. */

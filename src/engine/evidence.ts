@@ -351,7 +351,7 @@ export const NO_DATA_POINTS_KEY = 'noDataPoints';
  */
 function separateEmptySeries(result: CheckResult, windowSeconds: number | undefined): CheckResult {
   const metrics = result.evidence.metrics ?? [];
-  const empty = metrics.filter((m) => m.points !== undefined && m.points.length === 0);
+  const empty = metrics.filter((m) => (m.datapoints ?? m.points?.length) === 0);
   if (empty.length === 0) return result;
   const kept = metrics.filter((m) => !empty.includes(m));
   const { metrics: _, ...rest } = result.evidence;

@@ -28,7 +28,7 @@ describe('cloud502 explain', () => {
     expect(run.stdout).toContain('Target group tg-empty has 0 registered targets.');
     expect(run.stdout).toContain('Why it causes 503: With no registered targets the load balancer answers every request with 503.');
     expect(run.stdout).toMatch(/Evidence:\n {4}field\s+targetGroup\.targets/);
-    expect(run.stdout).toContain('cli        aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets Id=i-0123');
+    expect(run.stdout).toContain('aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets Id=TARGET_ID');
     expect(run.stdout).toContain('on alb-web · resource aws-target-group arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty · users see: 504 × 7 in the last 24 h');
   });
 
@@ -44,7 +44,7 @@ describe('cloud502 explain', () => {
     expect(bare.code).toBe(0);
     expect(bare.stdout).toContain('targets/fake-pool-has-targets — Target groups in use have registered targets');
     expect(bare.stdout).toContain('family targets · default severity critical · causes 503');
-    expect(bare.stdout).toContain('aws cli        aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=i-0123');
+    expect(bare.stdout).toContain('Register healthy targets in');
     expect(bare.stdout).toContain('threshold minTargets = 1 count — fewest targets a pool may have');
     expect(bare.stdout).not.toContain('In this report');
     const withReport = await runCli(['explain', 'targets/fake-pool-has-targets', '--report', saved], { deps: fakeDeps() });

@@ -33,7 +33,7 @@ describe('evidence of series without data points', () => {
     const [fail] = enrichWithEvidence(finding(inv, healthy), inv).filter((r) => r.status === 'fail');
     expect(fail!.evidence.metrics ?? []).toEqual([]);
     expect(fail!.evidence.details?.[NO_DATA_POINTS_KEY]).toBe('pool.healthy-hosts.min, lb.http.502 (no data points in the 24 h window: not zero, unknown)');
-    const text = renderText(buildReport({ inventory: inv, results: [fail!], checksRun: 1, source: { kind: 'live' }, generatedAt: new Date(COLLECTED_AT), toolVersion: '0' }));
+    const text = renderText(buildReport({ inventory: inv, results: [fail!], checksRun: 1, source: { kind: 'live' }, generatedAt: new Date(COLLECTED_AT), toolVersion: '0' }), { verbose: true });
     expect(text).not.toMatch(/healthy-hosts\.min = 0|lb\.http\.502.* = 0/);
     expect(text).toContain('noDataPoints');
   });

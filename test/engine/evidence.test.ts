@@ -40,7 +40,7 @@ describe('metricEvidence', () => {
   it('summarizes a series: its fold, sum, peak and when, p99 of the periods; no points unless asked', () => {
     const counts = series(ALB_ID, 'lb.http.502', [0, 4, 0, 8, 1]);
     expect(metricEvidence(counts)).toEqual({
-      name: 'lb.http.502', providerName: 'lb.http.502', statistic: 'Sum', aggregation: 'sum', value: 13, unit: 'count', windowSeconds: 86_400,
+      name: 'lb.http.502', providerName: 'lb.http.502', statistic: 'sum', aggregation: 'sum', value: 13, unit: 'count', windowSeconds: 86_400,
       resourceId: ALB_ID, periodSeconds: 300, datapoints: 5, sum: 13, peak: 8, peakAt: counts.points[3]!.t, p99: 8,
     });
     const lat = metricEvidence(series(POOL_ID, 'target.latency.max', [1, 7, 2, 3]));

@@ -28,6 +28,7 @@ import type { OrgClients } from './clients.js';
 import type { WorkerConfig } from './config.js';
 import { itemKey, parseItem, type AuditItem } from './items.js';
 import { RUN_ID, runKeys } from './layout.js';
+import { NothingAuditedError } from '../../errors.js';
 
 /** ItemBatcher allows larger batches; a worker takes at most this many (the stack's batch size is far below). */
 export const MAX_ITEMS_PER_EVENT = 100;
@@ -104,6 +105,9 @@ function oneLine(text: string, max = 1000): string {
 }
 
 function errorOf(err: unknown): ItemError {
+  // Nothing could be audited: name the call that failed (e.g. AssumeRole denied), not the wrapper.
+  const first = err instanceof NothingAuditedError ? err.failures[0] : undefined;
+  if (first) return { api: first.api, code: first.code, message: oneLine(first.message) };
   const e = err as { name?: unknown; message?: unknown };
   return { api: REGION_FAILED_API, code: typeof e?.name === 'string' && e.name !== '' ? e.name : 'Error', message: oneLine(typeof e?.message === 'string' ? e.message : String(err)) };
 }
