@@ -47,7 +47,7 @@ export function azureErrorCode(err: unknown): string {
 export function azureErrorMessage(err: unknown): string {
   const e = asErrorLike(err);
   const text = (typeof e.message === 'string' ? e.message : String(err)).split('\n')[0]!.trim();
-  if (/^Pagination failed with unexpected statusCode/.test(text)) return `${azureErrorCode(err)} (HTTP ${httpStatusOf(err) ?? '?'})`;
+  if (/^Pagination failed with unexpected statusCode/.test(text)) return `the listing was answered with HTTP ${httpStatusOf(err) ?? '?'}`;
   return text;
 }
 

@@ -155,6 +155,11 @@ export async function call<T>(ctx: CallContext, api: AzureApi, run: () => Promis
   }
 }
 
+/** Options every SDK operation takes; the abort signal cancels the request in flight. */
+export interface RequestOptions {
+  abortSignal?: AbortSignal;
+}
+
 /** The part of the SDKs' paged iterators this module uses (each SDK package declares its own copy of the type). */
 export interface Pager<T> {
   byPage(settings?: { continuationToken?: string }): AsyncIterableIterator<T[] & { continuationToken?: string }>;
@@ -165,12 +170,13 @@ export interface Pager<T> {
  * link, not from the first page. All or nothing: a failed page records the error and yields undefined, so a partial
  * list is never taken as whole.
  */
-export async function listAll<T>(ctx: CallContext, api: AzureApi, list: () => Pager<T>, options: CallOptions = {}): Promise<T[] | undefined> {
+export async function listAll<T>(ctx: CallContext, api: AzureApi, list: (request: RequestOptions) => Pager<T>, options: CallOptions = {}): Promise<T[] | undefined> {
+  const request: RequestOptions = ctx.signal ? { abortSignal: ctx.signal } : {};
   const items: T[] = [];
   const seen = new Set<string>();
   let token: string | undefined;
   for (let page = 0; ; page++) {
-    const result = await call(ctx, api, () => list().byPage(token !== undefined ? { continuationToken: token } : undefined).next(), page === 0 ? options : { ...options, fatal: false });
+    const result = await call(ctx, api, () => list(request).byPage(token !== undefined ? { continuationToken: token } : undefined).next(), page === 0 ? options : { ...options, fatal: false });
     if (result === undefined) return undefined;
     if (result.done) return items;
     items.push(...result.value);

@@ -25,7 +25,7 @@ async function withDeadline<T>(ctx: CallContext, timeoutMs: number, what: string
     return await fn(signal);
   } catch (err) {
     if (timer.aborted && !ctx.signal?.aborted) {
-      throw Object.assign(new Error(`${what} did not complete within ${Math.round(timeoutMs / 1000)} s`), { name: 'DeadlineExceeded', code: 'DeadlineExceeded' });
+      throw Object.assign(new Error(`${what} did not complete within ${Number((timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0))} s`), { name: 'DeadlineExceeded', code: 'DeadlineExceeded' });
     }
     throw err;
   }

@@ -81,13 +81,13 @@ export async function collectAzure(options: CollectOptions, deps: AzureCollectDe
     await probeToken(credential, settings.scope, options.signal);
     factory = createClientFactory(await loadAzureSdk(), credential, settings);
   }
-  const contextFor = (subscriptionId: string): CallContext => ({
+  const contextFor = (subscriptionId: string, signal: AbortSignal | undefined = options.signal): CallContext => ({
     subscriptionId,
     limit,
     budget,
     sleep,
     errors: [],
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(signal ? { signal } : {}),
     progress: new Progress(options.progress, subscriptionId),
     endpoint: settings.endpoint,
     endpointOverridden: settings.endpointOverridden,
@@ -97,7 +97,14 @@ export async function collectAzure(options: CollectOptions, deps: AzureCollectDe
   const targets: Array<{ id: string; name?: string }> = settings.subscriptions
     ? settings.subscriptions.map((id) => ({ id }))
     : await listSubscriptions(contextFor('*'), factory, topErrors);
-  const outcomes = await Promise.all(targets.map((t) => collectSubscription(contextFor(t.id), factory, settings, options, deps, t.name)));
+  const outcomes = await Promise.all(
+    targets.map((t) => {
+      // Aborted when the subscription fails as a whole, so its other calls stop instead of failing one by one.
+      const stop = new AbortController();
+      const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+      return collectSubscription(contextFor(t.id, signal), factory, settings, options, deps, t.name, stop);
+    }),
+  );
   const fatal = outcomes.map((o) => ('fatal' in o ? o.fatal : undefined));
   if (fatal.length > 0 && fatal.every((f) => f !== undefined)) throw fatal[0]!.error;
 
@@ -128,7 +135,7 @@ async function listSubscriptions(ctx: CallContext, factory: AzureClientFactory, 
   const client = factory.subscriptions();
   let listed;
   try {
-    listed = await listAll(ctx, AZURE_API.listSubscriptions, () => client.subscriptions.list(), { fatal: true });
+    listed = await listAll(ctx, AZURE_API.listSubscriptions, (o) => client.subscriptions.list(o), { fatal: true });
   } catch (err) {
     throw err instanceof ScopeFailure ? err.error : err;
   }
@@ -149,6 +156,7 @@ async function collectSubscription(
   options: CollectOptions,
   deps: AzureCollectDeps,
   displayName: string | undefined,
+  stop: AbortController,
 ) {
   const id = ctx.subscriptionId;
   const base = { ...emptyAzureSubscription(id, ctx.errors), ...(displayName ? { displayName } : {}) };
@@ -191,6 +199,7 @@ async function collectSubscription(
     return { snapshot };
   } catch (err) {
     if (!(err instanceof ScopeFailure) || options.signal?.aborted) throw err;
+    stop.abort(err);
     return { snapshot: { ...emptyAzureSubscription(id, [...ctx.errors, err.record]), ...(displayName ? { displayName } : {}) }, fatal: err };
   }
 }

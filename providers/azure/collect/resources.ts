@@ -31,12 +31,12 @@ export async function listAudited(ctx: CallContext, clients: SubscriptionClients
   const rg = settings.resourceGroup;
   const [applicationGateways, loadBalancers] = await Promise.all([
     (rg
-      ? listAll(ctx, AZURE_API.listApplicationGatewaysInGroup, () => clients.network.applicationGateways.list(rg), { fatal: true })
-      : listAll(ctx, AZURE_API.listApplicationGateways, () => clients.network.applicationGateways.listAll(), { fatal: true })
+      ? listAll(ctx, AZURE_API.listApplicationGatewaysInGroup, (o) => clients.network.applicationGateways.list(rg, o), { fatal: true })
+      : listAll(ctx, AZURE_API.listApplicationGateways, (o) => clients.network.applicationGateways.listAll(o), { fatal: true })
     ).finally(tick),
     (rg
-      ? listAll(ctx, AZURE_API.listLoadBalancersInGroup, () => clients.network.loadBalancers.list(rg), { fatal: true })
-      : listAll(ctx, AZURE_API.listLoadBalancers, () => clients.network.loadBalancers.listAll(), { fatal: true })
+      ? listAll(ctx, AZURE_API.listLoadBalancersInGroup, (o) => clients.network.loadBalancers.list(rg, o), { fatal: true })
+      : listAll(ctx, AZURE_API.listLoadBalancers, (o) => clients.network.loadBalancers.listAll(o), { fatal: true })
     ).finally(tick),
   ]);
   return { applicationGateways: inLocation(applicationGateways, settings.location), loadBalancers: inLocation(loadBalancers, settings.location) };
@@ -48,14 +48,14 @@ export async function listAudited(ctx: CallContext, clients: SubscriptionClients
  */
 export async function listSupporting(ctx: CallContext, clients: SubscriptionClients) {
   const jobs = {
-    networkSecurityGroups: () => listAll(ctx, AZURE_API.listNetworkSecurityGroups, () => clients.network.networkSecurityGroups.listAll()),
-    networkInterfaces: () => listAll(ctx, AZURE_API.listNetworkInterfaces, () => clients.network.networkInterfaces.listAll()),
-    virtualNetworks: () => listAll(ctx, AZURE_API.listVirtualNetworks, () => clients.network.virtualNetworks.listAll()),
-    routeTables: () => listAll(ctx, AZURE_API.listRouteTables, () => clients.network.routeTables.listAll()),
-    publicIpAddresses: () => listAll(ctx, AZURE_API.listPublicIpAddresses, () => clients.network.publicIPAddresses.listAll()),
-    virtualMachines: () => listAll(ctx, AZURE_API.listVirtualMachines, () => clients.compute.virtualMachines.listAll()),
-    virtualMachineStatuses: () => listAll(ctx, AZURE_API.listVirtualMachineStatuses, () => clients.compute.virtualMachines.listAll({ statusOnly: 'true' })),
-    scaleSets: () => listAll(ctx, AZURE_API.listScaleSets, () => clients.compute.virtualMachineScaleSets.listAll()),
+    networkSecurityGroups: () => listAll(ctx, AZURE_API.listNetworkSecurityGroups, (o) => clients.network.networkSecurityGroups.listAll(o)),
+    networkInterfaces: () => listAll(ctx, AZURE_API.listNetworkInterfaces, (o) => clients.network.networkInterfaces.listAll(o)),
+    virtualNetworks: () => listAll(ctx, AZURE_API.listVirtualNetworks, (o) => clients.network.virtualNetworks.listAll(o)),
+    routeTables: () => listAll(ctx, AZURE_API.listRouteTables, (o) => clients.network.routeTables.listAll(o)),
+    publicIpAddresses: () => listAll(ctx, AZURE_API.listPublicIpAddresses, (o) => clients.network.publicIPAddresses.listAll(o)),
+    virtualMachines: () => listAll(ctx, AZURE_API.listVirtualMachines, (o) => clients.compute.virtualMachines.listAll(o)),
+    virtualMachineStatuses: () => listAll(ctx, AZURE_API.listVirtualMachineStatuses, (o) => clients.compute.virtualMachines.listAll({ ...o, statusOnly: 'true' })),
+    scaleSets: () => listAll(ctx, AZURE_API.listScaleSets, (o) => clients.compute.virtualMachineScaleSets.listAll(o)),
   };
   const tick = ctx.progress.phase('network and compute', Object.keys(jobs).length);
   const run = <T>(job: () => Promise<T>) => job().finally(tick);
@@ -82,10 +82,10 @@ export async function listScaleSets(ctx: CallContext, clients: SubscriptionClien
   const nics: NonNullable<Awaited<ReturnType<typeof listNics>>> = [];
   const instances: Record<string, NonNullable<Awaited<ReturnType<typeof listInstances>>>> = {};
   function listNics(rg: string, name: string, id: string) {
-    return listAll(ctx, AZURE_API.listScaleSetNetworkInterfaces, () => clients.network.networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(rg, name), { resourceId: id });
+    return listAll(ctx, AZURE_API.listScaleSetNetworkInterfaces, (o) => clients.network.networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(rg, name, o), { resourceId: id });
   }
   function listInstances(rg: string, name: string, id: string) {
-    return listAll(ctx, AZURE_API.listScaleSetVms, () => clients.compute.virtualMachineScaleSetVMs.list(rg, name, { expand: 'instanceView' }), { resourceId: id });
+    return listAll(ctx, AZURE_API.listScaleSetVms, (o) => clients.compute.virtualMachineScaleSetVMs.list(rg, name, { ...o, expand: 'instanceView' }), { resourceId: id });
   }
   await Promise.all(
     scaleSetIds.map(async ({ id, name }) => {
