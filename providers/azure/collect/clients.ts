@@ -3,7 +3,7 @@
  * `--demo`) or another provider's audit never loads them. Every client gets the same endpoint and the scope that
  * follows it (the SDKs would otherwise ask for the public cloud's audience), and no retries of its own.
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { NetworkManagementClient } from '@azure/arm-network';
 import type { ComputeManagementClient } from '@azure/arm-compute';
 import type { MonitorClient } from '@azure/arm-monitor';
@@ -73,4 +73,30 @@ export async function createDefaultCredential(settings: Pick<AzureSettings, 'aut
   } catch (err) {
     throw new CredentialsError(`cannot set up Azure credentials: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
   }
+}
+
+/**
+ * One token per scope for the whole run: every client's bearer policy asks for its own, and a CLI credential runs
+ * `az` for each. Refreshed five minutes before it expires.
+ */
+export function sharedTokenCredential(credential: TokenCredential): TokenCredential {
+  const tokens = new Map<string, Promise<AccessToken | null>>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const key = ([] as string[]).concat(scopes).join(' ');
+      const cached = tokens.get(key);
+      const fresh = async (): Promise<AccessToken | null> => {
+        const token = await credential.getToken(scopes, options);
+        return token;
+      };
+      const next = (cached ?? Promise.resolve(null)).then(
+        (token) => (token && token.expiresOnTimestamp - Date.now() > 300_000 ? token : fresh()),
+        () => fresh(),
+      );
+      tokens.set(key, next);
+      // A failure must not stick: the next caller asks again.
+      next.catch(() => tokens.delete(key));
+      return next;
+    },
+  };
 }

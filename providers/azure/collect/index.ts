@@ -17,7 +17,7 @@ import { resolveAzureSettings } from '../options.js';
 import type { AzureCollectionError, AzureRawSnapshot, Jsonified } from '../raw.js';
 import { emptyAzureSubscription } from '../raw.js';
 import type { AzureClientFactory } from './clients.js';
-import { createClientFactory, createDefaultCredential, loadAzureSdk } from './clients.js';
+import { createClientFactory, createDefaultCredential, loadAzureSdk, sharedTokenCredential } from './clients.js';
 import type { CallContext, Sleep } from './context.js';
 import { listAll, Progress, realSleep, ScopeFailure, ThrottleBudget } from './context.js';
 import { collectBackendHealth, collectRuleHealth } from './health.js';
@@ -77,7 +77,7 @@ export async function collectAzure(options: CollectOptions, deps: AzureCollectDe
   const budget = new ThrottleBudget(deps.throttleBudgetMs ?? 120_000, deps.maxThrottleWaitMs ?? 60_000, sleep);
   let factory = deps.clientFactory;
   if (!factory) {
-    const credential = deps.credential ?? (await createDefaultCredential(settings));
+    const credential = sharedTokenCredential(deps.credential ?? (await createDefaultCredential(settings)));
     await probeToken(credential, settings.scope, options.signal);
     factory = createClientFactory(await loadAzureSdk(), credential, settings);
   }
