@@ -23,7 +23,8 @@ export function normalizeAzure(raw: AzureRawSnapshot, config: AuditConfig): Inve
   const inv = emptyInventory(raw.collectedAt);
   if (raw.demo === true) inv.demo = true;
   let metricsCollected = false;
-  const declarationGaps: CoverageGap[] = [];
+  // By problem: a NIC in two pools is one tag to fix.
+  const declarationGaps = new Map<string, CoverageGap>();
   for (const sub of raw.subscriptions) {
     const ctx = buildContext(sub);
     const loadBalancers: LoadBalancer[] = [];
@@ -32,13 +33,13 @@ export function normalizeAzure(raw: AzureRawSnapshot, config: AuditConfig): Inve
       const mapped = mapApplicationGateway(agw, ctx);
       loadBalancers.push(mapped.loadBalancer);
       pools.push(...mapped.pools);
-      for (const p of mapped.declarationProblems) declarationGaps.push(declarationGap(sub.subscriptionId, agw.location, p));
+      for (const p of mapped.declarationProblems) if (!declarationGaps.has(p.problem)) declarationGaps.set(p.problem, declarationGap(sub.subscriptionId, agw.location, p));
     }
     for (const lb of sub.network.loadBalancers) {
       const mapped = mapLoadBalancer(lb, ctx);
       loadBalancers.push(mapped.loadBalancer);
       pools.push(...mapped.pools);
-      for (const p of mapped.declarationProblems) declarationGaps.push(declarationGap(sub.subscriptionId, lb.location, p));
+      for (const p of mapped.declarationProblems) if (!declarationGaps.has(p.problem)) declarationGaps.set(p.problem, declarationGap(sub.subscriptionId, lb.location, p));
     }
     const locations = uniq(loadBalancers.map((lb) => lb.ref.region).filter((r): r is string => r !== undefined)).sort();
     for (const region of locations.length > 0 ? locations : [raw.options.location ?? 'all-locations']) {
@@ -52,7 +53,7 @@ export function normalizeAzure(raw: AzureRawSnapshot, config: AuditConfig): Inve
     if (sub.monitor.window) metricsCollected = true;
   }
   if (raw.subscriptions.length === 0) inv.scopes.push({ provider: 'azure', region: raw.options.location ?? 'all-locations' });
-  inv.coverage.push(...mapCoverage(raw), ...declarationGaps);
+  inv.coverage.push(...mapCoverage(raw), ...declarationGaps.values());
   if (metricsCollected && raw.options.metricsWindowSeconds > 0) inv.metricsWindowSeconds = raw.options.metricsWindowSeconds;
   return applyBackendDeclarations(inv, config);
 }

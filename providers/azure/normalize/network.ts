@@ -38,7 +38,9 @@ export function prefixPeer(prefix: string): Peer {
 function peersOf(single: string | undefined, list: string[] | undefined, asgs: Array<{ id?: string }> | undefined): Peer[] {
   const fromAsgs: Peer[] = (asgs ?? []).filter((a) => a.id).map((a) => ({ type: 'network-tag', tag: asgTag(a.id as string) }));
   const prefixes = list && list.length > 0 ? list : single !== undefined && single !== '' ? [single] : [];
-  return [...prefixes.map(prefixPeer), ...fromAsgs];
+  // Application security groups replace the address prefix; a leftover `*` beside them does not mean "any".
+  const peers = prefixes.map(prefixPeer).filter((p) => fromAsgs.length === 0 || p.type !== 'any');
+  return [...peers, ...fromAsgs];
 }
 
 /**
