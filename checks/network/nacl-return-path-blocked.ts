@@ -1,12 +1,12 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { FlowStep } from '../../src/network/index.js';
 import { formatPorts } from '../../src/network/index.js';
-import { naclFix } from '../../src/network/aws-fixes.js';
 import type { TargetPath } from '../../src/network/lb-paths.js';
 import type { StepHit } from './paths.js';
-import { awsLbPools, blocks, decidingLabel, firstHits, fixesOf, hitDetails, listTargets, netContext, pathsOf } from './paths.js';
+import { blocks, decidingLabel, firstHits, fixesOf, hitDetails, lbPools, listTargets, netContext, pathsOf } from './paths.js';
 
-const isReturnStep = (s: FlowStep): boolean => s.path === 'return' && s.policyKind === 'aws-nacl';
+/** A reply step: only stateless policies (network ACLs) judge replies. */
+const isReturnStep = (s: FlowStep): boolean => s.path === 'return' && s.policyKind !== 'unknown';
 
 export const naclReturnPathBlocked = defineCheck({
   id: 'network/nacl-return-path-blocked',
@@ -14,12 +14,14 @@ export const naclReturnPathBlocked = defineCheck({
   family: 'network',
   severity: 'critical',
   causes: [504],
-  providers: ['aws'],
+  // AWS-only: network ACLs, the one stateless policy kind.
+  kinds: ['aws-alb', 'aws-nlb', 'aws-clb'],
+  fixes: ['allow-flow'],
   rationale:
     'Network ACLs are stateless: a reply is a new packet that must be allowed on its own. A target answers the load ' +
     'balancer\'s connection from its service port to the node\'s ephemeral port, so the target subnet\'s ACL must allow ' +
     'outbound 1024–65535 to the load balancer subnets, and the load balancer subnets\' ACL inbound 1024–65535 from the ' +
-    'targets (CHECKS.md A22, aws.vpc.nacl-lb-target-path). The whole range is needed: the node may use any port in it, so ' +
+    'targets. The whole range is needed: the node may use any port in it, so ' +
     'a rule starting at 1025 fails one connection in 64 thousand and one starting at 32768 half of them. Without the reply ' +
     'the connection never completes: AWS documents this as a 504 cause (A7) and health checks time out. Critical when the ' +
     'health-check replies of every target are blocked; high otherwise. It reports the reply path even when the way in is ' +
@@ -29,13 +31,7 @@ export const naclReturnPathBlocked = defineCheck({
   remediation: {
     summary:
       'Add a network ACL entry, numbered before the rule that denies, allowing TCP 1024–65535: outbound from the target ' +
-      'subnet to the load balancer subnets, and inbound to the load balancer subnets from the target subnets. ' +
-      'evidence.details.fixes lists every entry needed.',
-    aws: {
-      cli: 'aws ec2 create-network-acl-entry --network-acl-id {{naclId}} --{{direction}} --rule-number {{ruleNumber}} --protocol {{protocol}} --port-range From={{fromPort}},To={{toPort}} --cidr-block {{cidr}} --rule-action allow',
-      terraform:
-        'aws_network_acl_rule { network_acl_id = "{{naclId}}", egress = {{egress}}, rule_number = {{ruleNumber}}, protocol = "{{protocol}}", rule_action = "allow", cidr_block = "{{cidr}}", from_port = {{fromPort}}, to_port = {{toPort}} }',
-    },
+      'subnet to the load balancer subnets, and inbound to the load balancer subnets from the target subnets.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -49,7 +45,7 @@ export const naclReturnPathBlocked = defineCheck({
   },
   evaluate(inv, ctx) {
     const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index)) {
+    for (const c of lbPools(inv, ctx.index)) {
       const opts = { discriminator: c.discriminator };
       const hc = pathsOf(inv, ctx.index, c, 'health-check', netCtx);
       const traffic = pathsOf(inv, ctx.index, c, 'traffic', netCtx);
@@ -86,11 +82,12 @@ export const naclReturnPathBlocked = defineCheck({
         continue;
       }
       const first = hits[0] as StepHit;
-      const fix = naclFix(first.step, first.flow.flow, netCtx);
       const subnet = first.step.at === 'destination' ? first.flow.flow.destination.subnetId : first.flow.flow.source.subnetId;
       const blockedPorts = (first.step.parts ?? []).filter((p) => p.decision === 'deny').map((p) => formatPorts(p.ports));
       const hcAll = hc.kind === 'evaluated' && hcHits.length === hc.targets.length;
-      const fixes = fixesOf(hits, netCtx, isReturnStep);
+      const fixes = fixesOf(hits, netCtx, 'traffic', isReturnStep);
+      const peer = fixes[0]?.kind === 'allow-flow' ? fixes[0].peers[0] : undefined;
+      const otherSide = peer?.type === 'cidr' ? peer.cidr : 'the other side';
       ctx.fail(
         c.resource,
         'blocked',
@@ -107,25 +104,20 @@ export const naclReturnPathBlocked = defineCheck({
           subnet: subnet ?? 'unknown',
           ports: blockedPorts.length ? [...new Set(blockedPorts)].join(', ') : formatPorts(first.step.ports),
           rule: decidingLabel(first.step),
-          protocol: first.flow.flow.protocol,
-          fromPort: first.step.ports.from,
-          toPort: first.step.ports.to,
-          ruleNumber: fix?.ruleNumber ?? '<rule-number>',
-          cidr: fix?.cidr ?? '<load-balancer-or-target-subnet-cidr>',
         },
         {
           ...opts,
+          fix: fixes,
           severity: hcAll ? 'critical' : 'high',
           evidence: {
             path: `networkPolicies[${first.step.policyId}].rules (${first.step.direction})`,
             observed: `${first.step.direction === 'egress' ? 'outbound' : 'inbound'} ${first.flow.flow.protocol}/${formatPorts(first.step.ports)}: ${decidingLabel(first.step)}`,
-            expected: `${first.flow.flow.protocol}/${formatPorts(first.step.ports)} allowed ${first.step.direction === 'egress' ? 'to' : 'from'} ${fix?.cidr ?? 'the other side'}`,
+            expected: `${first.flow.flow.protocol}/${formatPorts(first.step.ports)} allowed ${first.step.direction === 'egress' ? 'to' : 'from'} ${otherSide}`,
             source: 'api',
             details: {
               healthCheckRepliesBlocked: hcHits.length,
               trafficRepliesBlocked: trafficHits.length,
               blocked: hitDetails(hits),
-              fixes,
             },
           },
         },

@@ -29,6 +29,8 @@ export interface HealthCheckChanges {
   protocol?: string;
   /** Success codes as the provider writes them, e.g. `200-399`. */
   matcher?: string;
+  /** gRPC success codes, e.g. `0-99`. */
+  grpcMatcher?: string;
   host?: string;
 }
 
@@ -45,8 +47,11 @@ export type FixIntent =
       ports: PortRange;
       peers: Peer[];
       purpose: 'health-check' | 'traffic' | 'return-traffic' | 'infrastructure';
-      /** For ordered policies (NACL rule number, NSG / firewall priority): a free slot before the deciding deny. */
-      priority?: number;
+      /**
+       * For ordered policies (NACL rule number, NSG / firewall priority): the priority of the rule that denied, so the
+       * new rule is placed before it. Undefined when only the policy's default denied.
+       */
+      beforePriority?: number;
     }
   /** Raise the backend server's idle keep-alive (server configuration, not a cloud API). */
   | { kind: 'set-backend-keepalive'; poolId: string; seconds: number; server?: ServerKind }
@@ -68,6 +73,8 @@ export type FixIntent =
   | { kind: 'inspect-target-health'; lbId?: string; poolId: string }
   /** Serve the pool's targets from zones the load balancer has enabled, or enable their zones. */
   | { kind: 'enable-zones'; lbId: string; zones: string[] }
+  /** Turn cross-zone load balancing on for the pool (or the load balancer, where the pool has no setting). */
+  | { kind: 'enable-cross-zone'; lbId: string; poolId: string }
   /** Delete a pool no load balancer uses (a clean-up; it causes no 5xx). */
   | { kind: 'remove-pool'; poolId: string }
   /** Replace a listener certificate. */

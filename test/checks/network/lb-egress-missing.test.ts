@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lbEgressMissing } from '../../../checks/network/lb-egress-missing.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { Peer } from '../../../src/model/index.js';
 import { healthCheck, rule, target } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 import { scenario } from './fixtures.js';
 
 const egressTo = (from: number, to: number, peer: Peer = { type: 'security-group', groupId: 'sg-app' }) => rule({ direction: 'egress', ports: { from, to }, peer });
@@ -49,7 +48,7 @@ checkTester(lbEgressMissing, {
       inventory: scenario({ lbRules: [egressTo(8080, 8080, { type: 'prefix-list', id: 'pl-42' })] }),
       expect: [{ resource: 'tg-api', contains: ['pl-42'] }],
     },
-    { name: 'load balancer security groups not recorded', inventory: scenario({ lbGroups: [] }), expect: [{ resource: 'tg-api', contains: ['security groups of alb-web'] }] },
+    { name: 'load balancer security groups not recorded', inventory: scenario({ lbGroups: [] }), expect: [{ resource: 'tg-api', contains: ['network policies of alb-web'] }] },
   ],
   notApplicable: [
     {
@@ -62,14 +61,15 @@ checkTester(lbEgressMissing, {
 
 describe('network/lb-egress-missing scope and remediation', () => {
   it('leaves NLBs to network/nlb-security-specifics', () => {
-    expect(evaluateCheck(lbEgressMissing, scenario({ kind: 'aws-nlb', lbRules: [] }), {})).toEqual([]);
+    const results = evaluateAsAudit(lbEgressMissing, scenario({ kind: 'aws-nlb', lbRules: [] }), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Network Load Balancer']]);
   });
 
   it('fills the exact egress rule with the load balancer and target groups', () => {
-    const [result] = evaluateCheck(lbEgressMissing, scenario({ lbRules: [] }), {});
+    const [result] = evaluateAsAudit(lbEgressMissing, scenario({ lbRules: [] }), {});
     expect(result?.remediation.cli).toBe(
       "aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions 'IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'",
     );
-    expect((result?.evidence.details as { fixes: string[] }).fixes).toEqual([result?.remediation.cli]);
+    expect(result?.remediation.cli?.split('\n')).toHaveLength(1);
   });
 });
