@@ -1,9 +1,7 @@
-import { Shescape } from 'shescape';
 import type { Severity } from '../../src/engine/index.js';
+import type { HealthCheckChanges } from '../../src/engine/fix.js';
 import { defineCheck } from '../../src/engine/index.js';
-import type { BackendPool, LoadBalancer } from '../../src/model/index.js';
-
-const quote = (value: string): string => new Shescape({ shell: 'bash' }).quote(value);
+import type { BackendPool } from '../../src/model/index.js';
 
 /** The ARM properties of the pool's backend settings and probe, as the Azure normalizer records them. */
 interface ProbeFacts {
@@ -58,8 +56,10 @@ function problemOf(f: ProbeFacts, pool: BackendPool): Problem | undefined {
   return sendsHost ? { messageId: 'defaultProbeHostDiffers', severity: 'medium', data: { traffic: sendsHost } } : undefined;
 }
 
-function resourceGroupOf(lb: LoadBalancer): string {
-  return /\/resourceGroups\/([^/]+)\//i.exec(lb.ref.id)?.[1] ?? '';
+/** The probe change that fixes the problem: a path that starts with "/", or a host (empty when only the backends' owners know it). */
+function changesFor(problem: Problem, f: ProbeFacts): HealthCheckChanges {
+  if (problem.messageId === 'badPath') return { path: `/${f.probePath ?? ''}` };
+  return { host: f.settingsHost ?? '' };
 }
 
 export const appgwProbeHost = defineCheck({
@@ -68,7 +68,8 @@ export const appgwProbeHost = defineCheck({
   family: 'health',
   severity: 'high',
   causes: [502],
-  providers: ['azure'],
+  kinds: ['azure-appgw'],
+  fixes: ['set-health-check'],
   rationale:
     'An Application Gateway probe is a GET to <protocol>://<host>:<port><path>. The default probe and a custom probe with no ' +
     'host (and not picking one from the backend settings) send 127.0.0.1: a host-routed backend answers 404 or redirects, and ' +
@@ -80,10 +81,6 @@ export const appgwProbeHost = defineCheck({
     summary:
       'Give the probe the host the backends serve: set the probe host, or "pick host name from backend settings" with a host ' +
       'name (or pick-from-backend-address) on the settings; on v2 the default probe uses the settings host name. Paths start with "/".',
-    azure: {
-      cli: '{{fixCli}}',
-      terraform: 'azurerm_application_gateway.probe { host or pick_host_name_from_backend_http_settings = true, path } and backend_http_settings { host_name or pick_host_name_from_backend_address, probe_name }',
-    },
   },
   docs: [
     'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview',
@@ -135,14 +132,6 @@ export const appgwProbeHost = defineCheck({
       // Every server failing on status codes or TLS: the probe is what takes the pool down.
       const severity: Severity = targets.length > 0 && failing.length === targets.length ? 'critical' : problem.severity;
       const settings = pool.attributes.backendHttpSettings ?? '';
-      const gateway = `--resource-group ${quote(resourceGroupOf(lb))} --gateway-name ${quote(lb.ref.name)}`;
-      const fixCli = facts.custom
-        ? problem.messageId === 'badPath'
-          ? `az network application-gateway probe update ${gateway} --name ${quote(facts.probe)} --path ${quote(`/${facts.probePath ?? ''}`)}`
-          : problem.messageId === 'pickNothing'
-            ? `az network application-gateway http-settings update ${gateway} --name ${quote(settings)} --host-name "\${BACKEND_HOST_NAME:?host name the backends serve}"`
-            : `az network application-gateway probe update ${gateway} --name ${quote(facts.probe)} --host "\${BACKEND_HOST_NAME:?host name the backends serve}"`
-        : `az network application-gateway http-settings update ${gateway} --name ${quote(settings)} --host-name "\${BACKEND_HOST_NAME:?host name the backends serve}"`;
       ctx.fail(
         where,
         problem.messageId,
@@ -154,11 +143,11 @@ export const appgwProbeHost = defineCheck({
           traffic: '',
           tlsNote: pool.protocol === 'HTTPS' && facts.generation === 'v2' ? ' and the certificate name check fails' : '',
           ...problem.data,
-          fixCli,
         },
         {
           ...opts,
           severity,
+          fix: { kind: 'set-health-check', lbId: lb.ref.id, poolId: pool.ref.id, changes: changesFor(problem, facts) },
           evidence: {
             path: facts.custom ? 'backendPool.healthCheck.host' : 'backendPool.healthCheck',
             observed: { probe: facts.probe, host: pool.healthCheck.host ?? '(none)', path: pool.healthCheck.path ?? '(none)', pickHostNameFromBackendHttpSettings: facts.pickFromSettings },

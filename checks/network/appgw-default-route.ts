@@ -1,7 +1,4 @@
-import { Shescape } from 'shescape';
 import { defineCheck } from '../../src/engine/index.js';
-
-const quote = (value: string): string => new Shescape({ shell: 'bash' }).quote(value);
 
 export const appgwDefaultRoute = defineCheck({
   id: 'network/appgw-default-route',
@@ -9,7 +6,8 @@ export const appgwDefaultRoute = defineCheck({
   family: 'network',
   severity: 'high',
   causes: [502],
-  providers: ['azure'],
+  kinds: ['azure-appgw'],
+  fixes: ['fix-default-route'],
   rationale:
     'Application Gateway needs direct Internet egress for its management and health traffic. A user-defined route on its ' +
     'subnet that sends 0.0.0.0/0 to a virtual appliance, a virtual network gateway or nowhere diverts that traffic: backend ' +
@@ -17,11 +15,7 @@ export const appgwDefaultRoute = defineCheck({
     'Default routes learned over BGP (ExpressRoute/VPN) are not in the route table and need the effective routes, which this ' +
     'check does not read.',
   remediation: {
-    summary: 'Route 0.0.0.0/0 to Internet on the gateway subnet (keep the appliance routes for the backend prefixes only), or remove the route.',
-    azure: {
-      cli: 'az network route-table route update --resource-group {{resourceGroupArg}} --route-table-name {{routeTableArg}} --name {{routeArg}} --next-hop-type Internet',
-      terraform: 'azurerm_route { address_prefix = "0.0.0.0/0", next_hop_type = "Internet" } on the route table of the gateway subnet',
-    },
+    summary: 'Route 0.0.0.0/0 to the Internet on the gateway subnet (keep the appliance routes for the backend prefixes only), or remove the route.',
   },
   docs: [
     'https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#supported-user-defined-routes',
@@ -66,12 +60,10 @@ export const appgwDefaultRoute = defineCheck({
               routeTable: tableName,
               lb: lb.ref.name,
               nextHop,
-              resourceGroupArg: quote(/\/resourceGroups\/([^/]+)\//i.exec(tableId)?.[1] ?? ''),
-              routeTableArg: quote(tableName),
-              routeArg: quote(route.name),
             },
             {
               discriminator: `${tableId}|${route.name}`,
+              fix: { kind: 'fix-default-route', routeTableId: tableId, routeName: route.name },
               evidence: {
                 path: `subnets[${subnet.id}].routes[${route.name}]`,
                 observed: `0.0.0.0/0 → ${nextHop}`,
@@ -80,7 +72,6 @@ export const appgwDefaultRoute = defineCheck({
                 details: {
                   subnet: subnet.id,
                   routeTable: tableId,
-                  fixIntent: { kind: 'fix-default-route', routeTableId: tableId, routeName: route.name },
                   ...(unknownHealth.length > 0 ? { backendsWithUnknownHealth: unknownHealth } : {}),
                 },
               },

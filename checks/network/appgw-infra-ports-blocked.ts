@@ -1,12 +1,9 @@
-import { Shescape } from 'shescape';
 import type { CheckContext } from '../../src/engine/index.js';
 import { defineCheck } from '../../src/engine/index.js';
 import type { LoadBalancer, NetworkPolicy, Peer, PortRange, Subnet } from '../../src/model/index.js';
 import { cidrContains, cidrsOverlap } from '../../src/model/cidr.js';
 import { formatPorts, protocolMatches } from '../../src/network/index.js';
 import { KIND_SEMANTICS, storedRules, type EvalRule } from '../../src/network/semantics.js';
-
-const quote = (value: string): string => new Shescape({ shell: 'bash' }).quote(value);
 
 /** Ports Azure's infrastructure uses to manage the gateway (CHECKS.md Z5; Application Gateway infrastructure configuration). */
 const INFRA_PORTS: Readonly<Record<'v1' | 'v2', PortRange>> = { v1: { from: 65503, to: 65534 }, v2: { from: 65200, to: 65535 } };
@@ -65,8 +62,8 @@ function coversInternet(peer: Peer): boolean | 'unknown' {
 }
 
 interface Judged {
-  /** Port ranges denied, with the rule that denied each. */
-  denied: Array<{ ports: PortRange; rule: string }>;
+  /** Port ranges denied, with the rule that denied each (and its priority, undefined for Azure's defaults). */
+  denied: Array<{ ports: PortRange; rule: string; priority?: number }>;
   /** Port ranges whose verdict depends on a rule whose match is not known. */
   undecided: Array<{ ports: PortRange; rule: string }>;
 }
@@ -116,7 +113,7 @@ function judge(policy: NetworkPolicy, direction: 'ingress' | 'egress', ports: Po
     for (const p of hit) {
       const doubt = maybe.find((m) => intersect(m.ports, p) && m.rule.rule.action !== r.rule.action);
       if (doubt) out.undecided.push({ ports: p, rule: doubt.rule.label });
-      else if (r.rule.action === 'deny') out.denied.push({ ports: p, rule: r.label });
+      else if (r.rule.action === 'deny') out.denied.push({ ports: p, rule: r.label, ...(r.implicit || r.rule.priority === undefined ? {} : { priority: r.rule.priority }) });
       open = subtract(open, p);
     }
   }
@@ -142,7 +139,8 @@ export const appgwInfraPortsBlocked = defineCheck({
   family: 'network',
   severity: 'critical',
   causes: [502],
-  providers: ['azure'],
+  kinds: ['azure-appgw'],
+  fixes: ['allow-flow'],
   rationale:
     'An NSG on the Application Gateway subnet must allow inbound TCP 65200-65535 (v2) or 65503-65534 (v1) from the ' +
     'GatewayManager service tag, inbound traffic from AzureLoadBalancer, and must not block outbound Internet access. ' +
@@ -151,12 +149,8 @@ export const appgwInfraPortsBlocked = defineCheck({
     'subnet NSG rules, Azure default rules included, in priority order and names the rule that decides.',
   remediation: {
     summary:
-      'Add, above the rule that blocks it, an inbound NSG rule allowing TCP {{ports}} from the GatewayManager service tag ' +
-      '(and traffic from AzureLoadBalancer), and let the gateway subnet reach the Internet outbound.',
-    azure: {
-      cli: '{{fixCli}}',
-      terraform: 'azurerm_network_security_rule { direction = "Inbound", access = "Allow", protocol = "Tcp", source_address_prefix = "{{sourceTag}}", destination_port_range = "{{ports}}", priority = {{priority}} }',
-    },
+      'Add, above the rule that blocks it, an NSG rule on the gateway subnet allowing TCP {{ports}} {{direction}} {{sourceTag}}: ' +
+      'GatewayManager on the infrastructure ports, AzureLoadBalancer inbound, the Internet outbound.',
   },
   docs: [
     'https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups',
@@ -218,21 +212,22 @@ export const appgwInfraPortsBlocked = defineCheck({
             failed = true;
             const deniedPorts = portsText(f.judged.denied);
             const rule = f.judged.denied[0]!.rule;
-            const rg = /\/resourceGroups\/([^/]+)\//i.exec(policy.ref.id)?.[1] ?? '';
-            const portSpec = formatPorts(f.ports) === 'all' ? '*' : formatPorts(f.ports);
-            const priority = 100;
-            const fixCli =
-              '# choose a free priority below the deciding rule\n' +
-              `az network nsg rule create --resource-group ${quote(rg)} --nsg-name ${quote(policy.ref.name)} --name ${quote(`Allow${f.source}`)} --priority ${priority} ` +
-              `--direction ${f.direction} --access Allow --protocol Tcp ` +
-              (f.direction === 'Inbound' ? `--source-address-prefixes ${f.source} ` : `--destination-address-prefixes ${f.source} `) +
-              `--destination-port-ranges ${quote(portSpec)}`;
             c.fail(
               lb,
               f.messageId,
-              { nsg: policy.ref.name, lb: lb.ref.name, generation, ports: deniedPorts, rule, fixCli, sourceTag: f.source, priority },
+              { nsg: policy.ref.name, lb: lb.ref.name, generation, ports: deniedPorts, rule, sourceTag: f.source, direction: f.direction === 'Inbound' ? 'from' : 'to' },
               {
                 discriminator: `${policy.ref.id}|${f.messageId}`,
+                fix: {
+                  kind: 'allow-flow',
+                  policyId: policy.ref.id,
+                  direction: f.direction === 'Inbound' ? 'ingress' : 'egress',
+                  protocol: 'tcp',
+                  ports: f.ports,
+                  peers: [{ type: 'service-tag', tag: f.source }],
+                  purpose: 'infrastructure',
+                  ...(f.judged.denied[0]!.priority !== undefined ? { beforePriority: f.judged.denied[0]!.priority } : {}),
+                },
                 evidence: {
                   path: `networkPolicies[${policy.ref.id}].rules (${f.direction === 'Inbound' ? 'ingress' : 'egress'})`,
                   observed: `TCP ${deniedPorts} ${f.direction === 'Inbound' ? 'from' : 'to'} ${f.source} denied by ${rule}`,
@@ -242,15 +237,6 @@ export const appgwInfraPortsBlocked = defineCheck({
                     subnet: subnet.id,
                     generation,
                     denied: f.judged.denied.map((d) => ({ ports: formatPorts(d.ports), rule: d.rule })),
-                    fixIntent: {
-                      kind: 'allow-flow',
-                      policyId: policy.ref.id,
-                      direction: f.direction === 'Inbound' ? 'ingress' : 'egress',
-                      protocol: 'tcp',
-                      ports: f.ports,
-                      peers: [{ type: 'service-tag', tag: f.source }],
-                      purpose: 'infrastructure',
-                    },
                     ...(unhealthyUnknown.length > 0 ? { backendsWithUnknownHealth: unhealthyUnknown } : {}),
                   },
                 },

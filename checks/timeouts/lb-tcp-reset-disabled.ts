@@ -1,9 +1,6 @@
-import { Shescape } from 'shescape';
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, Listener, LoadBalancer, Sourced } from '../../src/model/index.js';
 import { effectiveKeepAlive, mergeBackendProfiles } from '../../src/model/index.js';
-
-const quote = (value: string): string => new Shescape({ shell: 'bash' }).quote(value);
 
 /** The longest idle keep-alive of a pool's backends; `null` = never closes. Undefined when any backend is unknown. */
 function longestKeepAlive(pool: BackendPool): { keepAlive: Sourced<number | null>; unknown: string[] } | { keepAlive: undefined; unknown: string[] } {
@@ -32,7 +29,8 @@ export const lbTcpResetDisabled = defineCheck({
   family: 'timeouts',
   severity: 'medium',
   causes: [502, 504],
-  providers: ['azure'],
+  kinds: ['azure-lb'],
+  fixes: ['set-flow-idle-timeout'],
   rationale:
     'An Azure Load Balancer rule forgets a flow idle longer than its idle timeout (4-100 min, default 4). With TCP reset off ' +
     '(the default) it drops the flow silently: neither end learns it, and the next packet on that connection goes nowhere. ' +
@@ -41,10 +39,6 @@ export const lbTcpResetDisabled = defineCheck({
     '504. With enableTcpReset the load balancer sends a TCP RST both ways and the connection is replaced at once.',
   remediation: {
     summary: 'Turn on TCP reset on the rule (Standard SKU), or raise its idle timeout above the backend keep-alive, or make the backend close idle connections sooner.',
-    azure: {
-      cli: 'az network lb rule update --resource-group {{resourceGroupArg}} --lb-name {{lbArg}} --name {{ruleArg}} --enable-tcp-reset true',
-      terraform: 'azurerm_lb_rule.tcp_reset_enabled = true (enable_tcp_reset before azurerm 4.0), idle_timeout_in_minutes',
-    },
   },
   docs: [
     'https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-reset',
@@ -106,12 +100,10 @@ export const lbTcpResetDisabled = defineCheck({
             pool: pool.ref.name,
             keepAlive: keepAlive.value === null ? 'open indefinitely' : `for ${keepAlive.value} s`,
             source: describe(keepAlive),
-            resourceGroupArg: quote(/\/resourceGroups\/([^/]+)\//i.exec(lb.ref.id)?.[1] ?? ''),
-            lbArg: quote(lb.ref.name),
-            ruleArg: quote(rule),
           },
           {
             discriminator: pool.ref.id,
+            fix: { kind: 'set-flow-idle-timeout', lbId: lb.ref.id, listenerId: listener.ref.id, seconds: idle.value, enableTcpReset: true },
             evidence: {
               path: 'listener.resetsIdleFlows',
               observed: { resetsIdleFlows: false, idleTimeoutSeconds: idle.value, backendKeepAliveSeconds: keepAlive.value },
@@ -120,7 +112,6 @@ export const lbTcpResetDisabled = defineCheck({
               details: {
                 idleTimeoutSource: describe(idle),
                 keepAliveSource: describe(keepAlive),
-                fixIntent: { kind: 'set-flow-idle-timeout', lbId: lb.ref.id, listenerId: listener.ref.id, seconds: idle.value, enableTcpReset: true },
               },
             },
           },

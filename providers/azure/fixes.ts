@@ -5,13 +5,13 @@
  * Every interpolated value is quoted for bash; values a user must supply are shell variables that fail loudly when
  * unset (`${VAR:?…}`), so every command parses with `bash -n`.
  */
-import { Shescape } from 'shescape';
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix } from '../../src/engine/fix.js';
-import type { BackendPool, LoadBalancer, LoadBalancerKind, Peer } from '../../src/model/index.js';
+import { sh as q } from '../../src/engine/shell.js';
+import type { BackendPool, LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer } from '../../src/model/index.js';
 import { nameOfId, parentAt, resourceGroupOf, segmentOf } from './ids.js';
 
-const shell = new Shescape({ shell: 'bash' });
-const q = (value: string | number): string => shell.quote(String(value));
+/** NSG priorities users may give their own rules (lower wins). */
+const NSG_PRIORITIES = { first: 100, last: 4096 } as const;
 
 /** What each kind can be told to do (the registry test keeps `supports` equal to `render`). */
 const SUPPORTED: Readonly<Record<'azure-appgw' | 'azure-lb', ReadonlySet<FixIntentKind>>> = {
@@ -29,6 +29,7 @@ const SUPPORTED: Readonly<Record<'azure-appgw' | 'azure-lb', ReadonlySet<FixInte
     'set-pool-protocol',
     'fix-backend-certificate',
     'fix-default-route',
+    'enable-zones',
   ]),
   'azure-lb': new Set<FixIntentKind>([
     'allow-flow',
@@ -40,6 +41,10 @@ const SUPPORTED: Readonly<Record<'azure-appgw' | 'azure-lb', ReadonlySet<FixInte
     'start-targets',
     'inspect-target-health',
     'remove-pool',
+    'enable-zones',
+    // A load balancer that passes TLS through: the certificate fixes are on the backends or at the clients.
+    'replace-listener-certificate',
+    'fix-backend-certificate',
   ]),
 };
 
@@ -83,7 +88,18 @@ function prefixOf(peer: Peer): string | undefined {
   }
 }
 
-function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>): RenderedFix {
+/**
+ * The priority for a new allow rule: the largest free one below the rule that denied (so it is evaluated first), or
+ * the last custom priority when only Azure's default rules denied. Undefined when nothing is free below the deny.
+ */
+export function freeNsgPriority(policy: NetworkPolicy | undefined, direction: 'ingress' | 'egress', before: number | undefined): number | undefined {
+  const taken = new Set((policy?.rules ?? []).filter((r) => r.direction === direction && r.priority !== undefined).map((r) => r.priority as number));
+  const highest = before === undefined ? NSG_PRIORITIES.last : Math.min(before - 1, NSG_PRIORITIES.last);
+  for (let p = highest; p >= NSG_PRIORITIES.first; p--) if (!taken.has(p)) return p;
+  return undefined;
+}
+
+function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixContext): RenderedFix {
   const rg = resourceGroupOf(intent.policyId) ?? '';
   const nsg = nameOfId(intent.policyId);
   const prefixes = intent.peers.map(prefixOf).filter((p): p is string => p !== undefined);
@@ -91,15 +107,16 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>): Rendered
   const ports = intent.ports.from === intent.ports.to ? String(intent.ports.from) : `${intent.ports.from}-${intent.ports.to}`;
   const inbound = intent.direction === 'ingress';
   const name = `cloud502-allow-${intent.purpose}-${ports}`;
-  const priority = intent.priority ?? 100;
+  const free = freeNsgPriority(ctx.policy ?? ctx.index.policy(intent.policyId), intent.direction, intent.beforePriority);
+  const priority = free ?? NSG_PRIORITIES.first;
   const peerArgs = [
     ...(prefixes.length > 0 ? [`--${inbound ? 'source' : 'destination'}-address-prefixes ${prefixes.map(q).join(' ')}`] : []),
     ...(asgs.length > 0 ? [`--${inbound ? 'source' : 'destination'}-asgs ${asgs.map(q).join(' ')}`] : []),
   ];
-  const comment = intent.priority === undefined ? '# choose a free priority below the rule that denies this flow\n' : '';
+  const comment = free === undefined ? `# no priority is free below ${intent.beforePriority ?? '?'}: renumber the deny rule first\n` : '';
   return {
     cli:
-      `${comment}az network nsg rule create --resource-group ${q(rg)} --nsg-name ${q(nsg)} --name ${q(name)} --priority ${q(priority)} ` +
+      `${comment}az network nsg rule create --resource-group ${q(rg)} --nsg-name ${q(nsg)} --name ${q(name)} --priority ${priority} ` +
       `--direction ${inbound ? 'Inbound' : 'Outbound'} --access Allow --protocol ${intent.protocol === 'udp' ? 'Udp' : 'Tcp'} ` +
       `${peerArgs.join(' ')} --destination-port-ranges ${q(ports)}`,
     terraform: `azurerm_network_security_rule { network_security_group_name = "${nsg}", priority = ${priority}, direction = "${inbound ? 'Inbound' : 'Outbound'}", access = "Allow", protocol = "${intent.protocol === 'udp' ? 'Udp' : 'Tcp'}", destination_port_range = "${ports}", ${inbound ? 'source' : 'destination'}_address_prefixes = [${prefixes.map((p) => `"${p}"`).join(', ')}] }`,
@@ -115,7 +132,8 @@ function probeArgs(c: HealthCheckChanges, kind: 'azure-appgw' | 'azure-lb'): str
   if (c.port !== undefined) out.push(`--port ${q(c.port)}`);
   if (c.protocol !== undefined) out.push(`--protocol ${q(c.protocol.charAt(0).toUpperCase() + c.protocol.slice(1).toLowerCase())}`);
   if (kind === 'azure-appgw' && c.matcher !== undefined) out.push(`--match-status-codes ${c.matcher.split(',').map((m) => q(m.trim())).join(' ')}`);
-  if (kind === 'azure-appgw' && c.host !== undefined) out.push(`--host ${q(c.host)}`);
+  // An empty host: the check does not know the name the backends serve, so the command asks for it.
+  if (kind === 'azure-appgw' && c.host !== undefined) out.push(`--host ${c.host === '' ? '"${BACKEND_HOST_NAME:?host name the backends serve}"' : q(c.host)}`);
   return out;
 }
 
@@ -178,7 +196,7 @@ function startCommand(targetId: string): string {
 function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
   switch (intent.kind) {
     case 'allow-flow':
-      return allowFlow(intent);
+      return allowFlow(intent, ctx);
     case 'fix-default-route': {
       const rg = resourceGroupOf(intent.routeTableId) ?? '';
       return {
@@ -248,7 +266,15 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       return kind === 'azure-appgw'
         ? { cli: `az network application-gateway address-pool delete ${gatewayArgs(lb, pool)} --name ${q(pool?.attributes.backendAddressPool ?? '')}`, terraform: 'remove the azurerm_application_gateway.backend_address_pool block' }
         : { cli: `az network lb address-pool delete ${lbArgs(lb, pool)} --name ${q(pool?.attributes.backendAddressPool ?? '')}`, terraform: 'remove the azurerm_lb_backend_address_pool resource' };
+    case 'enable-zones':
+      return {
+        console:
+          kind === 'azure-appgw'
+            ? 'Application Gateway instances serve backends in every zone of the region: move the backends into this region, or deploy a gateway where they run.'
+            : 'Azure Load Balancer reaches backends in every zone of the region: move the backends into this region, or use a load balancer where they run.',
+      };
     case 'replace-listener-certificate': {
+      if (kind === 'azure-lb') return { console: 'Azure Load Balancer passes TLS through: renew the certificate on the backends that terminate it.' };
       const cert = nameOfId(intent.certificateId);
       return {
         cli: `az network application-gateway ssl-cert update ${gatewayArgs(lb, pool)} --name ${q(cert)} --key-vault-secret-id "\${KEY_VAULT_SECRET_ID:?versionless Key Vault secret id of the new certificate}"`,
@@ -263,6 +289,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       };
     }
     case 'fix-backend-certificate': {
+      if (kind === 'azure-lb') return { console: `Azure Load Balancer does not check backend certificates: fix the certificate on the backends (${intent.problem.replace(/[\r\n]/g, ' ')}).` };
       const v2 = pool?.attributes.generation !== 'v1';
       const certName = `cloud502-${settings}-${v2 ? 'root' : 'auth'}`;
       return v2

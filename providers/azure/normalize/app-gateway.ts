@@ -9,7 +9,8 @@ import { AZURE_API } from '../apis.js';
 import type { RawApplicationGateway, RawBackendHealth } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { tagsOf, uniq } from './context.js';
-import { modelProtocol, notCollectedIf, parseStatusCodes } from './common.js';
+import { modelProtocol, notCollectedIf } from './common.js';
+import { parseStatusRanges } from '../../../src/model/health.js';
 import { appGatewayHealth, notCollectedHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
@@ -98,7 +99,7 @@ function healthCheckOf(settings: RawSettings, probe: RawProbe | undefined, v2: b
   const protocol = modelProtocol(probe.protocol);
   const port = probe.port ?? settings.port;
   const codes = probe.match?.statusCodes && probe.match.statusCodes.length > 0 ? probe.match.statusCodes : undefined;
-  const successCodes = parseStatusCodes(codes ?? [APPGW_DEFAULT_PROBE.matcher]);
+  const successCodes = parseStatusRanges(codes ?? [APPGW_DEFAULT_PROBE.matcher]);
   const sourced = (value: number | undefined, field: string): Sourced<number> | undefined =>
     value !== undefined ? { value, source: 'api', detail: `probe ${probe.name ?? ''} ${field}` } : undefined;
   const interval = sourced(probe.interval, 'interval');
@@ -296,7 +297,18 @@ function listenersOf(agw: RawApplicationGateway, parts: Parts, ctx: Subscription
       }
     }
     const certificate = certificates.get(l.sslCertificate?.id);
-    const certs: Certificate[] = certificate?.id ? [{ id: certificate.id, isDefault: true, ...(certificate.name ? { subject: certificate.name } : {}) }] : [];
+    const certs: Certificate[] = certificate?.id
+      ? [
+          {
+            id: certificate.id,
+            isDefault: true,
+            // The certificate lives in Key Vault or in the gateway as a PFX; neither is read, so its expiry is not known.
+            expiryUnavailable: certificate.keyVaultSecretId
+              ? `the certificate is in Key Vault (${certificate.keyVaultSecretId}), which is not read`
+              : 'the gateway does not return the expiry of an uploaded certificate',
+          },
+        ]
+      : [];
     const protocol = modelProtocol(l.protocol) ?? 'HTTP';
     return {
       ref: ctx.ref('listener', 'azure-appgw-listener', l.id ?? '', `${agw.name ?? ''}/${l.name ?? ''}`, location),

@@ -1,5 +1,5 @@
 /** Small mappers shared by the Application Gateway and Load Balancer normalizers. */
-import type { InputKind, NotCollected, Protocol, StatusRange } from '../../../src/model/index.js';
+import type { InputKind, NotCollected, Protocol } from '../../../src/model/index.js';
 import type { AzureApi } from '../apis.js';
 import type { SubscriptionContext } from './context.js';
 
@@ -21,20 +21,6 @@ export function modelProtocol(value: string | undefined): Protocol | undefined {
     default:
       return undefined;
   }
-}
-
-/** `["200-399"]`, `["200", "301-302"]` → ranges; undefined when any entry cannot be read (never guessed). */
-export function parseStatusCodes(codes: readonly string[]): StatusRange[] | undefined {
-  const out: StatusRange[] = [];
-  for (const entry of codes.flatMap((c) => c.split(','))) {
-    const m = /^\s*(\d{3})\s*(?:-\s*(\d{3}))?\s*$/.exec(entry);
-    if (!m) return undefined;
-    const from = Number(m[1]);
-    const to = m[2] !== undefined ? Number(m[2]) : from;
-    if (from > to) return undefined;
-    out.push({ from, to });
-  }
-  return out.length > 0 ? out : undefined;
 }
 
 /** A NotCollected entry when collection recorded a failure of `api` (about `resourceId` or the whole call). */

@@ -2,7 +2,7 @@
  * Collection errors → CoverageGap: the RBAC action to grant for an access denial (with the built-in role that holds
  * it), and what is now unknown.
  */
-import type { CoverageGap } from '../../../src/model/index.js';
+import type { CoverageGap, InputKind } from '../../../src/model/index.js';
 import { AZURE_API, apiOfOperation, builtInRoleFor } from '../apis.js';
 import type { AzureCollectionError, AzureRawSnapshot } from '../raw.js';
 import { nameOfId } from '../ids.js';
@@ -28,6 +28,27 @@ const IMPACT: Readonly<Record<string, (subject: string | undefined) => string>> 
   [AZURE_API.listMetrics.operation]: (s) => `Azure Monitor metrics of ${s ?? 'the resource'} unknown`,
 };
 
+/** The model inputs each call provides, so checks can name a gap in neutral terms. */
+const INPUTS: Readonly<Record<string, InputKind[]>> = {
+  [AZURE_API.listApplicationGateways.operation]: ['listeners', 'routes', 'pools', 'health-check', 'attributes', 'tags', 'certificates'],
+  [AZURE_API.listApplicationGatewaysInGroup.operation]: ['listeners', 'routes', 'pools', 'health-check', 'attributes', 'tags', 'certificates'],
+  [AZURE_API.listLoadBalancers.operation]: ['listeners', 'routes', 'pools', 'health-check', 'attributes', 'tags'],
+  [AZURE_API.listLoadBalancersInGroup.operation]: ['listeners', 'routes', 'pools', 'health-check', 'attributes', 'tags'],
+  [AZURE_API.listNetworkSecurityGroups.operation]: ['network-policies'],
+  [AZURE_API.listNetworkInterfaces.operation]: ['targets', 'network-policies', 'tags'],
+  [AZURE_API.listScaleSetNetworkInterfaces.operation]: ['targets', 'network-policies'],
+  [AZURE_API.listVirtualNetworks.operation]: ['network-policies'],
+  [AZURE_API.listRouteTables.operation]: ['network-policies'],
+  [AZURE_API.listPublicIpAddresses.operation]: ['attributes'],
+  [AZURE_API.backendHealth.operation]: ['target-health'],
+  [AZURE_API.ruleHealth.operation]: ['target-health'],
+  [AZURE_API.listVirtualMachines.operation]: ['tags'],
+  [AZURE_API.listVirtualMachineStatuses.operation]: ['target-health'],
+  [AZURE_API.listScaleSets.operation]: ['tags'],
+  [AZURE_API.listScaleSetVms.operation]: ['target-health'],
+  [AZURE_API.listMetrics.operation]: ['metrics'],
+};
+
 function permissionHint(action: string): string {
   const role = builtInRoleFor(action);
   return `grant ${action}${role ? ` (built-in role ${role}, or the custom role from "cloud502 iam-policy --provider azure")` : ' (see "cloud502 iam-policy --provider azure")'}`;
@@ -49,6 +70,7 @@ export function mapError(e: AzureCollectionError, location: string | undefined):
     message: permission ? `${e.message} — ${permissionHint(permission)}` : e.message,
     ...(e.resourceId ? { resourceId: e.resourceId } : {}),
     impact,
+    ...(INPUTS[e.api] ? { inputs: INPUTS[e.api] } : {}),
   };
 }
 

@@ -25,6 +25,12 @@ export function causeFromProbeLog(log: string | undefined): TargetHealthCause | 
   return PROBE_LOG_CAUSES.find((c) => text.includes(c.fragment))?.cause;
 }
 
+/** The status the probe received, from `… Expected:200-399 Received:404.` */
+export function receivedStatusCodes(log: string | undefined): number[] {
+  const m = /Received:\s*(\d{3})/i.exec(log ?? '');
+  return m ? [Number(m[1])] : [];
+}
+
 /** Power state of a VM or scale-set instance from its instance view: `running`, `deallocated`, `stopped`, ... */
 export function powerState(statuses: Array<{ code?: string }> | undefined): string | undefined {
   const code = statuses?.find((s) => s.code?.toLowerCase().startsWith('powerstate/'))?.code;
@@ -49,8 +55,10 @@ export function appGatewayHealth(health: string | undefined, probeLog: string | 
     case 'unknown':
       return { state: 'unknown', cause: causeFromProbeLog(probeLog) ?? 'health-unknown', ...base };
     case 'down':
-    case 'partial':
-      return { state: 'unhealthy', cause: stoppedCause(instanceState) ?? causeFromProbeLog(probeLog) ?? 'health-check-failed', ...base };
+    case 'partial': {
+      const codes = receivedStatusCodes(probeLog);
+      return { state: 'unhealthy', cause: stoppedCause(instanceState) ?? causeFromProbeLog(probeLog) ?? 'health-check-failed', ...base, ...(codes.length > 0 ? { observedStatusCodes: codes } : {}) };
+    }
     default:
       return { state: 'unknown', cause: 'unknown', ...base };
   }

@@ -46,10 +46,11 @@ function healthCheckOf(rule: RawRule, probe: RawProbe | undefined, ctx: Subscrip
     usesTrafficPort: probe.port !== undefined && probe.port === rule.backendPort,
     ...(http && probe.requestPath !== undefined ? { path: probe.requestPath } : {}),
     intervalSeconds: interval,
-    // An HTTP(S) probe gives up after 30 s or the interval, whichever is shorter; Azure has no setting for it.
-    ...(http
-      ? { timeoutSeconds: { value: Math.min(LB_HTTP_PROBE_TIMEOUT_SECONDS, interval.value), source: 'fixed', detail: 'HTTP(S) probes time out after 30 s or the interval, whichever is shorter' } }
-      : {}),
+    // Azure has no timeout setting: an HTTP(S) probe gives up after 30 s or the interval, whichever is shorter; a TCP
+    // probe fails when the next one is sent.
+    timeoutSeconds: http
+      ? { value: Math.min(LB_HTTP_PROBE_TIMEOUT_SECONDS, interval.value), source: 'fixed', detail: 'HTTP(S) probes time out after 30 s or the interval, whichever is shorter' }
+      : { value: interval.value, source: 'fixed', detail: 'a TCP probe fails when the next probe is sent' },
     healthyThreshold: threshold,
     unhealthyThreshold: threshold,
     // An HTTP(S) probe is healthy only on 200 (no 3xx).

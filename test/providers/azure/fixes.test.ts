@@ -23,7 +23,7 @@ function intents(kind: 'azure-appgw' | 'azure-lb'): FixIntent[] {
   const balancer = kind === 'azure-appgw' ? agw : lb;
   const target = pool.targets?.[0]?.id ?? '';
   return [
-    { kind: 'allow-flow', policyId: IDS.nsgWeb, direction: 'ingress', protocol: 'tcp', ports: { from: 443, to: 443 }, peers: [{ type: 'cidr', cidr: '10.10.0.0/24' }, { type: 'service-tag', tag: 'AzureLoadBalancer' }], purpose: 'health-check', priority: 150 },
+    { kind: 'allow-flow', policyId: IDS.nsgWeb, direction: 'ingress', protocol: 'tcp', ports: { from: 443, to: 443 }, peers: [{ type: 'cidr', cidr: '10.10.0.0/24' }, { type: 'service-tag', tag: 'AzureLoadBalancer' }], purpose: 'health-check', beforePriority: 4096 },
     { kind: 'allow-flow', policyId: IDS.nsgAppgw, direction: 'ingress', protocol: 'tcp', ports: { from: 65200, to: 65535 }, peers: [{ type: 'service-tag', tag: 'GatewayManager' }], purpose: 'infrastructure' },
     { kind: 'set-backend-keepalive', poolId: pool.ref.id, seconds: 75, server: 'node' },
     { kind: 'set-lb-idle-timeout', lbId: balancer.ref.id, seconds: 120 },
@@ -36,6 +36,7 @@ function intents(kind: 'azure-appgw' | 'azure-lb'): FixIntent[] {
     { kind: 'start-targets', poolId: pool.ref.id, targetIds: [target, `${IDS.nicWeb2}/ipConfigurations/ipconfig1`] },
     { kind: 'inspect-target-health', lbId: balancer.ref.id, poolId: pool.ref.id },
     { kind: 'enable-zones', lbId: balancer.ref.id, zones: ['1'] },
+    { kind: 'enable-cross-zone', lbId: balancer.ref.id, poolId: pool.ref.id },
     { kind: 'remove-pool', poolId: pool.ref.id },
     { kind: 'replace-listener-certificate', lbId: balancer.ref.id, listenerId: balancer.listeners[0]!.ref.id, certificateId: `${IDS.agw}/sslCertificates/cert-www` },
     { kind: 'set-pool-protocol', lbId: balancer.ref.id, poolId: pool.ref.id, protocol: 'HTTPS' },
@@ -74,16 +75,19 @@ describe('Azure fix renderer', () => {
 
   it('names the right resources per kind', () => {
     const agwTimeout = azureFixes.render({ kind: 'set-request-timeout', lbId: agw.ref.id, poolId: agwPool.ref.id, seconds: 90 }, ctxFor('azure-appgw'));
-    expect(agwTimeout?.cli).toBe("az network application-gateway http-settings update --resource-group 'rg-web' --gateway-name 'agw-web' --name 'settings-web' --timeout '90'");
+    expect(agwTimeout?.cli).toBe("az network application-gateway http-settings update --resource-group rg-web --gateway-name agw-web --name settings-web --timeout 90");
     expect(agwTimeout?.terraform).toBe('azurerm_application_gateway.backend_http_settings.request_timeout');
     const probe = azureFixes.render({ kind: 'set-health-check', poolId: lbPool.ref.id, changes: { intervalSeconds: 15, unhealthyThreshold: 3 } }, ctxFor('azure-lb'));
-    expect(probe?.cli).toBe("az network lb probe update --resource-group 'rg-api' --lb-name 'lb-api' --name 'probe-http' --interval '15' --probe-threshold '3'");
+    expect(probe?.cli).toBe("az network lb probe update --resource-group rg-api --lb-name lb-api --name probe-http --interval 15 --probe-threshold 3");
     const idle = azureFixes.render({ kind: 'set-flow-idle-timeout', lbId: lb.ref.id, listenerId: lb.listeners[0]!.ref.id, seconds: 600, enableTcpReset: true }, ctxFor('azure-lb'));
-    expect(idle?.cli).toBe("az network lb rule update --resource-group 'rg-api' --lb-name 'lb-api' --name 'rule-api' --idle-timeout '10' --enable-tcp-reset true");
+    expect(idle?.cli).toBe("az network lb rule update --resource-group rg-api --lb-name lb-api --name rule-api --idle-timeout 10 --enable-tcp-reset true");
     const nsg = azureFixes.render(intents('azure-appgw')[1]!, ctxFor('azure-appgw'));
-    expect(nsg?.cli).toContain("--nsg-name 'nsg-appgw'");
-    expect(nsg?.cli).toContain("--source-address-prefixes 'GatewayManager' --destination-port-ranges '65200-65535'");
-    expect(nsg?.cli?.startsWith('# choose a free priority')).toBe(true);
+    // Only Azure's default rules denied: the last free custom priority (DenyAllOther holds 4096).
+    expect(nsg?.cli).toBe(
+      'az network nsg rule create --resource-group rg-network --nsg-name nsg-appgw --name cloud502-allow-infrastructure-65200-65535 --priority 4095 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes GatewayManager --destination-port-ranges 65200-65535',
+    );
+    // Below the deny at 4096 of nsg-web, the largest free priority.
+    expect(azureFixes.render(intents('azure-appgw')[0]!, ctxFor('azure-appgw'))?.cli).toContain('--priority 4095');
     expect(azureFixes.supports('set-request-timeout', 'azure-lb')).toBe(false);
     expect(azureFixes.supports('set-request-timeout', 'aws-alb')).toBe(false);
     expect(azureFixes.render({ kind: 'set-request-timeout', lbId: lb.ref.id, poolId: lbPool.ref.id, seconds: 5 }, ctxFor('azure-lb'))).toBeUndefined();
@@ -111,6 +115,7 @@ describe('Azure fix renderer', () => {
       'start-targets': true,
       'inspect-target-health': true,
       'enable-zones': true,
+      'enable-cross-zone': true,
       'remove-pool': true,
       'replace-listener-certificate': true,
       'set-pool-protocol': true,
