@@ -5,7 +5,7 @@ import { cidrContains, cidrsOverlap } from '../../src/model/cidr.js';
 import { formatPorts, protocolMatches } from '../../src/network/index.js';
 import { KIND_SEMANTICS, storedRules, type EvalRule } from '../../src/network/semantics.js';
 
-/** Ports Azure's infrastructure uses to manage the gateway (CHECKS.md Z5; Application Gateway infrastructure configuration). */
+/** Ports Azure's infrastructure uses to manage the gateway (Application Gateway infrastructure configuration, network security groups). */
 const INFRA_PORTS: Readonly<Record<'v1' | 'v2', PortRange>> = { v1: { from: 65503, to: 65534 }, v2: { from: 65200, to: 65535 } };
 const ALL_TCP: PortRange = { from: 0, to: 65535 };
 const HTTPS: PortRange = { from: 443, to: 443 };

@@ -2,7 +2,7 @@
  * The Azure Monitor metrics cloud502 reads, as the fewest calls the API allows: one call per resource and `$filter`
  * (a filter applies to every metric of a call, and a dimension one metric lacks fails the whole call with 400), at
  * most 20 metric names a call. Shared by collect (which issues the calls) and normalize (which maps the series).
- * Metric ids: CHECKS.md Z12, Z13 (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/metrics-index).
+ * Metric ids: https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/metrics-index.
  */
 import type { MetricName } from '../../src/model/index.js';
 

@@ -21,7 +21,7 @@ type RawSettings = NonNullable<RawApplicationGateway['backendHttpSettingsCollect
 type RawProbe = NonNullable<RawApplicationGateway['probes']>[number];
 type RawHealthServer = NonNullable<NonNullable<NonNullable<RawBackendHealth['backendAddressPools']>[number]['backendHttpSettingsCollection']>[number]['servers']>[number];
 
-/** Documented defaults (CHECKS.md Z2, Z4, Z7; Application Gateway health monitoring overview). */
+/** Documented defaults: https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview, configuration-http-settings. */
 export const APPGW_DEFAULT_PROBE = { intervalSeconds: 30, timeoutSeconds: 30, unhealthyThreshold: 3, matcher: '200-399', path: '/', host: '127.0.0.1' } as const;
 export const APPGW_DEFAULT_REQUEST_TIMEOUT_SECONDS = 20;
 export const APPGW_DRAIN_WHEN_DISABLED_SECONDS = 30;
@@ -344,7 +344,7 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
     subnets.map((s) => s?.subnet.networkSecurityGroup?.id).filter((n): n is string => !!n).map((n) => ctx.nsg(n)?.id ?? n),
   );
   const subnetCidrs = subnets.map((s) => s?.subnet.addressPrefix ?? s?.subnet.addressPrefixes?.[0]).filter((c): c is string => !!c);
-  // Probes and traffic to private backends come from the gateway subnet's private addresses (CHECKS.md Z3).
+  // Probes and traffic to private backends come from the gateway subnet's private addresses (health monitoring overview).
   const sources: Peer[] = subnetCidrs.map((cidr) => ({ type: 'cidr', cidr }));
   const { listeners, pairs } = listenersOf(agw, parts, ctx, location);
 

@@ -18,7 +18,7 @@ type RawPool = NonNullable<RawLoadBalancer['backendAddressPools']>[number];
 type RawRule = NonNullable<RawLoadBalancer['loadBalancingRules']>[number];
 type RawProbe = NonNullable<RawLoadBalancer['probes']>[number];
 
-/** Documented defaults (CHECKS.md Z9, Z10): the REST API's probe interval, the rule idle timeout, probeThreshold. */
+/** Documented defaults: the REST API's probe interval, the rule idle timeout (load-balancer-tcp-idle-timeout), probeThreshold. */
 export const LB_DEFAULT_PROBE_INTERVAL_SECONDS = 15;
 export const LB_HTTP_PROBE_TIMEOUT_SECONDS = 30;
 export const LB_DEFAULT_IDLE_TIMEOUT_MINUTES = 4;

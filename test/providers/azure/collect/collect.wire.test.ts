@@ -106,7 +106,7 @@ describe('Azure collect against a fake Resource Manager (real SDK clients)', () 
     const inv = normalizeAzure(raw, {});
     const pair = `${IDS.agw}/backendAddressPools/pool-web~settings-web`;
     expect(inv.metrics.find((m) => m.resourceId === pair && m.name === 'target.latency.max')?.points.map((p) => p.v)).toEqual([0.18, 0.24, 0.21]);
-    expect(inv.metrics.find((m) => m.resourceId === IDS.agw && m.name === 'lb.http.5xx')?.points.map((p) => p.v)).toEqual([0, 1, 0]);
+    expect(inv.metrics.find((m) => m.resourceId === IDS.agw && m.name === 'lb.http.5xx')?.points.map((p) => p.v)).toEqual([0, 0, 0]);
     expect(inv.metrics.find((m) => m.resourceId === `${IDS.lb}/backendAddressPools/pool-api~rule-api` && m.name === 'pool.probe-availability.min')?.points).toHaveLength(3);
   });
 

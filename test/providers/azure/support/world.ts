@@ -239,10 +239,10 @@ export function productionSubscription(): SubscriptionWorld {
     [IDS.agw]: [
       { metric: 'UnhealthyHostCount', dims: { BackendSettingsPool: 'pool-web~settings-web' }, data: points([0, 0, 0], 'maximum') },
       { metric: 'HealthyHostCount', dims: { BackendSettingsPool: 'pool-web~settings-web' }, data: points([2, 2, 2], 'minimum') },
-      { metric: 'BackendResponseStatus', dims: { BackendPool: 'pool-web', BackendHttpSetting: 'settings-web', HttpStatusGroup: '5xx' }, data: points([0, 1, 0], 'total') },
+      { metric: 'BackendResponseStatus', dims: { BackendPool: 'pool-web', BackendHttpSetting: 'settings-web', HttpStatusGroup: '5xx' }, data: points([0, 0, 0], 'total') },
       { metric: 'BackendLastByteResponseTime', dims: { BackendPool: 'pool-web', BackendHttpSetting: 'settings-web' }, data: points([180, 240, 210], 'maximum') },
-      { metric: 'ResponseStatus', dims: { HttpStatusGroup: '5xx' }, data: points([0, 1, 0], 'total') },
-      { metric: 'FailedRequests', data: points([0, 1, 0], 'total') },
+      { metric: 'ResponseStatus', dims: { HttpStatusGroup: '5xx' }, data: points([0, 0, 0], 'total') },
+      { metric: 'FailedRequests', data: points([0, 0, 0], 'total') },
       { metric: 'ApplicationGatewayTotalTime', data: points([300, 420, 380], 'maximum') },
     ],
     [IDS.lb]: [
@@ -291,8 +291,8 @@ export function appGateway(): ArmResource {
         { id: c('backendHttpSettingsCollection', 'settings-api'), name: 'settings-api', properties: { port: 8080, protocol: 'Http', requestTimeout: 60, pickHostNameFromBackendAddress: false, probe: { id: c('probes', 'probe-api') } } },
       ],
       probes: [
-        { id: c('probes', 'probe-web'), name: 'probe-web', properties: { protocol: 'Https', path: '/healthz', interval: 30, timeout: 30, unhealthyThreshold: 3, pickHostNameFromBackendHttpSettings: true, match: { statusCodes: ['200-399'] } } },
-        { id: c('probes', 'probe-api'), name: 'probe-api', properties: { protocol: 'Http', host: 'api.contoso.internal', path: '/health', interval: 30, timeout: 30, unhealthyThreshold: 3 } },
+        { id: c('probes', 'probe-web'), name: 'probe-web', properties: { protocol: 'Https', path: '/healthz', interval: 30, timeout: 10, unhealthyThreshold: 3, pickHostNameFromBackendHttpSettings: true, match: { statusCodes: ['200-399'] } } },
+        { id: c('probes', 'probe-api'), name: 'probe-api', properties: { protocol: 'Http', host: 'api.contoso.internal', path: '/health', interval: 30, timeout: 10, unhealthyThreshold: 3 } },
       ],
       httpListeners: [
         {
