@@ -243,17 +243,27 @@ export function scopeInventory(inv: Inventory, kinds: readonly LoadBalancerKind[
   return { ...inv, loadBalancers, backendPools };
 }
 
-/** One `not_applicable` result per kind present in the inventory that the check does not claim. */
+/** One `not_applicable` result per kind (and scope) present in the inventory that the check does not claim. */
 function unclaimedKinds(check: AnyCheck, inv: Inventory): CheckResult[] {
   const claimed = new Set(check.kinds);
-  const present = new Map<LoadBalancerKind, LoadBalancer[]>();
+  const present = new Map<string, LoadBalancer[]>();
   for (const lb of inv.loadBalancers) {
     if (claimed.has(lb.kind)) continue;
-    present.set(lb.kind, [...(present.get(lb.kind) ?? []), lb]);
+    const key = `${lb.kind}\u0000${lb.ref.account ?? ''}\u0000${lb.ref.region ?? ''}`;
+    present.set(key, [...(present.get(key) ?? []), lb]);
   }
-  return [...present.entries()].map(([kind, lbs]) => {
+  return [...present.values()].map((lbs) => {
+    const { kind, ref } = lbs[0] as LoadBalancer;
     const facts = kindFacts(kind);
-    const resource: ResultResource = { provider: facts.provider, kind: 'scope', type: kind, id: `${facts.provider}:kind:${kind}`, name: facts.label };
+    const resource: ResultResource = {
+      provider: facts.provider,
+      kind: 'scope',
+      type: kind,
+      id: [facts.provider, 'kind', kind, ref.account, ref.region].filter((p) => p !== undefined).join(':'),
+      name: facts.label,
+      ...(ref.region !== undefined ? { region: ref.region } : {}),
+      ...(ref.account !== undefined ? { account: ref.account } : {}),
+    };
     return {
       checkId: check.id,
       family: check.family,
