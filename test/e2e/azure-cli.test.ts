@@ -113,7 +113,7 @@ describe.skipIf(!registered)('cloud502 --provider azure (built CLI, fake Resourc
   it('prints the custom role with exactly the actions the collector calls', async () => {
     const r = await cli(['iam-policy', '--provider', 'azure'], { env });
     expect(r.code).toBe(0);
-    const role = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { Actions: string[]; AssignableScopes: string[] };
+    const role = JSON.parse(r.stdout) as { Actions: string[]; AssignableScopes: string[] };
     expect(role.Actions).toContain('Microsoft.Network/applicationGateways/backendhealth/action');
     expect(role.Actions).toContain('Microsoft.Insights/Metrics/Read');
   });
