@@ -4,9 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { azureFixes } from '../../../providers/azure/fixes.js';
+import { azureFixes, freeNsgPriority } from '../../../providers/azure/fixes.js';
 import { normalizeAzure } from '../../../providers/azure/normalize/index.js';
 import type { FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
+import type { NetworkPolicy, PolicyRule } from '../../../src/model/index.js';
 import { indexInventory } from '../../../src/model/index.js';
 import { rawFromWorld } from './support/arm.js';
 import { IDS, NOW, productionWorld } from './support/world.js';
@@ -123,5 +124,58 @@ describe('Azure fix renderer', () => {
       'fix-default-route': true,
     };
     expect(new Set(intents('azure-appgw').map((i) => i.kind))).toEqual(new Set(Object.keys(every)));
+  });
+});
+
+describe('freeNsgPriority', () => {
+  const rule = (priority: number, direction: PolicyRule['direction'] = 'ingress'): PolicyRule => ({
+    direction,
+    action: 'deny',
+    protocol: 'tcp',
+    peer: { type: 'any' },
+    priority,
+  });
+  const nsg = (...rules: PolicyRule[]): NetworkPolicy => ({
+    ref: { provider: 'azure', kind: 'network-policy', type: 'azure-nsg', id: '/nsg', name: 'nsg' },
+    kind: 'azure-nsg',
+    stateful: true,
+    rules,
+    attachedTo: [],
+  });
+
+  it('takes the last custom priority when nothing decides an order', () => {
+    expect(freeNsgPriority(nsg(), 'ingress', undefined)).toBe(4096);
+    expect(freeNsgPriority(undefined, 'ingress', undefined)).toBe(4096);
+    // Azure's default rules (65000 and up) are not custom priorities.
+    expect(freeNsgPriority(nsg(rule(65000), rule(65500)), 'ingress', undefined)).toBe(4096);
+  });
+
+  it('goes below the deciding rule, skipping taken priorities of the same direction only', () => {
+    expect(freeNsgPriority(nsg(rule(300), rule(299), rule(298, 'egress')), 'ingress', 300)).toBe(298);
+    expect(freeNsgPriority(nsg(rule(4096), rule(4095)), 'ingress', undefined)).toBe(4094);
+  });
+
+  it('has no answer when the deciding rule is at the first custom priority or everything below it is taken', () => {
+    expect(freeNsgPriority(nsg(rule(100)), 'ingress', 100)).toBeUndefined();
+    expect(freeNsgPriority(nsg(rule(100), rule(101), rule(102)), 'ingress', 102)).toBeUndefined();
+    expect(freeNsgPriority(nsg(rule(100)), 'ingress', 101)).toBeUndefined();
+    expect(freeNsgPriority(nsg(), 'ingress', 101)).toBe(100);
+  });
+
+  it('renders a comment instead of a clashing priority when none is free', () => {
+    const policy = nsg(rule(100));
+    const intent: FixIntent = {
+      kind: 'allow-flow',
+      policyId: IDS.nsgWeb,
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: { from: 443, to: 443 },
+      peers: [{ type: 'service-tag', tag: 'AzureLoadBalancer' }],
+      purpose: 'health-check',
+      beforePriority: 100,
+    };
+    const cli = azureFixes.render(intent, { ...ctxFor('azure-lb'), policy })?.cli ?? '';
+    expect(cli.split('\n')[0]).toBe('# no priority is free below 100: renumber the deny rule first');
+    expect(spawnSync('bash', ['-n'], { input: cli }).status).toBe(0);
   });
 });
