@@ -118,6 +118,11 @@ export interface Listener {
   routes: Route[];
   /** L4 idle timeout of flows through this listener (NLB `tcp.idle_timeout.seconds`, Azure LB rule idle timeout). */
   idleTimeoutSeconds?: Sourced<number>;
+  /**
+   * Whether the load balancer resets both ends (TCP RST) when it drops a flow idle longer than `idleTimeoutSeconds`
+   * (Azure LB rule `enableTcpReset`). False: idle flows are dropped silently and the next packet hangs.
+   */
+  resetsIdleFlows?: Sourced<boolean>;
   sslPolicy?: string;
   alpnPolicy?: string[];
 }
@@ -272,7 +277,10 @@ export interface Target {
   health: TargetHealth;
   /** Policies that apply to the target: its security groups, its subnet's NACL, its NSGs, matching firewall rules. */
   networkPolicyIds: string[];
-  /** What Google firewall rules match on: the VM's network tags and service accounts. */
+  /**
+   * What Google firewall rules match on: the VM's network tags and service accounts. Azure application security
+   * groups behave the same way (a label on the interface that NSG rules select by): their ids are listed here too.
+   */
   networkTags?: string[];
   serviceAccounts?: string[];
   /** Azure: the NIC the backend address belongs to. */
@@ -397,6 +405,21 @@ export interface Subnet {
   /** The NACL (AWS) / NSG (Azure) that applies to the subnet. */
   networkPolicyIds: string[];
   purpose?: string;
+  /** The route table associated with the subnet (Azure UDRs); undefined when the subnet has none. */
+  routeTableId?: string;
+  /**
+   * The user-defined routes that apply to the subnet. Undefined when not collected (a route table is associated but
+   * could not be read, or the provider's routes are not modelled); empty when the subnet has no route table.
+   */
+  routes?: SubnetRoute[];
+}
+
+/** A user-defined route: traffic to `addressPrefix` goes to `nextHopType` (Azure `Internet`, `VirtualAppliance`, ...). */
+export interface SubnetRoute {
+  name: string;
+  addressPrefix: string;
+  nextHopType: string;
+  nextHopAddress?: string;
 }
 
 /** Normalized metric names, provider-neutral. The provider's own name is kept on the series. */

@@ -1,0 +1,35 @@
+/**
+ * The Azure provider's descriptor: its kinds, CLI options and demo. Imports no SDK (see src/provider.ts).
+ */
+import type { ProviderDescriptor } from '../../src/provider.js';
+import { AZURE_CLOUD_NAMES } from './clouds.js';
+import { parseAzureCloud, parseLocation, parseResourceGroup, parseSubscriptionId } from './options.js';
+import { AZURE_RAW_SCHEMA_VERSIONS } from './snapshot.js';
+
+export const azureDescriptor: ProviderDescriptor = {
+  id: 'azure',
+  title: 'Microsoft Azure',
+  kinds: ['azure-appgw', 'azure-lb'],
+  options: [
+    {
+      flags: '--subscription <id>',
+      key: 'subscription',
+      list: true,
+      parse: parseSubscriptionId,
+      description: 'subscription to audit; repeat or comma-separate for several (default: $AZURE_SUBSCRIPTION_ID, else every subscription the identity can list)',
+    },
+    { flags: '--resource-group <name>', key: 'resourceGroup', parse: parseResourceGroup, description: 'audit only the load balancers and application gateways of this resource group' },
+    { flags: '--location <location>', key: 'location', parse: parseLocation, description: 'audit only the load balancers and application gateways in this location (e.g. westeurope)' },
+    {
+      flags: '--azure-cloud <name>',
+      key: 'azureCloud',
+      parse: parseAzureCloud,
+      description: `Azure cloud: ${AZURE_CLOUD_NAMES.join(', ')} (sets the Resource Manager endpoint, the sign-in authority and the token scope)`,
+    },
+  ],
+  rawSchemaVersions: [...AZURE_RAW_SCHEMA_VERSIONS],
+  demoSnapshot: 'demo/azure-demo.json',
+  async load() {
+    return (await import('./index.js')).azureAdapter;
+  },
+};

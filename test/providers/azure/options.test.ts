@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { azureDescriptor } from '../../../providers/azure/descriptor.js';
+import { parseLocation, parseResourceGroup, parseSubscriptionId, resolveAzureSettings } from '../../../providers/azure/options.js';
+import { ConfigError } from '../../../src/errors.js';
+import type { CollectOptions } from '../../../src/provider.js';
+
+const SUB = '11111111-1111-1111-1111-111111111111';
+const base = (providerOptions: CollectOptions['providerOptions'] = {}, endpointUrl?: string): CollectOptions => ({
+  providerOptions,
+  ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+  metricsWindowSeconds: 0,
+  now: new Date('2026-11-20T12:00:00Z'),
+});
+
+describe('Azure option parsers', () => {
+  it.each([
+    [SUB.toUpperCase(), SUB],
+    [` ${SUB} `, SUB],
+  ])('subscription %s → %s', (input, out) => expect(parseSubscriptionId(input)).toBe(out));
+
+  it.each(['prod', '1111', `${SUB}x`, ''])('rejects subscription "%s" in one line', (input) => {
+    expect(() => parseSubscriptionId(input)).toThrow(/is not an Azure subscription id \(expected a GUID/);
+  });
+
+  it('resource groups and locations', () => {
+    expect(parseResourceGroup('rg-web_1.(x)')).toBe('rg-web_1.(x)');
+    expect(() => parseResourceGroup('rg.')).toThrow(/not a resource group name/);
+    expect(() => parseResourceGroup('a'.repeat(91))).toThrow(/not a resource group name/);
+    expect(parseLocation('West Europe')).toBe('westeurope');
+    expect(() => parseLocation('west-europe')).toThrow(/not an Azure location/);
+  });
+
+  it('the descriptor names its kinds and options, and loads no SDK', () => {
+    expect(azureDescriptor.kinds).toEqual(['azure-appgw', 'azure-lb']);
+    expect(azureDescriptor.options.map((o) => o.flags)).toEqual(['--subscription <id>', '--resource-group <name>', '--location <location>', '--azure-cloud <name>']);
+    expect(azureDescriptor.options.find((o) => o.key === 'azureCloud')?.parse?.('azureusgovernment')).toBe('AzureUSGovernment');
+    expect(azureDescriptor.demoSnapshot).toBe('demo/azure-demo.json');
+  });
+});
+
+describe('resolveAzureSettings', () => {
+  it('defaults to the public cloud, every listable subscription', () => {
+    const s = resolveAzureSettings(base(), {});
+    expect(s).toMatchObject({ endpoint: 'https://management.azure.com', scope: 'https://management.azure.com/.default', authorityHost: 'https://login.microsoftonline.com', endpointOverridden: false });
+    expect(s.subscriptions).toBeUndefined();
+  });
+
+  it.each([
+    ['AzureUSGovernment', 'https://management.usgovcloudapi.net', 'https://login.microsoftonline.us'],
+    ['AzureChinaCloud', 'https://management.chinacloudapi.cn', 'https://login.chinacloudapi.cn'],
+  ])('--azure-cloud %s sets the endpoint, authority and scope together', (cloud, endpoint, authority) => {
+    const s = resolveAzureSettings(base({ azureCloud: cloud }), {});
+    expect(s).toMatchObject({ endpoint, authorityHost: authority, scope: `${endpoint}/.default` });
+  });
+
+  it('the endpoint override wins and the scope follows it; an empty variable is unset', () => {
+    expect(resolveAzureSettings(base({}, 'https://arm.contoso.test:8443/'), {}).scope).toBe('https://arm.contoso.test:8443/.default');
+    expect(resolveAzureSettings(base(), { AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://127.0.0.1:9443' }).endpoint).toBe('https://127.0.0.1:9443');
+    expect(resolveAzureSettings(base(), { AZURE_RESOURCE_MANAGER_ENDPOINT: '' }).endpoint).toBe('https://management.azure.com');
+    expect(resolveAzureSettings(base(), { AZURE_AUTHORITY_HOST: 'https://login.example.test' }).authorityHost).toBe('https://login.example.test');
+  });
+
+  it('subscriptions come from the flag (lists, commas), else AZURE_SUBSCRIPTION_ID', () => {
+    const other = '33333333-3333-3333-3333-333333333333';
+    expect(resolveAzureSettings(base({ subscription: [`${SUB},${other}`, SUB] }), {}).subscriptions).toEqual([SUB, other]);
+    expect(resolveAzureSettings(base(), { AZURE_SUBSCRIPTION_ID: SUB }).subscriptions).toEqual([SUB]);
+  });
+
+  it.each([
+    [base({ subscription: ['prod'] }), {}, /^--subscription: "prod" is not an Azure subscription id/],
+    [base(), { AZURE_SUBSCRIPTION_ID: 'prod' }, /^AZURE_SUBSCRIPTION_ID: "prod" is not/],
+    [base({ azureCloud: 'Mars' }), {}, /^--azure-cloud: unknown Azure cloud "Mars" \(expected AzureCloud, AzureUSGovernment, AzureChinaCloud\)$/],
+    [base({}, 'http://127.0.0.1:8080'), {}, /must use https: the Azure SDK sends tokens only over TLS$/],
+    [base({}, 'not a url'), {}, /^Azure Resource Manager endpoint "not a url" is not a URL$/],
+    [base({ resourceGroup: 'rg.' }), {}, /^--resource-group: "rg\." is not a resource group name/],
+  ])('bad input is one ConfigError line (%#)', (options, env, message) => {
+    expect(() => resolveAzureSettings(options, env)).toThrow(ConfigError);
+    expect(() => resolveAzureSettings(options, env)).toThrow(message);
+  });
+});
