@@ -1,4 +1,5 @@
 import type { AnyCheck } from '../../src/engine/index.js';
+import { appgwProbeHost } from './appgw-probe-host.js';
 import { aggressiveEjection } from './aggressive-ejection.js';
 import { checkDisabled } from './check-disabled.js';
 import { portProtocolMismatch } from './port-protocol-mismatch.js';
@@ -14,4 +15,5 @@ export const healthChecks: AnyCheck[] = [
   responseCodeMismatch,
   portProtocolMismatch,
   checkDisabled,
+  appgwProbeHost,
 ];

@@ -1,4 +1,6 @@
 import type { AnyCheck } from '../../src/engine/index.js';
+import { appgwDefaultRoute } from './appgw-default-route.js';
+import { appgwInfraPortsBlocked } from './appgw-infra-ports-blocked.js';
 import { healthCheckPortBlocked } from './health-check-port-blocked.js';
 import { lbEgressMissing } from './lb-egress-missing.js';
 import { naclReturnPathBlocked } from './nacl-return-path-blocked.js';
@@ -6,4 +8,4 @@ import { nlbSecuritySpecifics } from './nlb-security-specifics.js';
 import { trafficPortBlocked } from './traffic-port-blocked.js';
 
 /** The network family, in catalog order. */
-export const networkChecks: AnyCheck[] = [healthCheckPortBlocked, trafficPortBlocked, naclReturnPathBlocked, lbEgressMissing, nlbSecuritySpecifics];
+export const networkChecks: AnyCheck[] = [healthCheckPortBlocked, trafficPortBlocked, naclReturnPathBlocked, lbEgressMissing, nlbSecuritySpecifics, appgwInfraPortsBlocked, appgwDefaultRoute];

@@ -2,7 +2,7 @@
  * End to end: the built CLI audits a fake Azure Resource Manager on https://127.0.0.1 through a real credential
  * route (a fake `az` first on PATH, AZURE_TOKEN_CREDENTIALS=AzureCliCredential, the test CA in NODE_EXTRA_CA_CERTS).
  * A trap proxy in HTTPS_PROXY (with NO_PROXY=127.0.0.1) proves nothing leaves the machine: no managed-identity probe,
- * no Azure host. Runs once the Azure descriptor is registered in providers/index.ts.
+ * no Azure host. 
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_DESCRIPTORS } from '../../providers/index.js';
 import type { Report } from '../../src/report/types.js';
 import { cli, type Run } from '../support/built-cli.js';
 import { CREDENTIAL_ENV_TO_UNSET, fakeAz, localCertificate, type FakeAz } from '../providers/azure/support/credentials.js';
@@ -18,7 +17,6 @@ import { startFakeArm, type FakeArm } from '../providers/azure/support/fake-arm.
 import { brokenSubscription } from '../providers/azure/support/scenarios.js';
 import { SUB } from '../providers/azure/support/world.js';
 
-const registered = PROVIDER_DESCRIPTORS.some((d) => d.id === 'azure');
 
 let dir: string;
 let az: FakeAz;
@@ -27,7 +25,7 @@ let trap: Server;
 let trapped = 0;
 let env: Record<string, string | undefined>;
 
-describe.skipIf(!registered)('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
+describe('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cloud502-azure-e2e-'));
     const cert = await localCertificate();

@@ -33,6 +33,17 @@ const REQUIRE_BANNER = "import { createRequire as __cloud502CreateRequire } from
 /**
  * @example const { outdir } = await bundleLambda({ outdir: 'dist/lambda' });
  */
+/**
+ * The Lambda audits the AWS account it runs in: the other providers' adapters (and their SDKs) stay out of the bundle.
+ * Their descriptors load them with `import('./index.js')`, which is left unresolved here and never runs.
+ */
+const AWS_ONLY = {
+  name: 'aws-only',
+  setup(b: { onResolve: (o: { filter: RegExp }, cb: (args: { path: string; importer: string }) => { path: string; external: boolean } | undefined) => void }) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) => (/providers[\\/](azure|gcp)[\\/]descriptor/.test(args.importer) ? { path: args.path, external: true } : undefined));
+  },
+};
+
 export async function bundleLambda(options: { outdir: string }): Promise<LambdaBundle> {
   const root = packageRoot();
   const entry = join(options.outdir, LAMBDA_BUNDLE_FILE);
@@ -53,6 +64,7 @@ export async function bundleLambda(options: { outdir: string }): Promise<LambdaB
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
+    plugins: [AWS_ONLY],
   });
   // audit.ts finds the package root (tool version) by walking up to a package.json named cloud502: ship one beside
   // the bundle. `type: module` is not needed for .mjs but keeps any sibling .js ESM as well.
