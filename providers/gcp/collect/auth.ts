@@ -1,0 +1,56 @@
+/**
+ * Application Default Credentials, resolved once before any API client is built: `GOOGLE_APPLICATION_CREDENTIALS`
+ * (service-account keys, workload identity federation / `external_account` files), gcloud's application-default
+ * login, the metadata server on Google Cloud. Resolving first turns a credential failure into one catchable error;
+ * without it every client raises its own unhandled rejection.
+ */
+import { CredentialsError } from '../../../src/errors.js';
+import type { GcpSdk } from './sdk.js';
+
+type AuthClient = InstanceType<GcpSdk['auth']['AuthClient']>;
+
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+const LOGIN_HINT = 'run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a credentials file';
+
+export interface ResolvedAuth {
+  client: AuthClient;
+  /** The credentials' project (ADC), when they name one. */
+  projectId?: string;
+}
+
+/** One line, no stack: the library's own messages can be long and multi-line. */
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * Resolves ADC and checks that a token can be had.
+ * @throws CredentialsError with one line that says how to log in.
+ */
+export async function resolveAuth(sdk: GcpSdk, universeDomain: string | undefined): Promise<ResolvedAuth> {
+  const auth = new sdk.auth.GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], ...(universeDomain ? { universeDomain } : {}) });
+  let client: AuthClient;
+  try {
+    client = (await auth.getClient()) as AuthClient;
+  } catch (err) {
+    throw new CredentialsError(`no Google Cloud credentials found (${firstLine(err)}): ${LOGIN_HINT}`);
+  }
+  // Service-account keys would fetch tokens from the fixed oauth2.googleapis.com endpoint; self-signed JWTs need no
+  // token endpoint, so they also work with an overridden API endpoint (Private Service Connect, tests).
+  if (client instanceof sdk.auth.JWT) client.useJWTAccessWithScope = true;
+  try {
+    await client.getRequestHeaders();
+  } catch (err) {
+    throw new CredentialsError(`Google Cloud credentials did not give an access token (${firstLine(err)}): ${LOGIN_HINT}`);
+  }
+  let projectId: string | undefined;
+  try {
+    projectId = (await auth.getProjectId()) || undefined;
+  } catch {
+    // No project in the credentials: --project is then required, which the caller reports.
+  }
+  return { client, ...(projectId ? { projectId } : {}) };
+}
