@@ -112,8 +112,11 @@ export interface CallScope {
   resourceId?: string;
 }
 
-/** Per-call options for every Google client call: the transport retries throttling (throttle.ts); nothing else does. */
-export const CALL_OPTIONS = { maxRetries: 0, timeout: 60_000 } as const;
+/**
+ * Per-call options for every Google client call: the transport retries throttling (throttle.ts), nothing else does;
+ * the async pagers page themselves (`autoPaginate: false` also keeps gax from warning on every listing).
+ */
+export const CALL_OPTIONS = { maxRetries: 0, timeout: 60_000, autoPaginate: false } as const;
 
 export function apiOf(method: GcpMethod): 'compute' | 'monitoring' {
   return method.startsWith('monitoring.') ? 'monitoring' : 'compute';

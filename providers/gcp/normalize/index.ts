@@ -19,7 +19,7 @@ import { vmPlacement } from './vms.js';
 function mapSubnets(raw: GcpProjectSnapshot): Subnet[] {
   return raw.compute.subnetworks.map((s) => {
     const id = relativeName(s.selfLink);
-    const region = regionOfLink(s.region ?? s.selfLink);
+    const region = regionOfLink(s.selfLink);
     return {
       id,
       ...(s.ipCidrRange ? { cidr: s.ipCidrRange } : {}),

@@ -192,7 +192,7 @@ function proxyOnlySources(ctx: ProjectContext, d: LbDraft, networks: string[]): 
   return ctx
     .subnetworks()
     .filter((s) => s.purpose === purpose && (s.role === undefined || s.role === 'ACTIVE'))
-    .filter((s) => d.region === 'global' || regionOfLink(s.region ?? s.selfLink) === d.region)
+    .filter((s) => d.region === 'global' || regionOfLink(s.selfLink) === d.region)
     .filter((s) => networks.length === 0 || networks.includes(relativeName(s.network)))
     .map((s) => s.ipCidrRange)
     .filter((c): c is string => !!c)

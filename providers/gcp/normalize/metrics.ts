@@ -39,6 +39,14 @@ class SeriesBuilder {
   }
 }
 
+/** The monitored resource each Application Load Balancer kind reports under (CHECKS.md G10). */
+const RESOURCE_TYPE: Partial<Record<LoadBalancer['kind'], string>> = {
+  'gcp-alb-global': 'https_lb_rule',
+  'gcp-alb-classic': 'https_lb_rule',
+  'gcp-alb-regional': 'http_external_regional_lb_rule',
+  'gcp-alb-internal': 'internal_http_lb_rule',
+};
+
 const CODE_METRICS: Record<string, MetricName> = { '502': 'lb.http.502', '503': 'lb.http.503', '504': 'lb.http.504' };
 
 export function mapMetrics(monitoring: Monitoring, lbs: LoadBalancer[], pools: BackendPool[]): MetricSeries[] {
@@ -53,7 +61,7 @@ export function mapMetrics(monitoring: Monitoring, lbs: LoadBalancer[], pools: B
   for (const q of monitoring.queries) {
     if (!q.metricType.endsWith('/request_count')) continue;
     for (const lb of lbs) {
-      if (lb.layer !== 7) continue;
+      if (RESOURCE_TYPE[lb.kind] !== q.resourceType) continue;
       for (const name of ['lb.http.5xx', 'lb.http.502', 'lb.http.503', 'lb.http.504'] as const) {
         out.ensure({ ...base, resourceId: lb.ref.id, name, providerName: `${q.metricType} (response_code_class 500)`, aggregation: 'sum', unit: 'count' });
       }
