@@ -36,7 +36,9 @@ export async function resolveAuth(sdk: GcpSdk, universeDomain: string | undefine
   try {
     client = (await auth.getClient()) as AuthClient;
   } catch (err) {
-    throw new CredentialsError(`no Google Cloud credentials found (${firstLine(err)}): ${LOGIN_HINT}`);
+    // The library's "Could not load the default credentials" adds nothing to ours; a broken credentials file does.
+    const why = /Could not load the default credentials/.test(firstLine(err)) ? '' : ` (${firstLine(err)})`;
+    throw new CredentialsError(`no Google Cloud credentials found${why}: ${LOGIN_HINT}`);
   }
   // Service-account keys would fetch tokens from the fixed oauth2.googleapis.com endpoint; self-signed JWTs need no
   // token endpoint, so they also work with an overridden API endpoint (Private Service Connect, tests).
