@@ -12,22 +12,24 @@
  */
 import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
-import { runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
+import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
+import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
+import { mergeInventories } from './model/merge.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
-import { loadAdapter as defaultLoadAdapter } from './provider.js';
+import { PROVIDER_DESCRIPTORS } from '../providers/index.js';
 import { buildReport } from './report/json.js';
 import { packageRoot, toolVersion } from './version.js';
 import type { Report } from './report/types.js';
 import type { AdapterLoader } from './snapshot.js';
-import { oneLine, readRawSnapshot } from './snapshot.js';
+import { defaultLoadAdapter, oneLine, readRawSnapshot } from './snapshot.js';
 
 export type AuditSource =
   | { kind: 'live'; provider: Provider; collectOptions: CollectOptions }
   | { kind: 'snapshot'; path: string }
-  /** The bundled demo environment (demo/aws-demo.json): every output says it is demo data. */
+  /** The bundled demo environments, one per provider that ships one: every output says it is demo data. */
   | { kind: 'demo' };
 
 export interface AuditRequest {
@@ -54,8 +56,10 @@ export interface AuditOutcome {
   report: Report;
   /** The inventory the checks evaluated (after beforeEvaluate). */
   inventory: Inventory;
-  /** The raw snapshot, exactly as a replay would read it. */
+  /** The raw snapshot, exactly as a replay would read it (the first one when the source has several, as the demo). */
   raw: RawSnapshotEnvelope;
+  /** Every raw snapshot the audit read. */
+  raws: RawSnapshotEnvelope[];
   /** The checks selected by include/exclude, in catalog order. */
   checks: AnyCheck[];
   registry: CheckRegistry;
@@ -63,8 +67,9 @@ export interface AuditOutcome {
 
 export { packageRoot, toolVersion };
 
-export function demoSnapshotPath(): string {
-  return join(packageRoot(), 'demo', 'aws-demo.json');
+/** The bundled demo snapshots, one per provider that ships one. */
+export function demoSnapshotPaths(): string[] {
+  return PROVIDER_DESCRIPTORS.flatMap((d) => (d.demoSnapshot ? [join(packageRoot(), d.demoSnapshot)] : []));
 }
 
 /** The full check catalog, imported on demand so that `--help` and `--version` stay fast. */
@@ -99,20 +104,28 @@ function guardedLoader(loader: AdapterLoader): AdapterLoader {
   };
 }
 
-/** Gets the raw snapshot from the source, validated as a replay would validate it. */
-async function acquire(source: AuditSource, loader: AdapterLoader): Promise<{ raw: RawSnapshotEnvelope; adapter: ProviderAdapter }> {
+interface Acquired {
+  raw: RawSnapshotEnvelope;
+  adapter: ProviderAdapter;
+}
+
+/** Gets the raw snapshot(s) from the source, validated as a replay would validate them. */
+async function acquire(source: AuditSource, loader: AdapterLoader): Promise<Acquired[]> {
   switch (source.kind) {
     case 'snapshot':
-      return readRawSnapshot(source.path, loader);
+      return [await readRawSnapshot(source.path, loader)];
     case 'demo': {
-      const path = demoSnapshotPath();
-      try {
-        const { raw, adapter } = await readRawSnapshot(path, loader);
-        return { raw: { ...raw, demo: true }, adapter };
-      } catch (err) {
-        if (err instanceof SnapshotError) throw new SnapshotError(`the bundled demo environment cannot be used: ${err.message}`);
-        throw err;
+      const out: Acquired[] = [];
+      for (const path of demoSnapshotPaths()) {
+        try {
+          const { raw, adapter } = await readRawSnapshot(path, loader);
+          out.push({ raw: { ...raw, demo: true }, adapter });
+        } catch (err) {
+          if (err instanceof SnapshotError) throw new SnapshotError(`the bundled demo environment cannot be used: ${err.message}`);
+          throw err;
+        }
       }
+      return out;
     }
     case 'live': {
       const adapter = await loader(source.provider);
@@ -120,7 +133,7 @@ async function acquire(source: AuditSource, loader: AdapterLoader): Promise<{ ra
       // A JSON round trip turns SDK Dates into strings, so a live audit sees exactly what a replay of its snapshot sees.
       const roundTripped = JSON.parse(JSON.stringify(collected)) as unknown;
       try {
-        return { raw: adapter.validateRaw(roundTripped), adapter };
+        return [{ raw: adapter.validateRaw(roundTripped), adapter }];
       } catch (err) {
         throw new Error(`the collected ${source.provider} data failed validation: ${oneLine(err instanceof Error ? err.message : String(err))}`, {
           cause: err,
@@ -132,7 +145,9 @@ async function acquire(source: AuditSource, loader: AdapterLoader): Promise<{ ra
 
 /** For `cloud502 collect --out`: the raw snapshot of a source, ready to write. */
 export async function collectSnapshot(source: AuditSource, deps: AuditDeps = {}): Promise<RawSnapshotEnvelope> {
-  return (await acquire(source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter))).raw;
+  const [first] = await acquire(source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
+  if (!first) throw new SnapshotError('no snapshot to write');
+  return first.raw;
 }
 
 function reportSource(source: AuditSource): Report['source'] {
@@ -145,9 +160,13 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const config = request.config ?? {};
   // Select before collecting: a typo in --checks must fail in milliseconds, not after minutes of API calls.
   const checks = selectChecks(registry, request.include, request.exclude);
-  const { raw, adapter } = await acquire(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
-  let inventory = adapter.normalize(raw, config);
-  if (request.source.kind === 'demo' || raw.demo === true) inventory = { ...inventory, demo: true };
+  const acquired = await acquire(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
+  const first = acquired[0];
+  if (!first) throw new SnapshotError('the source holds no snapshot');
+  let inventory = mergeInventories(acquired.map(({ raw, adapter }) => adapter.normalize(raw, config)));
+  if (request.source.kind === 'demo' || acquired.some(({ raw }) => raw.demo === true)) inventory = { ...inventory, demo: true };
+  const fixRenderers: FixRenderers = {};
+  for (const { adapter } of acquired) fixRenderers[adapter.provider] = adapter.fixes;
   if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
   const now = request.now ?? new Date();
   // Loaded only when needed: the baseline module brings the YAML writer, which an audit without a baseline never uses.
@@ -155,7 +174,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   let results: CheckResult[];
   try {
     // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed.
-    const enriched = enrichWithEvidence(runChecks(inventory, checks, config), inventory, { config });
+    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config });
     // The baseline sees final severities and fingerprints; an accepted finding still explains the 5xx it causes, so
     // "unexplained 5xx" is resolved after it. The summary is built from these results, suppressed counts included.
     const baselined = applyBaseline && config.baseline ? applyBaseline(enriched, config.baseline, now) : enriched;
@@ -165,7 +184,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     throw err;
   }
   const evaluated = checks.filter(
-    (c) => config.checks?.[c.id]?.enabled !== false && c.providers.some((p) => inventory.scopes.some((s) => s.provider === p)),
+    (c) => config.checks?.[c.id]?.enabled !== false && providersOf(c).some((p) => inventory.scopes.some((s) => s.provider === p)),
   );
   const report = buildReport({
     inventory,
@@ -175,5 +194,5 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     generatedAt: now,
     toolVersion: toolVersion(),
   });
-  return { report, inventory, raw, checks, registry };
+  return { report, inventory, raw: first.raw, raws: acquired.map((a) => a.raw), checks, registry };
 }

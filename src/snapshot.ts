@@ -8,20 +8,18 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { Cloud502Error, SnapshotError } from './errors.js';
 import type { Provider } from './model/index.js';
 import type { ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
-import { loadAdapter as defaultLoadAdapter } from './provider.js';
+import { descriptorOf, PROVIDER_DESCRIPTORS } from '../providers/index.js';
 
 export const RAW_SNAPSHOT_FORMAT = 'cloud502-raw-snapshot';
 
-/** Raw snapshot versions this build can read, per provider. An empty list = the provider is not supported yet. */
-export const SUPPORTED_RAW_SCHEMA_VERSIONS: Readonly<Record<Provider, readonly number[]>> = {
-  aws: [1],
-  azure: [],
-  gcp: [],
-};
-
-const PROVIDERS = Object.keys(SUPPORTED_RAW_SCHEMA_VERSIONS) as Provider[];
-
 export type AdapterLoader = (provider: Provider) => Promise<ProviderAdapter>;
+
+/** Loads a registered provider's adapter. */
+export const defaultLoadAdapter: AdapterLoader = async (provider) => {
+  const descriptor = descriptorOf(provider);
+  if (!descriptor) throw new Error(`provider ${provider} is not available in this build`);
+  return descriptor.load();
+};
 
 /** Reads and parses a JSON file, mapping every I/O and syntax failure to one line that names the file. */
 export async function readJsonFile(path: string, what = 'snapshot'): Promise<unknown> {
@@ -61,14 +59,13 @@ export function checkEnvelope(value: unknown, path: string): RawSnapshotEnvelope
     const got = v.format === undefined ? 'no "format" field' : `format ${JSON.stringify(v.format)}`;
     throw new SnapshotError(`${where} is not a cloud502 raw snapshot (${got}; expected "${RAW_SNAPSHOT_FORMAT}")`);
   }
-  if (typeof v.provider !== 'string' || !(PROVIDERS as string[]).includes(v.provider)) {
-    throw new SnapshotError(`${where} has unknown provider ${JSON.stringify(v.provider ?? null)} (expected one of ${PROVIDERS.join(', ')})`);
+  const descriptor = typeof v.provider === 'string' ? PROVIDER_DESCRIPTORS.find((d) => d.id === v.provider) : undefined;
+  if (!descriptor) {
+    const known = PROVIDER_DESCRIPTORS.map((d) => d.id).join(', ');
+    throw new SnapshotError(`${where} has unknown provider ${JSON.stringify(v.provider ?? null)} (expected one of ${known})`);
   }
-  const provider = v.provider as Provider;
-  const supported = SUPPORTED_RAW_SCHEMA_VERSIONS[provider];
-  if (supported.length === 0) {
-    throw new SnapshotError(`${where} is a ${provider} snapshot; this version of cloud502 cannot read ${provider} snapshots yet`);
-  }
+  const provider = descriptor.id;
+  const supported = descriptor.rawSchemaVersions;
   if (typeof v.schemaVersion !== 'number' || !Number.isInteger(v.schemaVersion) || v.schemaVersion < 1) {
     throw new SnapshotError(`${where} has no valid "schemaVersion" (expected a positive integer)`);
   }

@@ -1,23 +1,7 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence, observedLbStatus } from '../../src/engine/evidence.js';
-import type { LoadBalancerKind } from '../../src/model/index.js';
-
-/** Where to look next, per load balancer kind (CHECKS.md A5, A16, A18–A20, C3). */
-function nextSteps(kind: LoadBalancerKind): string {
-  if (kind === 'aws-clb') {
-    return (
-      'in the Classic ELB access logs, find the requests with elb_status_code 5xx and backend_status_code "-" (the load balancer ' +
-      'generated them) or backend_processing_time -1; read the instance logs at those times; check SurgeQueueLength and ' +
-      'SpilloverCount for capacity 503s and BackendConnectionErrors for refused connections.'
-    );
-  }
-  return (
-    'in the ALB access logs, find the requests with elb_status_code 502/503/504: target_status_code "-" means the load balancer ' +
-    'generated the response, target_processing_time -1 means it could not dispatch the request or the target closed the ' +
-    'connection, and error_reason names Lambda and authentication failures; read the target logs at those times; look for ' +
-    'responses whose headers exceed 32 KB (502); for Lambda targets check function errors, timeouts and response bodies over 1 MB.'
-  );
-}
+import { describeMissing, kindFacts } from '../../src/model/index.js';
+import { LAYER7_KINDS } from '../kinds.js';
 
 export const observed5xxUnexplained = defineCheck({
   id: 'evidence/observed-5xx-unexplained',
@@ -25,23 +9,17 @@ export const observed5xxUnexplained = defineCheck({
   family: 'evidence',
   severity: 'medium',
   causes: [502, 503, 504],
-  providers: ['aws'],
+  kinds: [...LAYER7_KINDS],
+  // An investigation, not a setting: the message names the logs to read.
+  fixes: [],
   rationale:
-    'HTTPCode_ELB_502/503/504_Count count responses the load balancer generated itself, not the targets\' own 5xx ' +
-    '(HTTPCode_Target_5XX_Count). When the load balancer returned them in the window and no configuration check explains ' +
-    'them, the cause is outside what the APIs show (application closing connections, oversized headers, Lambda errors, ' +
-    'malformed responses): the access logs tell which. The audit drops this finding when another failing check on the same ' +
-    'load balancer causes the observed codes.',
+    'Load balancers count the 5xx they generate themselves apart from the backends\' own (AWS HTTPCode_ELB_5XX vs ' +
+    'HTTPCode_Target_5XX, Application Gateway ResponseStatus vs BackendResponseStatus, Google statusDetails). When the load ' +
+    'balancer returned them in the window and no configuration check explains them, the cause is outside what the APIs ' +
+    'show (application closing connections, oversized headers, function errors, malformed responses): the access logs tell ' +
+    'which. The audit drops this finding when another failing check on the same load balancer causes the observed codes.',
   remediation: {
-    summary:
-      'Enable access logs and read elb_status_code, target_status_code, target_processing_time and error_reason for the 5xx ' +
-      'requests, then the target logs at those times.',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=access_logs.s3.enabled,Value=true Key=access_logs.s3.bucket,Value=<bucket>\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"AccessLog":{"Enabled":true,"S3BucketName":"<bucket>","EmitInterval":5}}\'',
-      terraform: 'aws_lb.access_logs / aws_elb.access_logs',
-    },
+    summary: 'Enable access logs and read, for the 5xx requests, which side generated them and why, then the backend logs at those times.',
   },
   docs: [
     'https://repost.aws/knowledge-center/elb-alb-troubleshoot-502-errors',
@@ -69,14 +47,10 @@ export const observed5xxUnexplained = defineCheck({
     const { minCount, highCount } = ctx.thresholds;
     const window = describeWindow(inv.metricsWindowSeconds);
     for (const lb of inv.loadBalancers) {
-      if (lb.ref.provider !== 'aws') continue;
-      if (lb.layer === 4 || lb.kind === 'aws-nlb' || lb.kind === 'aws-gwlb') {
-        ctx.notApplicable(lb, 'layer-4 load balancers return no HTTP status codes.');
-        continue;
-      }
+      const facts = kindFacts(lb.kind);
       const observed = observedLbStatus(inv, lb.ref.id, ctx.index);
       if (!observed) {
-        ctx.unknown(lb, 'the LB-generated 5xx metrics (HTTPCode_ELB_502/503/504_Count, Classic ELB HTTPCode_ELB_5XX) were not collected: run the audit with a non-zero metrics window and cloudwatch:GetMetricData allowed.');
+        ctx.unknown(lb, describeMissing(inv, 'metrics', lb, `the load balancer's own 5xx counts (${facts.errorMetricLabel})`, 'run the audit with a non-zero metrics window'));
         continue;
       }
       const total = observed.perCode ? [...observed.counts.values()].reduce((a, b) => a + b, 0) : (observed.counts.get(502) ?? 0);
@@ -88,11 +62,11 @@ export const observed5xxUnexplained = defineCheck({
       const observedCodes = observed.perCode ? [...observed.counts].filter(([, n]) => n > 0).map(([c]) => c) : [502, 503, 504];
       const counts = observed.perCode
         ? [...observed.counts].filter(([, n]) => n > 0).map(([c, n]) => `${n} × ${c}`).join(', ')
-        : `${total} × 5xx (the Classic ELB does not split them by code)`;
+        : `${total} × 5xx (the load balancer does not split them by code)`;
       ctx.fail(
         lb,
         'unexplained',
-        { lb: lb.ref.name, lbId: lb.ref.id, counts, window, nextSteps: nextSteps(lb.kind) },
+        { lb: lb.ref.name, counts, window, nextSteps: facts.triage ?? 'read the load balancer\'s access logs for the 5xx requests and the backend logs at those times.' },
         {
           severity: total > highCount ? 'high' : 'medium',
           evidence: {

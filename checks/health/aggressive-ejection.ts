@@ -1,9 +1,7 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { kindFacts } from '../../src/model/index.js';
+import { HEALTH_CHECKED_KINDS } from '../kinds.js';
 import { corroborate, healthCheckMissing, judgeableHealthCheck, lbLabel, missingFields, poolContexts } from '../targets/pool-context.js';
-
-/** AWS API bounds of the ELBv2 health-check settings (CHECKS.md A9, N2). */
-const AWS_MAX_THRESHOLD = 10;
-const AWS_MAX_INTERVAL = 300;
 
 export const aggressiveEjection = defineCheck({
   id: 'health/aggressive-ejection',
@@ -11,22 +9,18 @@ export const aggressiveEjection = defineCheck({
   family: 'health',
   severity: 'medium',
   causes: [502, 503],
-  providers: ['aws'],
+  kinds: [...HEALTH_CHECKED_KINDS],
+  fixes: ['set-health-check'],
   rationale:
     'A target is marked unhealthy after unhealthy-threshold consecutive failures, one per interval. When interval × ' +
     'unhealthy threshold is short, a GC pause, a deploy or a load spike is enough to eject healthy targets; they flap, the ' +
     'rest overload (502) and with too few left the load balancer answers 503. No provider gives a limit; the 10 s default ' +
-    'is a heuristic anchored on the most aggressive provider default, Google\'s 5 s × 2 (CHECKS.md §1.5, ' +
-    'aws.tg.health-check-aggressive). On AWS the API minimums (interval 5 s, threshold 2) already give 10 s, so with the ' +
-    'default this fires only when the threshold is raised in the config.',
+    'is a heuristic anchored on the most aggressive provider default, Google\'s 5 s × 2. Where the API minimums already ' +
+    'give 10 s (AWS: interval 5 s, threshold 2), it fires only when the threshold is raised in the config.',
   remediation: {
     summary:
       'Raise the unhealthy threshold (or the interval) so that ejection takes at least the configured time, and make the ' +
-      'health endpoint cheap so that it answers during load spikes. Classic Load Balancer: aws elb configure-health-check.',
-    aws: {
-      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-interval-seconds {{suggestedInterval}} --unhealthy-threshold-count {{suggestedThreshold}}',
-      terraform: 'aws_lb_target_group.health_check { interval, unhealthy_threshold }',
-    },
+      'health endpoint cheap so that it answers during load spikes.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
@@ -36,7 +30,7 @@ export const aggressiveEjection = defineCheck({
     minEjectSeconds: {
       default: 10,
       description:
-        'Shortest acceptable interval × unhealthy threshold, in seconds (heuristic anchored on the GCP default 5 s × 2, CHECKS.md §1.5).',
+        'Shortest acceptable interval × unhealthy threshold, in seconds (heuristic anchored on the Google Cloud default 5 s × 2).',
       unit: 'seconds',
       min: 0,
     },
@@ -46,7 +40,7 @@ export const aggressiveEjection = defineCheck({
       '{{pool}} marks a target unhealthy after {{unhealthyThreshold}} failed checks {{interval}} s apart (about {{ejectSeconds}} s), below {{min}} s: a GC pause, deploy or load spike can eject healthy targets behind {{lb}} and make them flap.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const hc = judgeableHealthCheck(inv, c, ctx, opts);
       if (!hc) continue;
@@ -55,16 +49,19 @@ export const aggressiveEjection = defineCheck({
         ctx.unknown(c.resource, healthCheckMissing(inv, c, missing.join(' and ')), opts);
         continue;
       }
-      const interval = hc.intervalSeconds;
-      const threshold = hc.unhealthyThreshold;
+      const interval = hc.intervalSeconds.value;
+      const threshold = hc.unhealthyThreshold.value;
       const eject = interval * threshold;
       const min = ctx.thresholds.minEjectSeconds;
       if (eject >= min) {
         ctx.pass(c.resource, opts);
         continue;
       }
-      const suggestedThreshold = Math.min(AWS_MAX_THRESHOLD, Math.max(threshold, Math.ceil(min / interval)));
-      const suggestedInterval = Math.min(AWS_MAX_INTERVAL, Math.max(interval, Math.ceil(min / suggestedThreshold)));
+      const bounds = c.lb ? kindFacts(c.lb.kind).healthCheckBounds : undefined;
+      const maxThreshold = bounds?.unhealthyThreshold[1] ?? 10;
+      const maxInterval = bounds?.intervalSeconds[1] ?? 300;
+      const suggestedThreshold = Math.min(maxThreshold, Math.max(threshold, Math.ceil(min / interval)));
+      const suggestedInterval = Math.min(maxInterval, Math.max(interval, Math.ceil(min / suggestedThreshold)));
       ctx.fail(
         c.resource,
         'ejectsFast',
@@ -80,12 +77,13 @@ export const aggressiveEjection = defineCheck({
         },
         {
           ...opts,
+          fix: { kind: 'set-health-check', poolId: c.pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}), changes: { intervalSeconds: suggestedInterval, unhealthyThreshold: suggestedThreshold } },
           evidence: {
             path: 'backendPool.healthCheck.intervalSeconds × backendPool.healthCheck.unhealthyThreshold',
             observed: eject,
             expected: `>= ${min} s`,
-            source: 'api',
-            details: { intervalSeconds: interval, unhealthyThreshold: threshold, timeoutSeconds: hc.timeoutSeconds },
+            source: hc.intervalSeconds.source,
+            details: { intervalSeconds: interval, unhealthyThreshold: threshold, timeoutSeconds: hc.timeoutSeconds?.value },
             metrics: corroborate(ctx.index, [[c.pool.ref.id, 'pool.unhealthy-hosts.max'], [c.pool.ref.id, 'pool.healthy-hosts.min']]),
           },
         },

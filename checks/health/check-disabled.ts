@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { HEALTH_CHECKED_KINDS } from '../kinds.js';
 import { corroborate, healthCheckMissing, isLambdaPool, lbLabel, poolContexts } from '../targets/pool-context.js';
 
 export const checkDisabled = defineCheck({
@@ -7,19 +8,16 @@ export const checkDisabled = defineCheck({
   family: 'health',
   severity: 'medium',
   causes: [502, 504],
-  providers: ['aws'],
+  kinds: [...HEALTH_CHECKED_KINDS],
+  fixes: ['enable-health-check'],
   rationale:
     'Without health checks the load balancer cannot take a crashed, hung or unreachable target out of rotation: it keeps ' +
     'sending it requests, which fail with 502 (connection refused or reset) or 504 (no answer), until someone deregisters ' +
-    'it (CHECKS.md aws.tg.unhealthy-targets, fact A12 Target.HealthCheckDisabled). Medium: a latent risk that turns every ' +
-    'target failure into user-facing errors. ELBv2 allows disabling health checks only for Lambda target groups, which are ' +
-    'not applicable here; the check guards snapshots and providers where a pool can have them off.',
+    'it. Medium: a latent risk that turns every ' +
+    'target failure into user-facing errors. Some providers allow disabling health checks only for function targets, which ' +
+    'are not applicable here; the check guards every kind where a pool can have them off.',
   remediation: {
     summary: 'Enable health checks on the pool, on a cheap endpoint that reflects whether the target can serve.',
-    aws: {
-      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-enabled',
-      terraform: 'aws_lb_target_group.health_check { enabled = true }',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
@@ -31,7 +29,7 @@ export const checkDisabled = defineCheck({
       'Health checks are disabled on {{pool}}: {{lb}} keeps sending requests to targets that crashed or hang (502/504) until they are deregistered.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       if (isLambdaPool(c.pool)) {
         ctx.notApplicable(c.resource, 'Lambda target groups run without health checks by default; the function is invoked regardless.', opts);
@@ -52,6 +50,7 @@ export const checkDisabled = defineCheck({
         { pool: c.pool.ref.name, lb: c.lb ? lbLabel(c) : 'the load balancer' },
         {
           ...opts,
+          fix: { kind: 'enable-health-check', poolId: c.pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}) },
           evidence: {
             path: 'backendPool.healthCheck.enabled',
             observed: false,

@@ -1,5 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
+import type { HealthCheckChanges } from '../../src/engine/fix.js';
 import type { Protocol, TlsObservation } from '../../src/model/index.js';
+import { describeMissing, kindFacts } from '../../src/model/index.js';
+import { HEALTH_CHECKED_KINDS } from '../kinds.js';
 import { corroborate, healthCheckMissing, judgeableHealthCheck, lbLabel, poolContexts } from '../targets/pool-context.js';
 import { countStates } from '../targets/reason-codes.js';
 
@@ -13,22 +16,18 @@ export const portProtocolMismatch = defineCheck({
   family: 'health',
   severity: 'medium',
   causes: [502, 503, 504],
-  providers: ['aws'],
+  kinds: [...HEALTH_CHECKED_KINDS],
+  fixes: ['set-health-check'],
   rationale:
     'A health check on another port than the traffic port can pass while the traffic port is broken (requests fail with ' +
     '502/504 while the targets look healthy) or fail while it works (targets ejected, 503): medium, high when the pool has ' +
     'unhealthy targets now. An HTTP health check against an HTTPS port, or the reverse, fails on a working target. A TCP ' +
-    'health check on an HTTP(S) pool only proves the port accepts connections and hides application failures (low). NLB ' +
-    'HTTPS health checks fail against TLS 1.3-only targets; that is reported as a note when a probe saw such a target ' +
-    '(CHECKS.md gcp.lb.health-check-port-protocol-mismatch as the cross-provider rule, facts A9, N2, N3, C2).',
+    'health check on an HTTP(S) pool only proves the port accepts connections and hides application failures (low). Some ' +
+    'kinds\' HTTPS health checks (AWS Network Load Balancer) fail against TLS 1.3-only targets; that is reported as a note ' +
+    'when a probe saw such a target.',
   remediation: {
     summary:
-      'Health-check the traffic port ("traffic-port") with the protocol the targets serve, on an endpoint that exercises the ' +
-      'application. Classic Load Balancer: aws elb configure-health-check --health-check Target=HTTP:<port>/<path>,...',
-    aws: {
-      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-port {{suggestedPort}} --health-check-protocol {{suggestedProtocol}}',
-      terraform: 'aws_lb_target_group.health_check { port = "traffic-port", protocol }',
-    },
+      'Health-check the traffic port with the protocol the targets serve, on an endpoint that exercises the application.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
@@ -46,7 +45,7 @@ export const portProtocolMismatch = defineCheck({
       '{{pool}} uses HTTPS health checks on {{lb}}, and the probe found {{targets}} accepting only TLS 1.3; NLB HTTPS health checks fail against TLS 1.3-only targets.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const hc = judgeableHealthCheck(inv, c, ctx, opts);
       if (!hc) continue;
@@ -59,18 +58,23 @@ export const portProtocolMismatch = defineCheck({
       const base = { pool: pool.ref.name, lb: lbLabel(c), suggestedPort: 'traffic-port', suggestedProtocol: hc.protocol ?? pool.protocol ?? 'HTTP' };
       let failed = false;
       const gaps: string[] = [];
+      // Every finding on the pool shares one fix that corrects all of them, so no two fix lines contradict each other.
+      const changes: HealthCheckChanges = {};
+      const fix = { kind: 'set-health-check' as const, poolId: pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}), changes };
 
       // Port: ELBv2 "traffic-port" follows each target's own port, so only a fixed port can differ.
       const trafficPorts = targets && targets.length > 0 ? [...new Set(targets.map((t) => t.port))] : pool.port !== undefined ? [pool.port] : [];
       const samePort = hc.usesTrafficPort === true || (hc.port !== undefined && trafficPorts.length > 0 && trafficPorts.every((p) => p === hc.port));
       if (hc.usesTrafficPort !== true) {
         if (hc.port === undefined) gaps.push(healthCheckMissing(inv, c, 'port'));
-        else if (trafficPorts.length === 0) gaps.push('the pool\'s traffic port and its targets were not collected (elasticloadbalancing:DescribeTargetGroups, DescribeTargetHealth)');
+        else if (trafficPorts.length === 0) gaps.push(`${describeMissing(inv, 'targets', pool, "the pool's traffic port and its targets")}`);
         else if (!samePort) {
           failed = true;
+          changes.useTrafficPort = true;
           ctx.fail(c.resource, 'portDiffers', { ...base, hcPort: hc.port, trafficPorts: trafficPorts.join(', '), unhealthyNote }, {
             severity: raised,
             discriminator: discriminator('portDiffers'),
+            fix,
             evidence: {
               path: 'backendPool.healthCheck.port',
               observed: hc.port,
@@ -87,6 +91,7 @@ export const portProtocolMismatch = defineCheck({
       if (hc.protocol === undefined) gaps.push(healthCheckMissing(inv, c, 'protocol'));
       else if (samePort && isHttp(pool.protocol) && isHttp(hc.protocol) && pool.protocol !== hc.protocol) {
         failed = true;
+        changes.protocol = pool.protocol;
         ctx.fail(
           c.resource,
           'schemeDiffers',
@@ -94,28 +99,33 @@ export const portProtocolMismatch = defineCheck({
           {
             severity: raised,
             discriminator: discriminator('schemeDiffers'),
+            fix,
             evidence: { path: 'backendPool.healthCheck.protocol', observed: hc.protocol, expected: pool.protocol, source: 'api', details: { unhealthyTargets: unhealthy } },
           },
         );
       } else if (hc.protocol === 'TCP' && isHttp(pool.protocol)) {
         failed = true;
+        changes.protocol = pool.protocol;
         ctx.fail(c.resource, 'tcpCheckOnHttp', { ...base, poolProtocol: pool.protocol, suggestedProtocol: pool.protocol }, {
           severity: 'low',
           discriminator: discriminator('tcpCheckOnHttp'),
+            fix,
           evidence: { path: 'backendPool.healthCheck.protocol', observed: 'TCP', expected: pool.protocol, source: 'api' },
         });
       }
 
-      // NLB HTTPS health checks and TLS 1.3-only targets (CHECKS.md N3): a note, only on a probe's word.
-      if (c.lb?.kind === 'aws-nlb' && hc.protocol === 'HTTPS') {
+      // HTTPS health checks that need TLS 1.2 and TLS 1.3-only targets: a note, only on a probe's word.
+      if (c.lb && kindFacts(c.lb.kind).httpsHealthCheckNeedsTls12 && hc.protocol === 'HTTPS') {
         const seen = inv.observations.filter(
           (o): o is TlsObservation => o.kind === 'tls' && o.poolId === pool.ref.id && o.error === undefined && o.tls13Only === true,
         );
         if (seen.length > 0) {
           failed = true;
+          changes.protocol ??= 'TCP';
           ctx.fail(c.resource, 'tls13Only', { ...base, targets: seen.map((o) => o.targetKey).join(', '), suggestedProtocol: 'TCP' }, {
             severity: 'info',
             discriminator: discriminator('tls13Only'),
+            fix,
             evidence: {
               path: 'backendPool.healthCheck.protocol',
               observed: 'HTTPS',

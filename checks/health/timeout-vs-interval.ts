@@ -1,9 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { MetricSeries } from '../../src/model/index.js';
-import { corroborate, healthCheckMissing, judgeableHealthCheck, lbLabel, metricEvidence, missingFields, poolContexts } from '../targets/pool-context.js';
-
-/** AWS API upper bound of the health-check timeout (CHECKS.md A9, N2). */
-const AWS_MAX_TIMEOUT = 120;
+import { kindFacts } from '../../src/model/index.js';
+import { HEALTH_CHECKED_KINDS } from '../kinds.js';
+import { corroborate, healthCheckMissing, judgeableHealthCheck, lbLabel, metricEvidence, missingFields, poolContexts, poolMetric } from '../targets/pool-context.js';
 
 export const timeoutVsInterval = defineCheck({
   id: 'health/timeout-vs-interval',
@@ -11,21 +10,19 @@ export const timeoutVsInterval = defineCheck({
   family: 'health',
   severity: 'medium',
   causes: [502, 503],
-  providers: ['aws'],
+  kinds: [...HEALTH_CHECKED_KINDS],
+  fixes: ['set-health-check'],
   rationale:
     'A health check that times out before a healthy target can answer marks it unhealthy: targets flap, the rest overload ' +
     '(502) and too few left means 503. A timeout under 2 s, or under 2 × the p99 latency of the targets, gives false ' +
     'failures (medium). A timeout longer than the interval makes checks overlap: Google rejects it and elsewhere it is ' +
-    'suspicious (low). The 2 s and 2× numbers are heuristics (CHECKS.md §1.4, §1.5); the latency is the pool\'s p99 ' +
-    'response time (ALB TargetResponseTime), used as a stand-in for the health endpoint\'s own latency.',
+    'suspicious (low). The 2 s and 2× numbers are heuristics; the latency is the pool\'s p99 ' +
+    'response time as the load balancer measures it, used as a stand-in for the health endpoint\'s own latency. Where the ' +
+    'provider fixes the timeout (Azure Load Balancer probes) there is nothing to tune and the check does not apply.',
   remediation: {
     summary:
       'Set the health-check timeout above twice the targets\' p99 latency and at least 2 s, keep it below the interval, and ' +
-      'keep the health endpoint cheap. Classic Load Balancer: aws elb configure-health-check.',
-    aws: {
-      cli: 'aws elbv2 modify-target-group --target-group-arn {{resourceId}} --health-check-timeout-seconds {{suggestedTimeout}} --health-check-interval-seconds {{suggestedInterval}}',
-      terraform: 'aws_lb_target_group.health_check { timeout, interval }',
-    },
+      'keep the health endpoint cheap.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
@@ -34,7 +31,7 @@ export const timeoutVsInterval = defineCheck({
   thresholds: {
     minTimeoutSeconds: {
       default: 2,
-      description: 'Shortest acceptable health-check timeout, in seconds (heuristic, CHECKS.md §1.5; also the AWS minimum).',
+      description: 'Shortest acceptable health-check timeout, in seconds (heuristic).',
       unit: 'seconds',
       min: 0,
     },
@@ -42,13 +39,13 @@ export const timeoutVsInterval = defineCheck({
       default: 0.8,
       description:
         'The timeout should stay below this share of the interval, so a slow answer cannot run into the next check ' +
-        '(heuristic; "timeout close to or above the interval", CHECKS.md §1.5; AWS requires timeout < interval for most target groups).',
+        '(heuristic; "timeout close to or above the interval"; AWS requires timeout < interval for most target groups).',
       unit: 'ratio',
       min: 0,
     },
     latencyFactor: {
       default: 2,
-      description: 'The timeout must be at least this multiple of the pool\'s p99 latency (heuristic, CHECKS.md §1.4).',
+      description: 'The timeout must be at least this multiple of the pool\'s p99 latency (heuristic).',
       unit: 'ratio',
       min: 0,
     },
@@ -64,7 +61,7 @@ export const timeoutVsInterval = defineCheck({
       '{{pool}} gives a health check {{timeout}} s while its targets\' p99 latency reached {{p99}} s; below {{factor}} × p99 ({{needed}} s), slow but healthy targets behind {{lb}} fail their checks.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const hc = judgeableHealthCheck(inv, c, ctx, opts);
       if (!hc) continue;
@@ -73,29 +70,41 @@ export const timeoutVsInterval = defineCheck({
         ctx.unknown(c.resource, healthCheckMissing(inv, c, missing.join(' and ')), opts);
         continue;
       }
-      const timeout = hc.timeoutSeconds;
-      const interval = hc.intervalSeconds;
+      if (hc.timeoutSeconds.source === 'fixed') {
+        ctx.notApplicable(c.resource, `the health-check timeout is fixed by the provider (${hc.timeoutSeconds.value} s${hc.timeoutSeconds.detail ? `: ${hc.timeoutSeconds.detail}` : ''}).`, opts);
+        continue;
+      }
+      const timeout = hc.timeoutSeconds.value;
+      const interval = hc.intervalSeconds.value;
+      const source = hc.timeoutSeconds.source;
+      const maxTimeout = c.lb ? (kindFacts(c.lb.kind).healthCheckBounds.timeoutSeconds?.[1] ?? Number.POSITIVE_INFINITY) : 120;
       const { minTimeoutSeconds: min, latencyFactor: factor, maxTimeoutToIntervalRatio: ratio } = ctx.thresholds;
 
-      // A Classic Load Balancer is its own pool: its Latency metric is recorded on the load balancer.
-      const latency: MetricSeries | undefined =
-        ctx.index.metric(c.pool.ref.id, 'target.latency.p99') ?? (c.lb?.kind === 'aws-clb' ? ctx.index.metric(c.lb.ref.id, 'target.latency.p99') : undefined);
+      const latency: MetricSeries | undefined = poolMetric(ctx.index, c.pool, c.lb, 'target.latency.p99');
       const p99 = latency && latency.points.length > 0 ? Math.max(...latency.points.map((p) => p.v)) : undefined;
       const needed = p99 === undefined ? undefined : Math.round(factor * p99 * 1000) / 1000;
 
-      const suggestedTimeout = Math.min(AWS_MAX_TIMEOUT, Math.max(timeout, min, needed === undefined ? 0 : Math.ceil(needed)));
+      const suggestedTimeout = Math.min(maxTimeout, Math.max(timeout, min, needed === undefined ? 0 : Math.ceil(needed)));
       const suggestedInterval = Math.max(interval, Math.floor(suggestedTimeout / ctx.thresholds.maxTimeoutToIntervalRatio) + 1);
       const base = { pool: c.pool.ref.name, lb: lbLabel(c), timeout, interval, suggestedTimeout, suggestedInterval };
       const details = { timeoutSeconds: timeout, intervalSeconds: interval, p99LatencySeconds: p99 };
       let failed = false;
       const discriminator = (id: string): string => (c.discriminator ? `${c.discriminator}#${id}` : id);
+      // One fix for every finding on the pool, so that no two contradict each other.
+      const fix = {
+        kind: 'set-health-check' as const,
+        poolId: c.pool.ref.id,
+        ...(c.lb ? { lbId: c.lb.ref.id } : {}),
+        changes: { timeoutSeconds: suggestedTimeout, ...(suggestedInterval !== interval ? { intervalSeconds: suggestedInterval } : {}) },
+      };
 
       if (timeout > interval) {
         failed = true;
         ctx.fail(c.resource, 'timeoutExceedsInterval', base, {
           severity: 'low',
           discriminator: discriminator('timeoutExceedsInterval'),
-          evidence: { path: 'backendPool.healthCheck.timeoutSeconds', observed: timeout, expected: `<= intervalSeconds (${interval})`, source: 'api', details },
+          fix,
+          evidence: { path: 'backendPool.healthCheck.timeoutSeconds', observed: timeout, expected: `<= intervalSeconds (${interval})`, source, details },
         });
       }
       if (timeout <= interval && timeout >= ratio * interval) {
@@ -103,11 +112,12 @@ export const timeoutVsInterval = defineCheck({
         ctx.fail(c.resource, 'timeoutCloseToInterval', { ...base, ratio }, {
           severity: 'low',
           discriminator: discriminator('timeoutCloseToInterval'),
+          fix,
           evidence: {
             path: 'backendPool.healthCheck.timeoutSeconds',
             observed: timeout,
             expected: `< ${ratio} × intervalSeconds (${Math.round(ratio * interval * 1000) / 1000} s)`,
-            source: 'api',
+            source,
             details,
           },
         });
@@ -117,11 +127,12 @@ export const timeoutVsInterval = defineCheck({
         ctx.fail(c.resource, 'timeoutTooShort', { ...base, min }, {
           severity: 'medium',
           discriminator: discriminator('timeoutTooShort'),
+          fix,
           evidence: {
             path: 'backendPool.healthCheck.timeoutSeconds',
             observed: timeout,
             expected: `>= ${min} s`,
-            source: 'api',
+            source,
             details,
             metrics: corroborate(ctx.index, [[c.pool.ref.id, 'pool.unhealthy-hosts.max']]),
           },
@@ -132,11 +143,12 @@ export const timeoutVsInterval = defineCheck({
         ctx.fail(c.resource, 'timeoutBelowLatency', { ...base, p99, factor, needed }, {
           severity: 'medium',
           discriminator: discriminator('timeoutBelowLatency'),
+          fix,
           evidence: {
             path: 'backendPool.healthCheck.timeoutSeconds',
             observed: timeout,
             expected: `>= ${factor} × p99 latency = ${needed} s`,
-            source: 'api; latency measured by the provider',
+            source: `${source}; latency measured by the provider`,
             details,
             metrics: [metricEvidence(latency), ...corroborate(ctx.index, [[c.pool.ref.id, 'pool.unhealthy-hosts.max']])],
           },

@@ -11,7 +11,7 @@ export const healthCheckPortBlocked = defineCheck({
   rationale:
     'A target passes health checks only if the probe can open a connection: the load balancer\'s security groups must allow ' +
     'it outbound, the target\'s security groups inbound from the load balancer, and the network ACLs of both subnets the port ' +
-    'one way and the ephemeral range 1024–65535 back (CHECKS.md A21, A22, aws.alb.sg-lb-to-targets, aws.vpc.nacl-lb-target-path). ' +
+    'one way and the ephemeral range 1024–65535 back. ' +
     'A blocked probe times out (Target.Timeout) and the target is marked unhealthy. When every target is blocked the ALB and ' +
     'NLB fail open and route to all of them (A11, N4): clients get 502 and 504; when some are, the rest carry their load. ' +
     'The check evaluates every load balancer node → target flow with the reachability engine and names the rule that ' +
@@ -23,11 +23,6 @@ export const healthCheckPortBlocked = defineCheck({
       '(inbound from the load balancer\'s security group), the load balancer\'s security groups (outbound to the targets), and ' +
       'the network ACLs of the target and load balancer subnets (the port one way, 1024–65535 back). ' +
       'evidence.details.fixes lists the exact command for each rule that blocked.',
-    aws: {
-      cli: 'aws ec2 authorize-security-group-ingress --group-id {{groupId}} --protocol {{protocol}} --port {{port}} {{source}}',
-      terraform:
-        'aws_vpc_security_group_ingress_rule { security_group_id = "{{groupId}}", ip_protocol = "{{protocol}}", from_port = {{port}}, to_port = {{port}}, referenced_security_group_id = <load balancer security group> }; network ACLs: aws_network_acl_rule',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',

@@ -16,8 +16,8 @@ export const lbEgressMissing = defineCheck({
   providers: ['aws'],
   rationale:
     'Security groups filter what leaves an interface too. An ALB\'s (or Classic Load Balancer\'s) security groups must allow ' +
-    'outbound traffic to the targets on the traffic port and on the health-check port (CHECKS.md A21, ' +
-    'aws.alb.sg-lb-to-targets). A new security group allows all outbound traffic, so this fails only when someone removed ' +
+    'outbound traffic to the targets on the traffic port and on the health-check port. ' +
+    'A new security group allows all outbound traffic, so this fails only when someone removed ' +
     'or narrowed that default rule, often while tightening inbound rules. Then no health check and no request leaves the ' +
     'load balancer: every target turns unhealthy, the load balancer fails open and clients get 502/504. NLB security groups ' +
     'are judged by network/nlb-security-specifics, which explains their outbound-only health checks (N5). Azure App ' +
@@ -26,11 +26,6 @@ export const lbEgressMissing = defineCheck({
     summary:
       "Add an outbound rule to the load balancer's security group allowing the traffic port and the health-check port to the " +
       "targets' security group (or restore the default allow-all outbound rule). evidence.details.fixes lists one command per port.",
-    aws: {
-      cli: "aws ec2 authorize-security-group-egress --group-id {{lbGroupId}} --ip-permissions 'IpProtocol={{protocol}},FromPort={{port}},ToPort={{port}},UserIdGroupPairs=[{GroupId={{targetGroupId}}}]'",
-      terraform:
-        'aws_vpc_security_group_egress_rule { security_group_id = "{{lbGroupId}}", referenced_security_group_id = "{{targetGroupId}}", ip_protocol = "{{protocol}}", from_port = {{port}}, to_port = {{port}} }',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',

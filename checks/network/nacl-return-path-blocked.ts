@@ -19,7 +19,7 @@ export const naclReturnPathBlocked = defineCheck({
     'Network ACLs are stateless: a reply is a new packet that must be allowed on its own. A target answers the load ' +
     'balancer\'s connection from its service port to the node\'s ephemeral port, so the target subnet\'s ACL must allow ' +
     'outbound 1024–65535 to the load balancer subnets, and the load balancer subnets\' ACL inbound 1024–65535 from the ' +
-    'targets (CHECKS.md A22, aws.vpc.nacl-lb-target-path). The whole range is needed: the node may use any port in it, so ' +
+    'targets. The whole range is needed: the node may use any port in it, so ' +
     'a rule starting at 1025 fails one connection in 64 thousand and one starting at 32768 half of them. Without the reply ' +
     'the connection never completes: AWS documents this as a 504 cause (A7) and health checks time out. Critical when the ' +
     'health-check replies of every target are blocked; high otherwise. It reports the reply path even when the way in is ' +
@@ -31,11 +31,6 @@ export const naclReturnPathBlocked = defineCheck({
       'Add a network ACL entry, numbered before the rule that denies, allowing TCP 1024–65535: outbound from the target ' +
       'subnet to the load balancer subnets, and inbound to the load balancer subnets from the target subnets. ' +
       'evidence.details.fixes lists every entry needed.',
-    aws: {
-      cli: 'aws ec2 create-network-acl-entry --network-acl-id {{naclId}} --{{direction}} --rule-number {{ruleNumber}} --protocol {{protocol}} --port-range From={{fromPort}},To={{toPort}} --cidr-block {{cidr}} --rule-action allow',
-      terraform:
-        'aws_network_acl_rule { network_acl_id = "{{naclId}}", egress = {{egress}}, rule_number = {{ruleNumber}}, protocol = "{{protocol}}", rule_action = "allow", cidr_block = "{{cidr}}", from_port = {{fromPort}}, to_port = {{toPort}} }',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',

@@ -34,7 +34,7 @@ export const nlbSecuritySpecifics = defineCheck({
   causes: [502, 504],
   providers: ['aws'],
   rationale:
-    'Network Load Balancers differ from ALBs in three ways that break targets (CHECKS.md N5, aws.nlb.sg-health-check). ' +
+    'Network Load Balancers differ from ALBs in three ways that break targets. ' +
     '(1) Health checks are subject to the outbound rules of the NLB\'s security groups, not to their inbound rules: an ' +
     'outbound rule set that misses the health-check port marks every target unhealthy. (2) With client IP preservation ' +
     '(on by default for instance targets and UDP, off for TCP/TLS IP targets) targets see the clients\' addresses: they must ' +
@@ -52,11 +52,6 @@ export const nlbSecuritySpecifics = defineCheck({
       'node addresses (or the VPC CIDR) on the health-check port in the target security group; security groups can only be ' +
       'associated with an NLB when it is created, so adding one means creating a new NLB. evidence.details.fixes lists the ' +
       'exact commands.',
-    aws: {
-      cli: 'aws ec2 authorize-security-group-ingress --group-id {{groupId}} --protocol {{protocol}} --port {{port}} {{source}}',
-      terraform:
-        'aws_vpc_security_group_ingress_rule { security_group_id = "{{groupId}}", ip_protocol = "{{protocol}}", from_port = {{port}}, to_port = {{port}} } with referenced_security_group_id (the NLB security group) or cidr_ipv4; outbound: aws_vpc_security_group_egress_rule on the NLB security group; aws_lb.security_groups can only be set when the NLB is created',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',

@@ -11,7 +11,7 @@ export const trafficPortBlocked = defineCheck({
   rationale:
     'Forwarded requests need the same path as health checks, on the port the target is registered with: outbound on the ' +
     'load balancer\'s security groups, inbound on the target\'s from the load balancer (or, for an NLB that preserves client ' +
-    'IPs, from the clients), and through the network ACLs both ways (CHECKS.md A21, A22, aws.alb.sg-lb-to-targets). When ' +
+    'IPs, from the clients), and through the network ACLs both ways. When ' +
     'the health-check port is open but the traffic port is not, targets look healthy while every request routed to them ' +
     'fails: 504 after the 10 s connect timeout, or 502 when the connection is refused (A5, A7). High, as the catalog rates a ' +
     'traffic-port-only block; network/health-check-port-blocked covers the health-check port. Azure NSGs and Google ' +
@@ -22,11 +22,6 @@ export const trafficPortBlocked = defineCheck({
       '(inbound from the load balancer\'s security group, or from the client ranges when an NLB preserves client IPs), the ' +
       'load balancer\'s security groups (outbound), and the network ACLs of both subnets (the port one way, 1024–65535 back). ' +
       'evidence.details.fixes lists the exact command for each rule that blocked.',
-    aws: {
-      cli: 'aws ec2 authorize-security-group-ingress --group-id {{groupId}} --protocol {{protocol}} --port {{port}} {{source}}',
-      terraform:
-        'aws_vpc_security_group_ingress_rule { security_group_id = "{{groupId}}", ip_protocol = "{{protocol}}", from_port = {{port}}, to_port = {{port}}, referenced_security_group_id = <load balancer security group> }; network ACLs: aws_network_acl_rule',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',

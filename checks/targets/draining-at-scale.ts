@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { ALL_KINDS } from '../kinds.js';
 import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState } from './reason-codes.js';
 
@@ -8,22 +9,19 @@ export const drainingAtScale = defineCheck({
   family: 'targets',
   severity: 'medium',
   causes: [503, 502],
-  providers: ['aws'],
+  kinds: [...ALL_KINDS],
+  // The fix is in the deployment tool (batch size), not in a load-balancer setting: the summary says it.
+  fixes: [],
   rationale:
-    'Draining targets (Target.DeregistrationInProgress) get no new requests. When more than half of a pool drains at once, ' +
+    'Draining targets (being deregistered) get no new requests. When more than half of a pool drains at once, ' +
     'typically a deploy that replaces too many targets in one batch, the remaining targets carry all traffic; if they are ' +
     'too few or not yet healthy the load balancer answers 503 (no healthy target) or 502 from overloaded targets. The share ' +
-    'is measured at collection time, so it catches a deploy in progress. The 50 % default is a heuristic ' +
-    '(CHECKS.md facts A12, A13).',
+    'is measured at collection time, so it catches a deploy in progress. The 50 % default is a heuristic.',
   remediation: {
     summary:
       'Replace targets in smaller batches and wait for the new ones to be healthy before draining more: ECS ' +
       'deployment minimumHealthyPercent 100 / maximumPercent 200, Auto Scaling instance refresh MinHealthyPercentage 90, or ' +
       'a rolling update with max unavailable below half.',
-    aws: {
-      cli: 'aws autoscaling start-instance-refresh --auto-scaling-group-name <asg-name> --preferences \'{"MinHealthyPercentage":90}\'',
-      terraform: 'aws_ecs_service.deployment_minimum_healthy_percent = 100, aws_autoscaling_group.instance_refresh.preferences.min_healthy_percentage',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -43,7 +41,7 @@ export const drainingAtScale = defineCheck({
       '{{draining}} of {{total}} targets of {{pool}} ({{percent}} %) were draining at collection time, above {{max}} %; only {{healthy}} healthy targets were left to serve {{lb}}.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool.', lambda: 'Lambda targets are not drained in batches.' });
       if (!targets) continue;

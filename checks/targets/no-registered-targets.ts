@@ -1,25 +1,25 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { corroborate, lbLabel, poolContexts, targetHealthMissing } from './pool-context.js';
+import { symptomOf } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
+import { lbLabel, poolContexts, symptomMetrics, targetHealthMissing } from './pool-context.js';
 
 export const noRegisteredTargets = defineCheck({
   id: 'targets/no-registered-targets',
   title: 'Every pool a listener routes to has registered targets',
   family: 'targets',
   severity: 'critical',
-  causes: [503],
-  providers: ['aws'],
+  causes: [502, 503],
+  kinds: [...ALL_KINDS],
+  fixes: ['register-targets'],
   rationale:
-    'A load balancer that routes a request to a target group without registered targets has nowhere to send it and answers ' +
-    '503 ("The target groups for the load balancer have no registered targets"; Classic: "There are no registered instances"). ' +
-    'Every request matching that listener or rule fails, so this is critical (CHECKS.md aws.tg.no-registered-targets, facts A6, C3).',
+    'A load balancer that routes a request to a pool without registered targets has nowhere to send it and answers with ' +
+    'an error itself: 503 on AWS ALB and Classic ("no registered targets"), 502 on Azure Application Gateway, 503 ' +
+    'failed_to_pick_backend on Google Application Load Balancers; layer-4 load balancers drop or refuse the connections. ' +
+    'Every request matching that listener or rule fails, so this is critical.',
   remediation: {
     summary:
-      'Register targets in {{resourceName}}, or attach the Auto Scaling group / ECS service that should fill it ' +
-      '(Classic Load Balancer: aws elb register-instances-with-load-balancer). If the pool is obsolete, point the listener elsewhere.',
-    aws: {
-      cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=<instance-id-or-ip>,Port={{port}}',
-      terraform: 'aws_lb_target_group_attachment (target_group_arn, target_id, port) or aws_autoscaling_group.target_group_arns',
-    },
+      'Register targets in {{resourceName}}, or attach the scaling group / service that should fill it. If the pool is ' +
+      'obsolete, point the listener elsewhere.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -27,10 +27,10 @@ export const noRegisteredTargets = defineCheck({
   ],
   thresholds: {},
   messages: {
-    noTargets: '{{pool}} has no registered targets, yet {{lb}} routes to it: those requests get 503.',
+    noTargets: '{{pool}} has no registered targets, yet {{lb}} routes to it: those requests get {{symptom}}.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       if (!c.routed) {
         ctx.notApplicable(c.resource, 'no listener routes to this pool (see targets/unreferenced-target-group).', opts);
@@ -44,19 +44,21 @@ export const noRegisteredTargets = defineCheck({
         ctx.pass(c.resource, opts);
         continue;
       }
+      const symptom = c.lb ? symptomOf(c.lb.kind, 'empty-pool') : { codes: [503], text: 'an error from the load balancer' };
       ctx.fail(
         c.resource,
         'noTargets',
-        { pool: c.pool.ref.name, lb: c.lb ? lbLabel(c) : c.pool.loadBalancerIds.join(', '), port: c.pool.port ?? '<port>' },
+        { pool: c.pool.ref.name, lb: c.lb ? lbLabel(c) : c.pool.loadBalancerIds.join(', '), symptom: symptom.text },
         {
           ...opts,
+          fix: { kind: 'register-targets', poolId: c.pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}) },
           evidence: {
             path: 'backendPool.targets',
             observed: 0,
             expected: 'at least 1 registered target',
             source: 'api (target health)',
-            details: { loadBalancerIds: c.pool.loadBalancerIds, listeners: c.listeners },
-            metrics: corroborate(ctx.index, [[c.lb?.ref.id, 'lb.http.503'], [c.lb?.ref.id, 'lb.http.5xx']]),
+            details: { loadBalancerIds: c.pool.loadBalancerIds, listeners: c.listeners, statusCodes: symptom.codes },
+            metrics: symptomMetrics(ctx.index, c.lb, symptom.codes),
           },
         },
       );

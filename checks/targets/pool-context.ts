@@ -5,7 +5,8 @@
  */
 import type { CheckContext, MetricEvidence, OtherOptions, ResourceTarget } from '../../src/engine/index.js';
 import { metricEvidence as metricEvidenceOf } from '../../src/engine/evidence.js';
-import type { BackendPool, CoverageGap, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, Provider, Target } from '../../src/model/index.js';
+import type { BackendPool, HealthCheck, Inventory, InventoryIndex, LoadBalancer, MetricName, MetricSeries, Target } from '../../src/model/index.js';
+import { describeMissing } from '../../src/model/index.js';
 
 /** A pool as seen from one load balancer that routes to it, or on its own when none in the inventory does. */
 export interface PoolContext {
@@ -35,13 +36,12 @@ export function routingLoadBalancers(inv: Inventory, index: InventoryIndex, pool
 }
 
 /**
- * The pools of the given providers, each once per load balancer that routes to it (or once on its own), in inventory
- * order. Resources of other providers are skipped: a check only reports on the providers it declares.
+ * The pools of the inventory the engine handed the check (already scoped to the kinds it claims), each once per load
+ * balancer that routes to it (or once on its own), in inventory order.
  */
-export function poolContexts(inv: Inventory, index: InventoryIndex, providers: readonly Provider[]): PoolContext[] {
+export function poolContexts(inv: Inventory, index: InventoryIndex): PoolContext[] {
   const out: PoolContext[] = [];
   for (const pool of inv.backendPools) {
-    if (!providers.includes(pool.ref.provider)) continue;
     const lbs = routingLoadBalancers(inv, index, pool);
     if (lbs.length === 0) {
       out.push({ pool, resource: pool.ref, listeners: [], routed: pool.loadBalancerIds.length > 0 });
@@ -64,44 +64,14 @@ export function isLambdaPool(pool: BackendPool): boolean {
   return pool.targetType === 'lambda' || (pool.targets?.some((t) => t.type === 'lambda') ?? false);
 }
 
-function gapFor(inv: Inventory, pool: BackendPool, apiPattern: RegExp): CoverageGap | undefined {
-  return (
-    inv.coverage.find((g) => g.resourceId === pool.ref.id && apiPattern.test(g.api)) ??
-    inv.coverage.find((g) => !g.resourceId && apiPattern.test(g.api) && (!g.region || g.region === pool.ref.region))
-  );
-}
-
-function describeGap(gap: CoverageGap | undefined): string {
-  return gap ? ` (${gap.api}: ${gap.code}${gap.message ? ` ${gap.message}` : ''})` : '';
-}
-
-const TARGET_HEALTH_PERMISSION: Record<Provider, { api: RegExp; permission: string }> = {
-  aws: { api: /DescribeTargetHealth|DescribeInstanceHealth/, permission: 'elasticloadbalancing:DescribeTargetHealth' },
-  gcp: { api: /getHealth/, permission: 'compute.backendServices.get (getHealth)' },
-  azure: { api: /backendhealth/i, permission: 'Microsoft.Network/applicationGateways/backendhealth/action' },
-};
-
 /** Why target health is missing and how to provide it. */
 export function targetHealthMissing(inv: Inventory, c: PoolContext): string {
-  const spec = TARGET_HEALTH_PERMISSION[c.pool.ref.provider];
-  const gap = gapFor(inv, c.pool, spec.api);
-  const permission =
-    gap?.permission ?? (c.lb?.kind === 'aws-clb' ? 'elasticloadbalancing:DescribeInstanceHealth' : spec.permission);
-  return `target health was not collected${describeGap(gap)}; grant ${permission} and collect again`;
+  return describeMissing(inv, 'target-health', c.pool, 'target health');
 }
-
-const HEALTH_CHECK_PERMISSION: Record<Provider, { api: RegExp; permission: string }> = {
-  aws: { api: /DescribeTargetGroups|DescribeLoadBalancers/, permission: 'elasticloadbalancing:DescribeTargetGroups' },
-  gcp: { api: /healthChecks/, permission: 'compute.healthChecks.get' },
-  azure: { api: /applicationGateways|loadBalancers/, permission: 'Microsoft.Network/*/read on the load balancer' },
-};
 
 /** Why health-check settings (or one field of them) are missing and how to provide them. */
 export function healthCheckMissing(inv: Inventory, c: PoolContext, field?: string): string {
-  const spec = HEALTH_CHECK_PERMISSION[c.pool.ref.provider];
-  const gap = gapFor(inv, c.pool, spec.api);
-  const what = field ? `health-check ${field}` : 'health-check settings';
-  return `${what} ${field ? 'was' : 'were'} not collected${describeGap(gap)}; grant ${gap?.permission ?? spec.permission} and collect again`;
+  return describeMissing(inv, 'health-check', c.pool, field ? `health-check ${field}` : 'the health-check settings');
 }
 
 /**
@@ -186,4 +156,20 @@ export function corroborate(index: InventoryIndex, wanted: Array<[resourceId: st
 /** Formats a ratio as a percentage with at most one decimal: 0.25 → `25`, 1/3 → `33.3`. */
 export function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
+}
+
+/**
+ * A pool's metric: the pool's own series, else the load balancer's when the pool is its only one (a Classic ELB is
+ * its own pool, and providers that record backend metrics per load balancer do so).
+ */
+export function poolMetric(index: InventoryIndex, pool: BackendPool, lb: LoadBalancer | undefined, name: MetricName): MetricSeries | undefined {
+  const own = index.metric(pool.ref.id, name);
+  if (own || !lb) return own;
+  return index.poolsOf(lb).length === 1 ? index.metric(lb.ref.id, name) : undefined;
+}
+
+/** The load balancer's own counts of the statuses a symptom shows (e.g. `lb.http.503`), plus its 5xx total. */
+export function symptomMetrics(index: InventoryIndex, lb: LoadBalancer | undefined, codes: readonly number[]): MetricEvidence[] {
+  const names = codes.filter((c) => c === 500 || c === 502 || c === 503 || c === 504).map((c) => `lb.http.${c}` as MetricName);
+  return corroborate(index, [...names.map((n): [string | undefined, MetricName] => [lb?.ref.id, n]), [lb?.ref.id, 'lb.http.5xx']]);
 }

@@ -1,122 +1,60 @@
 /**
- * Target health reason codes mapped to their likely causes, shared by the targets and health families.
- *
- * ELBv2 codes: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html (CHECKS.md A12).
- * Classic Load Balancer `DescribeInstanceHealth` has no reason codes of that kind: `ReasonCode` is only `ELB`, `Instance`
- * or `N/A`, and the cause is in the fixed `Description` texts
- * (https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_InstanceState.html), matched here.
+ * Target health explained in provider-neutral terms: the normalizer sets a neutral cause beside the provider's own code
+ * and text (see TargetHealthCause); this module turns the cause into words a reader can act on.
  */
-import type { Target, TargetHealth, TargetHealthState } from '../../src/model/index.js';
-
-export type ReasonCategory =
-  | 'response-code'
-  | 'timeout'
-  | 'connection-or-malformed'
-  | 'failed-health-checks'
-  | 'provider-internal'
-  | 'not-in-use'
-  | 'invalid-state'
-  | 'not-registered'
-  | 'ip-unusable'
-  | 'deregistering'
-  | 'initial'
-  | 'health-check-disabled'
-  | 'unspecified';
+import type { Target, TargetHealth, TargetHealthCause, TargetHealthState } from '../../src/model/index.js';
 
 export interface ReasonExplanation {
-  /** The provider's reason code, or for a Classic instance `OutOfService (<ReasonCode>)`. */
+  /** The provider's reason code (or its state word), for display. */
   code: string;
-  category: ReasonCategory;
+  category: TargetHealthCause;
   /** What usually causes it, in words a reader can act on. */
   likelyCause: string;
 }
 
-const ELBV2: Record<string, { category: ReasonCategory; likelyCause: string }> = {
-  'Target.Timeout': {
-    category: 'timeout',
-    likelyCause: 'health checks time out: the health-check port is blocked (security group or network ACL) or the application answers too slowly',
-  },
-  'Target.FailedHealthChecks': {
-    category: 'connection-or-malformed',
-    likelyCause: 'connection error or malformed response: nothing listens on the port, the connection is reset, or the reply is not valid HTTP',
-  },
-  'Target.ResponseCodeMismatch': {
-    category: 'response-code',
-    likelyCause: 'the health check got an unexpected HTTP status: the health-check path or the success-code matcher is wrong',
-  },
-  'Elb.InternalError': {
-    category: 'provider-internal',
-    likelyCause: 'an internal error on the provider side; it usually clears by itself, contact AWS support if it persists',
-  },
-  'Target.NotInUse': {
-    category: 'not-in-use',
-    likelyCause: "the target is in an Availability Zone that is not enabled on the load balancer, or no load balancer uses the target group",
-  },
-  'Target.InvalidState': { category: 'invalid-state', likelyCause: 'the instance is stopped or terminated' },
-  'Target.NotRegistered': { category: 'not-registered', likelyCause: 'the target is not registered with the target group' },
-  'Target.IpUnusable': { category: 'ip-unusable', likelyCause: 'the target IP address is reserved for use by a load balancer' },
-  'Target.DeregistrationInProgress': { category: 'deregistering', likelyCause: 'the target is draining after deregistration' },
-  'Elb.RegistrationInProgress': { category: 'initial', likelyCause: 'the target is being registered' },
-  'Elb.InitialHealthChecking': { category: 'initial', likelyCause: 'the target has not yet passed its first health checks' },
-  'Target.HealthCheckDisabled': { category: 'health-check-disabled', likelyCause: 'health checks are disabled for the target group' },
+const LIKELY_CAUSE: Readonly<Record<TargetHealthCause, string>> = {
+  'health-check-timeout': 'health checks time out: the health-check port is blocked by a network rule or the application answers too slowly',
+  'connection-failed': 'connection error or malformed response: nothing listens on the port, the connection is reset, or the reply is not valid HTTP',
+  'response-code-mismatch': 'the health check got an unexpected HTTP status: the health-check path or the success codes are wrong',
+  'tls-failure': 'the TLS handshake or the backend certificate check failed',
+  'dns-failure': 'the backend name does not resolve',
+  'health-check-failed': 'the target failed consecutive health checks: health-check port blocked by a network rule, application down or slow, or a wrong health-check target',
+  'not-registered': 'the target is not registered with the pool',
+  stopped: 'the instance or VM is stopped, deallocated or terminated',
+  'not-in-use': 'the target is in a zone the load balancer does not serve, or no load balancer uses the pool',
+  'address-unusable': 'the target address is reserved for use by a load balancer',
+  draining: 'the target is draining after deregistration',
+  initial: 'the target is being registered or has not yet passed its first health checks',
+  'health-check-disabled': 'health checks are disabled for the pool',
+  'provider-internal': "an error on the provider's side; it usually clears by itself, contact the provider's support if it persists",
+  'health-unknown': "the provider could not determine health: often the load balancer's own network (its subnet's rules or routes) is blocked",
+  unknown: 'the provider gave no usable reason',
 };
 
-/** Classic `InstanceState.Description` texts (matched case-insensitively on a distinctive fragment). */
-const CLASSIC: Array<{ fragment: string; category: ReasonCategory; likelyCause: string }> = [
-  {
-    fragment: 'failed at least the unhealthythreshold',
-    category: 'failed-health-checks',
-    likelyCause: 'the instance failed consecutive health checks: ping port blocked (security group or network ACL), application down or slow, or a wrong ping target',
-  },
-  { fragment: 'has not passed the configured healthythreshold', category: 'initial', likelyCause: 'the instance has not yet passed enough health checks' },
-  { fragment: 'registration is still in progress', category: 'initial', likelyCause: 'the instance is being registered' },
-  { fragment: 'pending state', category: 'initial', likelyCause: 'the instance is still starting' },
-  {
-    fragment: 'availability zone for which loadbalancer is not configured',
-    category: 'not-in-use',
-    likelyCause: 'the instance is in an Availability Zone that is not enabled on the load balancer',
-  },
-  { fragment: 'disable availability zone is currently in progress', category: 'not-in-use', likelyCause: "the instance's Availability Zone is being disabled on the load balancer" },
-  { fragment: 'not currently registered', category: 'not-registered', likelyCause: 'the instance is not registered with the load balancer' },
-  { fragment: 'deregistration currently in progress', category: 'deregistering', likelyCause: 'the instance is draining after deregistration' },
-  { fragment: 'stopped state', category: 'invalid-state', likelyCause: 'the instance is stopped' },
-  { fragment: 'terminated state', category: 'invalid-state', likelyCause: 'the instance is terminated' },
-  { fragment: 'transient error', category: 'provider-internal', likelyCause: 'a transient error on the provider side' },
-];
-
-/** Explains a target's health: its reason code, a category and the likely cause. */
+/** Explains a target's health: its provider code, its neutral cause and the likely cause in words. */
 export function explainHealth(health: TargetHealth): ReasonExplanation {
-  const known = health.reason ? ELBV2[health.reason] : undefined;
-  if (health.reason && known) return { code: health.reason, ...known };
-  const description = health.description?.toLowerCase() ?? '';
-  const classic = description ? CLASSIC.find((c) => description.includes(c.fragment)) : undefined;
-  if (classic) {
-    const code = health.reason && health.reason !== 'N/A' ? `OutOfService (${health.reason})` : 'OutOfService';
-    return { code, category: classic.category, likelyCause: classic.likelyCause };
-  }
-  return {
-    code: health.reason ?? 'no reason code',
-    category: 'unspecified',
-    likelyCause: health.description ? `provider says: ${health.description}` : 'the provider gave no reason',
-  };
+  const category: TargetHealthCause = health.cause ?? 'unknown';
+  const code = health.reason ?? (category === 'unknown' ? 'no reason code' : category);
+  const likelyCause = category === 'unknown' && health.description ? `provider says: ${health.description}` : LIKELY_CAUSE[category];
+  return { code, category, likelyCause };
 }
 
-const STATE_OF_CATEGORY: Partial<Record<ReasonCategory, TargetHealthState>> = {
+const STATE_OF_CAUSE: Partial<Record<TargetHealthCause, TargetHealthState>> = {
   'not-in-use': 'unused',
-  'invalid-state': 'unused',
+  stopped: 'unused',
   'not-registered': 'unused',
-  'ip-unusable': 'unused',
-  deregistering: 'draining',
+  'address-unusable': 'unused',
+  draining: 'draining',
   initial: 'initial',
 };
 
 /**
- * The state a target is really in. ELBv2 states are used as given; a Classic `OutOfService` instance that is stopped,
- * draining or in a disabled zone is reclassified from its description, so that it is not counted as failing health checks.
+ * The state a target is really in: a provider that reports a stopped, draining or out-of-zone target as merely "out of
+ * service" (AWS Classic) is reclassified by its cause, so that it is not counted as failing health checks.
  */
 export function effectiveState(health: TargetHealth): TargetHealthState {
   if (health.state === 'healthy') return 'healthy';
-  return STATE_OF_CATEGORY[explainHealth(health).category] ?? health.state;
+  return (health.cause && STATE_OF_CAUSE[health.cause]) || health.state;
 }
 
 export interface StateCounts {
@@ -168,19 +106,6 @@ export function targetHealthDetails(targets: readonly Target[]): Array<Record<st
   }));
 }
 
-/** The ELBv2 reason code of a health check answered with a status outside the matcher. */
-export const RESPONSE_CODE_MISMATCH = 'Target.ResponseCodeMismatch';
-
-/** Status codes from a description such as `Health checks failed with these codes: [301]`. */
-export function codesFromDescription(description: string | undefined): number[] {
-  const list = description?.match(/\[([^\]]*)\]/)?.[1];
-  if (!list) return [];
-  return list
-    .split(/[,\s]+/)
-    .filter((s) => /^\d{1,3}$/.test(s))
-    .map(Number);
-}
-
 /** What the observed codes usually mean and what to do, one phrase per kind of code. */
 export function adviceFor(codes: readonly number[], grpc: boolean): string {
   if (codes.length === 0) return 'the target description gives no status code: check the health-check path, matcher and the application';
@@ -192,7 +117,7 @@ export function adviceFor(codes: readonly number[], grpc: boolean): string {
   if (has((c) => c === 401 || c === 403)) advice.push('401/403: the endpoint requires authentication or blocks the checker; serve an unauthenticated health endpoint');
   if (has((c) => c === 404)) advice.push('404: the path does not exist on the target; fix the health-check path');
   if (has((c) => c >= 400 && c < 500 && c !== 401 && c !== 403 && c !== 404)) {
-    advice.push('other 4xx: the target rejects the request, often a vhost-only server (ALB checks send Host: <target IP>:<port>); add a default vhost or a host-agnostic endpoint');
+    advice.push('other 4xx: the target rejects the request, often a vhost-only server (some load balancers send the target IP as Host); add a default vhost or a host-agnostic endpoint');
   }
   if (has((c) => c >= 500)) advice.push('5xx: the application fails on the health path; fix it or its dependencies');
   return advice.join('; ');

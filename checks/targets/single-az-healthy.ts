@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer } from '../../src/model/index.js';
+import { describeMissing } from '../../src/model/index.js';
 import { corroborate, isLambdaPool, lbLabel, poolContexts, targetHealthMissing } from './pool-context.js';
 import { effectiveState } from './reason-codes.js';
 
@@ -27,23 +28,19 @@ export const singleAzHealthy = defineCheck({
   family: 'targets',
   severity: 'high',
   causes: [502, 503],
-  providers: ['aws'],
+  // AWS-only: zonal load-balancer nodes that serve only their own zone's targets unless cross-zone is on.
+  kinds: ['aws-alb', 'aws-nlb', 'aws-clb'],
+  fixes: ['enable-cross-zone'],
   rationale:
     'With cross-zone load balancing off, each load balancer node sends traffic only to targets in its own zone. When every ' +
     'healthy target is in one zone, the nodes of the other zones have none: an NLB removes those zones from DNS (clients that ' +
     'still hold the old answers get resets, which proxies report as 502), a Classic Load Balancer answers 503 ("no healthy ' +
-    'instances") there, and the single zone left carries all traffic, so losing it or a load spike takes the service down ' +
-    '(CHECKS.md facts N4, C3, aws.tg.no-registered-targets for Classic). High. With cross-zone on, every node can reach ' +
-    'every healthy target, so the check passes.',
+    'instances") there, and the single zone left carries all traffic, so losing it or a load spike takes the service down. ' +
+    'High. With cross-zone on, every node can reach every healthy target, so the check passes.',
   remediation: {
     summary:
       'Spread healthy targets over the load balancer\'s zones (Auto Scaling group in every zone), or turn cross-zone load ' +
-      'balancing on for the target group (NLB: inter-zone data transfer is charged). Classic Load Balancer: aws elb ' +
-      'modify-load-balancer-attributes --load-balancer-attributes "{\\"CrossZoneLoadBalancing\\":{\\"Enabled\\":true}}".',
-    aws: {
-      cli: 'aws elbv2 modify-target-group-attributes --target-group-arn {{resourceId}} --attributes Key=load_balancing.cross_zone.enabled,Value=true',
-      terraform: 'aws_lb_target_group.load_balancing_cross_zone_enabled = "true" (or aws_lb.enable_cross_zone_load_balancing, aws_elb.cross_zone_load_balancing)',
-    },
+      'balancing on for the pool (inter-zone data transfer may be charged).',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html',
@@ -55,7 +52,7 @@ export const singleAzHealthy = defineCheck({
       '{{healthyPhrase}} of {{pool}} {{verb}} in {{zone}}, but {{lb}} spans {{lbZones}} with cross-zone load balancing off ({{crossZoneSource}}): its nodes in {{emptyZones}} have no healthy target of their own and {{zone}} carries all traffic.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       if (!c.routed) {
         ctx.notApplicable(c.resource, 'no listener routes to this pool.', opts);
@@ -100,7 +97,7 @@ export const singleAzHealthy = defineCheck({
       if (cz === undefined) {
         ctx.unknown(
           c.resource,
-          `all healthy targets are in one zone and the cross-zone setting of ${lb.ref.name} was not collected; grant elasticloadbalancing:DescribeLoadBalancerAttributes and elasticloadbalancing:DescribeTargetGroupAttributes`,
+          `all healthy targets are in one zone and ${describeMissing(inv, 'attributes', lb, `the cross-zone setting of ${lb.ref.name}`)}`,
           opts,
         );
         continue;
@@ -127,6 +124,7 @@ export const singleAzHealthy = defineCheck({
         },
         {
           ...opts,
+          fix: { kind: 'enable-cross-zone', lbId: lb.ref.id, poolId: c.pool.ref.id },
           evidence: {
             path: cz.path,
             observed: false,

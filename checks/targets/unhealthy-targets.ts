@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { ALL_KINDS } from '../kinds.js';
 import { corroborate, lbLabel, percent, poolContexts, judgeableTargets } from './pool-context.js';
 import { countStates, effectiveState, summarizeReasons, targetHealthDetails } from './reason-codes.js';
 
@@ -8,21 +9,17 @@ export const unhealthyTargets = defineCheck({
   family: 'targets',
   severity: 'high',
   causes: [502, 504],
-  providers: ['aws'],
+  kinds: [...ALL_KINDS],
+  fixes: ['inspect-target-health'],
   rationale:
     'Unhealthy targets are taken out of rotation, so the remaining healthy targets carry all the traffic; under load they ' +
-    'overload and the load balancer returns 502/504. The reason code tells the cause: Target.Timeout (blocked port or slow ' +
-    'app), Target.FailedHealthChecks (connection error or malformed response), Target.ResponseCodeMismatch (matcher/path), ' +
-    'Elb.InternalError (provider side); Classic instances report it in the OutOfService description. High; medium when fewer ' +
-    'than 25 % of the targets are unhealthy, a heuristic (CHECKS.md aws.tg.unhealthy-targets, fact A12).',
+    'overload and the load balancer returns 502/504. The provider\'s reason tells the cause: a health-check timeout (blocked ' +
+    'port or slow app), a connection error or malformed response, an unexpected status code (path or success codes), a TLS ' +
+    'or DNS failure, or a provider-side error. High; medium when fewer than 25 % of the targets are unhealthy, a heuristic.',
   remediation: {
     summary:
-      'Follow the reason code of each unhealthy target: open the health-check port from the load balancer (security groups, ' +
-      'network ACLs), fix the health-check path or matcher, or fix the application. See the network and health checks.',
-    aws: {
-      cli: "aws elbv2 describe-target-health --target-group-arn {{resourceId}} --query \"TargetHealthDescriptions[?TargetHealth.State=='unhealthy']\"",
-      terraform: 'aws_lb_target_group.health_check, aws_security_group_rule / aws_vpc_security_group_ingress_rule',
-    },
+      'Follow the reason of each unhealthy target: open the health-check port from the load balancer (network rules), fix ' +
+      'the health-check path or success codes, or fix the application. See the network and health checks.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -32,7 +29,7 @@ export const unhealthyTargets = defineCheck({
   thresholds: {
     mediumBelowPercent: {
       default: 25,
-      description: 'Below this share of unhealthy targets the finding is medium instead of high (heuristic, CHECKS.md aws.tg.unhealthy-targets).',
+      description: 'Below this share of unhealthy targets the finding is medium instead of high (heuristic).',
       unit: 'percent',
       min: 0,
       max: 100,
@@ -43,7 +40,7 @@ export const unhealthyTargets = defineCheck({
       '{{unhealthy}} of {{total}} targets of {{pool}} ({{percent}} %) are unhealthy: {{reasons}}. {{remaining}} all traffic from {{lb}} and may overload (502/504).',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).' });
       if (!targets) continue;
@@ -74,6 +71,7 @@ export const unhealthyTargets = defineCheck({
         {
           ...opts,
           severity: share < ctx.thresholds.mediumBelowPercent ? 'medium' : 'high',
+          fix: { kind: 'inspect-target-health', poolId: c.pool.ref.id, ...(c.lb ? { lbId: c.lb.ref.id } : {}) },
           evidence: {
             path: 'backendPool.targets[].health.state',
             observed: { unhealthy: counts.unhealthy, healthy: counts.healthy, total: counts.total },

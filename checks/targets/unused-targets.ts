@@ -1,6 +1,9 @@
 import { defineCheck } from '../../src/engine/index.js';
+import type { FixIntent } from '../../src/engine/fix.js';
 import type { Target } from '../../src/model/index.js';
-import { corroborate, lbLabel, poolContexts, judgeableTargets } from './pool-context.js';
+import { symptomOf } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
+import { lbLabel, poolContexts, judgeableTargets, symptomMetrics } from './pool-context.js';
 import { explainHealth } from './reason-codes.js';
 
 /** Targets that are registered but can take no traffic: stopped/terminated instances, zones not enabled on the LB. */
@@ -9,7 +12,7 @@ function idle(targets: readonly Target[]): Array<{ target: Target; code: string;
   for (const t of targets) {
     if (t.health.state === 'healthy') continue;
     const e = explainHealth(t.health);
-    if (e.category === 'invalid-state' || e.category === 'not-in-use') out.push({ target: t, code: e.code, cause: e.likelyCause });
+    if (e.category === 'stopped' || e.category === 'not-in-use') out.push({ target: t, code: e.code, cause: e.likelyCause });
   }
   return out;
 }
@@ -19,21 +22,18 @@ export const unusedTargets = defineCheck({
   title: 'Registered targets are running and in zones the load balancer serves',
   family: 'targets',
   severity: 'medium',
-  causes: [503],
-  providers: ['aws'],
+  causes: [502, 503],
+  kinds: [...ALL_KINDS],
+  fixes: ['start-targets', 'enable-zones'],
   rationale:
-    'A target in state unused with Target.InvalidState (stopped or terminated instance) or Target.NotInUse (its Availability ' +
-    'Zone is not enabled on the load balancer) gets no traffic, so the pool has less capacity than it seems; when that is ' +
-    'every target, capacity is zero and requests get 503. Medium, critical when it applies to all targets ' +
-    '(CHECKS.md aws.tg.az-not-enabled, fact A12; Classic instances report the same in the OutOfService description).',
+    'A registered target that is stopped, deallocated or terminated, or that sits in a zone the load balancer does not ' +
+    'serve, gets no traffic, so the pool has less capacity than it seems; when that is every target, capacity is zero and ' +
+    'requests fail as if the pool were empty (503 on AWS ALB, 502 on Application Gateway). Medium, critical when it applies ' +
+    'to all targets.',
   remediation: {
     summary:
-      'Start the stopped instances or deregister them (and let the Auto Scaling group replace them); for Target.NotInUse enable ' +
-      'the target\'s Availability Zone on the load balancer (aws elbv2 set-subnets) or move the targets into an enabled zone.',
-    aws: {
-      cli: 'aws elbv2 deregister-targets --target-group-arn {{resourceId}} --targets {{targetsArg}}',
-      terraform: 'aws_lb.subnets / aws_lb.subnet_mapping (enable the zone), aws_autoscaling_group.vpc_zone_identifier',
-    },
+      'Start the stopped instances or deregister them (and let the scaling group replace them); for targets outside the ' +
+      'load balancer\'s zones, enable their zone on the load balancer or move the targets into an enabled zone.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
@@ -42,10 +42,10 @@ export const unusedTargets = defineCheck({
   thresholds: {},
   messages: {
     someUnused: '{{count}} of {{total}} targets of {{pool}} get no traffic from {{lb}}: {{detail}}.',
-    allUnused: 'None of the {{total}} targets of {{pool}} can get traffic from {{lb}} ({{detail}}): capacity is zero, so requests get 503.',
+    allUnused: 'None of the {{total}} targets of {{pool}} can get traffic from {{lb}} ({{detail}}): capacity is zero, so requests get {{symptom}}.',
   },
   evaluate(inv, ctx) {
-    for (const c of poolContexts(inv, ctx.index, ['aws'])) {
+    for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       const targets = judgeableTargets(inv, c, ctx, opts, { unrouted: 'no listener routes to this pool (see targets/unreferenced-target-group).', lambda: 'Lambda targets have no instance state or zone.' });
       if (!targets) continue;
@@ -55,6 +55,16 @@ export const unusedTargets = defineCheck({
         continue;
       }
       const all = found.length === targets.length;
+      const symptom = c.lb ? symptomOf(c.lb.kind, 'empty-pool') : { codes: [503], text: 'errors' };
+      const stopped = found.filter((f) => f.target.health.cause === 'stopped').map((f) => f.target.id);
+      const served = new Set(c.lb?.zones.map((z) => z.name));
+      const zones = [...new Set(found.map((f) => f.target.zone).filter((z): z is string => z !== undefined && !served.has(z)))];
+      const fix: FixIntent | undefined =
+        stopped.length > 0
+          ? { kind: 'start-targets', poolId: c.pool.ref.id, targetIds: [...new Set(stopped)] }
+          : c.lb && zones.length > 0
+            ? { kind: 'enable-zones', lbId: c.lb.ref.id, zones }
+            : undefined;
       const detail = found
         .map((f) => `${f.target.key}${f.target.zone ? ` in ${f.target.zone}` : ''} ${f.code}: ${f.cause}`)
         .join('; ');
@@ -67,18 +77,19 @@ export const unusedTargets = defineCheck({
           count: found.length,
           total: targets.length,
           detail,
-          targetsArg: found.map((f) => `Id=${f.target.id},Port=${f.target.port}`).join(' '),
+          symptom: symptom.text,
         },
         {
           ...opts,
           severity: all ? 'critical' : 'medium',
+          ...(fix ? { fix } : {}),
           evidence: {
             path: 'backendPool.targets[].health.reason',
-            observed: found.map((f) => ({ target: f.target.key, zone: f.target.zone, reason: f.target.health.reason, description: f.target.health.description })),
+            observed: found.map((f) => ({ target: f.target.key, zone: f.target.zone, cause: f.target.health.cause, reason: f.target.health.reason, description: f.target.health.description })),
             expected: 'running targets in zones enabled on the load balancer',
             source: 'api (target health at collection time)',
             details: { loadBalancerZones: c.lb?.zones.map((z) => z.name) },
-            metrics: corroborate(ctx.index, [[c.lb?.ref.id, 'lb.http.503']]),
+            metrics: symptomMetrics(ctx.index, c.lb, symptom.codes),
           },
         },
       );

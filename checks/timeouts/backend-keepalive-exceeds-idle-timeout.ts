@@ -1,48 +1,7 @@
 import { defineCheck } from '../../src/engine/index.js';
-import type { BackendPool, LoadBalancer, LoadBalancerKind, ServerKind, Sourced } from '../../src/model/index.js';
-import { effectiveKeepAlive, mergeBackendProfiles } from '../../src/model/index.js';
-
-/** Load balancers that do not pool backend connections across clients: the race does not exist there (CHECKS.md §2.4). */
-const LAYER4_KINDS: ReadonlySet<LoadBalancerKind> = new Set(['aws-nlb', 'aws-gwlb', 'azure-lb', 'gcp-proxy-nlb', 'gcp-nlb-passthrough']);
-
-/** What the race looks like to clients, per load balancer kind (CHECKS.md aws.alb/aws.clb idle-timeout-vs-keepalive, gcp.lb.backend-keepalive-le-600). */
-function symptomOf(kind: LoadBalancerKind): { text: string; codes: number[] } {
-  switch (kind) {
-    case 'aws-alb':
-      return { text: 'HTTP 502 from the ALB', codes: [502] };
-    case 'aws-clb':
-      return { text: 'HTTP 504 from the Classic ELB (502 is also possible)', codes: [504, 502] };
-    case 'azure-appgw':
-      return { text: 'HTTP 502 from the Application Gateway', codes: [502] };
-    default:
-      if (kind.startsWith('gcp-')) {
-        return { text: 'HTTP 502/503 with statusDetails backend_connection_closed_before_data_sent_to_client', codes: [502, 503] };
-      }
-      return { text: 'HTTP 502', codes: [502] };
-  }
-}
-
-/** The per-server setting that fixes it, with the recommended value (CHECKS.md §3.6). */
-function keepAliveFix(server: ServerKind | undefined, seconds: number): string {
-  switch (server) {
-    case 'node':
-      return `Node.js: set server.keepAliveTimeout = ${seconds * 1000} (ms) and server.headersTimeout = ${(seconds + 1) * 1000} (ms), above keepAliveTimeout.`;
-    case 'gunicorn':
-      return `gunicorn: start with --keep-alive ${seconds} (gthread/async workers; the sync worker keeps no persistent connections).`;
-    case 'uvicorn':
-      return `uvicorn: start with --timeout-keep-alive ${seconds}.`;
-    case 'nginx':
-      return `nginx: set keepalive_timeout ${seconds}s; in the http or server block.`;
-    case 'apache':
-      return `Apache httpd: set KeepAlive On and KeepAliveTimeout ${seconds}.`;
-    case 'tomcat':
-      return `Tomcat: set keepAliveTimeout="${seconds * 1000}" on the HTTP Connector in server.xml.`;
-    case 'go':
-      return `Go net/http: set http.Server{IdleTimeout: ${seconds} * time.Second}.`;
-    default:
-      return `Set the server's idle keep-alive timeout to ${seconds} s (Node server.keepAliveTimeout, gunicorn --keep-alive, uvicorn --timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat keepAliveTimeout, Go http.Server.IdleTimeout).`;
-  }
-}
+import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
+import { describeMissing, effectiveKeepAlive, gapFor, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
 
 function describeSource(s: Sourced<unknown>): string {
   return s.detail ? `${s.source}: ${s.detail}` : s.source;
@@ -72,7 +31,8 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
   family: 'timeouts',
   severity: 'high',
   causes: [502, 503, 504],
-  providers: ['aws', 'azure', 'gcp'],
+  kinds: [...ALL_KINDS],
+  fixes: ['set-backend-keepalive'],
   rationale:
     'An L7 load balancer reuses idle backend connections until its own idle timeout (ALB/CLB idle_timeout, default 60 s; ' +
     'Google ALBs a fixed 600 s). If the backend closes an idle connection first, a request the load balancer sends on it ' +
@@ -85,24 +45,8 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       'Make the backend idle keep-alive strictly longer than the load balancer idle timeout (idle + 5 s), so that the load ' +
       'balancer, not the backend, closes idle connections: Node server.keepAliveTimeout (and headersTimeout above it), ' +
       'gunicorn --keep-alive, uvicorn --timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat ' +
-      'keepAliveTimeout, Go http.Server.IdleTimeout. On AWS you may instead lower the idle timeout below the keep-alive ' +
-      '(it also applies to client connections).',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=idle_timeout.timeout_seconds,Value={{maxIdle}}\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"ConnectionSettings":{"IdleTimeout":{{maxIdle}}}}\'',
-      terraform: 'aws_lb.idle_timeout / aws_elb.idle_timeout (below the backend keep-alive); the keep-alive itself is server configuration',
-    },
-    gcp: {
-      console:
-        'The keep-alive of Google Application Load Balancers toward backends is fixed at 600 s and cannot be changed: set the ' +
-        "server keep-alive above it (Google's example value is 620 s, e.g. nginx keepalive_timeout 620s; Node server.keepAliveTimeout = 620000).",
-    },
-    azure: {
-      console:
-        "Application Gateway's backend idle timeout is not documented: keep the backend keep-alive generously above the " +
-        "gateway's timeouts and watch BackendResponseStatus / FailedRequests for 502s.",
-    },
+      'keepAliveTimeout, Go http.Server.IdleTimeout. Lowering the load balancer\'s idle timeout instead also cuts client ' +
+      'connections and must stay above the slowest response, so the backend setting is the fix.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html',
@@ -132,32 +76,33 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
   evaluate(inv, ctx) {
     const margin = ctx.thresholds.marginSeconds;
     for (const lb of inv.loadBalancers) {
-      if (lb.layer === 4 || LAYER4_KINDS.has(lb.kind)) {
+      const facts = kindFacts(lb.kind);
+      if (lb.layer === 4 || !facts.reusesBackendConnections) {
         ctx.notApplicable(
           lb,
           'layer-4 load balancers do not reuse backend connections across clients, so the keep-alive race does not apply (see timeouts/nlb-tcp-idle-timeout).',
         );
         continue;
       }
-      const idle = lb.backendIdleTimeoutSeconds;
+      const fixed = facts.fixedBackendIdleTimeoutSeconds;
+      const idle: Sourced<number> | undefined =
+        lb.backendIdleTimeoutSeconds ?? (fixed !== undefined ? { value: fixed, source: 'fixed', detail: `${facts.label}s keep backend connections ${fixed} s` } : undefined);
       if (!idle) {
-        if (lb.kind === 'azure-appgw') {
-          ctx.unknown(
-            lb,
-            "Application Gateway's idle timeout toward backends is not documented, so the backend keep-alive cannot be compared with it. " +
-              'Info: keep the backend keep-alive generously above the gateway timeouts and watch BackendResponseStatus / FailedRequests for 502s.',
-          );
-        } else {
-          ctx.unknown(lb, 'the idle timeout toward backends was not collected (ALB/CLB load balancer attributes); see the coverage section.');
-        }
+        ctx.unknown(lb, idleTimeoutMissing(inv, lb));
         continue;
       }
       const pools = ctx.index.poolsOf(lb);
       if (pools.length === 0) {
-        ctx.notApplicable(lb, 'routes to no backend pool.');
+        // No pool in the inventory: either the load balancer routes nowhere, or its routing could not be read.
+        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'routes' || n.input === 'pools');
+        if (gap || gapFor(inv, 'listeners', lb.ref) || gapFor(inv, 'pools', lb.ref)) {
+          ctx.unknown(lb, describeMissing(inv, gap?.input ?? 'listeners', lb, `the pools ${lb.ref.name} routes to`));
+        } else {
+          ctx.notApplicable(lb, 'routes to no backend pool.');
+        }
         continue;
       }
-      const symptom = symptomOf(lb.kind);
+      const symptom = symptomOf(lb.kind, 'backend-closed-idle');
       for (const pool of pools) {
         const where = { ref: pool.ref, loadBalancer: lb };
         const discriminator = lb.ref.id;
@@ -174,7 +119,7 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       lb: LoadBalancer,
       idle: Sourced<number>,
       margin: number,
-      symptom: { text: string; codes: number[] },
+      symptom: Symptom,
       where: { ref: BackendPool['ref']; loadBalancer: LoadBalancer },
       discriminator: string,
     ): void {
@@ -188,9 +133,7 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
         const worst = failing.reduce((a, b) => ((a.keepAlive!.value as number) <= (b.keepAlive!.value as number) ? a : b));
         const ka = worst.keepAlive as Sourced<number>;
         const recommended = Math.ceil(idle.value) + 5;
-        // Largest whole idle timeout that still leaves the margin below this keep-alive.
-        const maxIdle = Math.min(Math.floor(ka.value - margin), Math.ceil(ka.value) - 1);
-        const fix = keepAliveFix(worst.server, recommended);
+        const fix = keepAliveSetting(worst.server, recommended);
         const messageId = ka.value <= idle.value ? 'shorter' : 'margin';
         ctx.fail(
           where,
@@ -206,10 +149,10 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
             source: describeSource(ka),
             symptom: symptom.text,
             fix,
-            maxIdle: maxIdle >= 1 ? maxIdle : 'n/a (raise the backend keep-alive instead)',
           },
           {
             discriminator,
+            fix: { kind: 'set-backend-keepalive', poolId: pool.ref.id, seconds: recommended, ...(worst.server ? { server: worst.server } : {}) },
             evidence: {
               path: 'backend.keepAliveSeconds',
               observed: ka.value,
@@ -261,3 +204,15 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
     }
   },
 });
+
+/** Why the load balancer's backend idle timeout is unknown: undocumented for the kind, or not collected. */
+function idleTimeoutMissing(inv: Parameters<typeof describeMissing>[0], lb: LoadBalancer): string {
+  const facts = kindFacts(lb.kind);
+  if (facts.backendIdleTimeoutUndocumented) {
+    return (
+      `the ${facts.label}'s idle timeout toward backends is not documented, so the backend keep-alive cannot be compared with it. ` +
+      `Keep the backend keep-alive generously above the load balancer's timeouts and watch ${facts.errorMetricLabel} for 502s.`
+    );
+  }
+  return describeMissing(inv, 'attributes', lb, "the load balancer's idle timeout toward backends");
+}

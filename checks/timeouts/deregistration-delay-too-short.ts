@@ -1,7 +1,15 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { metricEvidence } from '../../src/engine/evidence.js';
-import type { BackendPool, Sourced } from '../../src/model/index.js';
-import { metricMax } from '../../src/model/index.js';
+import type { BackendPool, LoadBalancerKind, Sourced } from '../../src/model/index.js';
+import { describeMissing, metricMax, metricSum, symptomOf } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
+import { poolMetric } from '../targets/pool-context.js';
+
+/** Every provider caps the draining timeout at one hour (ELBv2, Classic, App Gateway, Google backend services). */
+const MAX_DRAIN_SECONDS = 3600;
+
+/** Kinds without connection draining: Azure Load Balancer and the Gateway Load Balancer's appliances. */
+const NO_DRAIN = new Set<LoadBalancerKind>(['azure-lb', 'aws-gwlb']);
 
 /** The longest declared request over the pool and its targets (config `backends[].maxRequestSeconds`). */
 function declaredMaxRequest(pool: BackendPool): Sourced<number> | undefined {
@@ -16,25 +24,22 @@ export const deregistrationDelayTooShort = defineCheck({
   title: 'Deregistration delay outlasts the requests targets are serving',
   family: 'timeouts',
   severity: 'low',
-  causes: [502],
-  providers: ['aws'],
+  causes: [502, 503],
+  kinds: ALL_KINDS.filter((k) => !NO_DRAIN.has(k)),
+  fixes: ['set-drain'],
   rationale:
     'When a target is deregistered (deploy, scale-in, instance refresh) the load balancer waits for the deregistration delay ' +
-    '(default 300 s, 0–3600) and then closes the connections still open: a request still being served gets 502 ("deregistration ' +
-    'delay period elapsed for a request being handled by a target that was deregistered"). The delay should exceed the p99 ' +
-    'response time and the longest request the service is expected to serve (a heuristic).',
+    '/ connection-draining timeout (AWS default 300 s; Application Gateway and Google off unless set; at most 3600 s) and ' +
+    'then closes the connections still open: a request still being served gets 502 (Google: 502/503). The delay should ' +
+    'exceed the p99 response time and the longest request the service is expected to serve (a heuristic).',
   remediation: {
     summary: 'Raise the deregistration delay above the longest request the targets serve (p99 response time, or the declared maximum request).',
-    aws: {
-      cli: 'aws elbv2 modify-target-group-attributes --target-group-arn {{poolId}} --attributes Key=deregistration_delay.timeout_seconds,Value={{suggestedDrain}}',
-      terraform: 'aws_lb_target_group.deregistration_delay',
-    },
   },
   docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html'],
   thresholds: {
     longRequestSeconds: {
       default: 10,
-      description: 'Requests longer than this (p99 or declared) make the finding medium: long-running APIs and uploads (heuristic, CHECKS.md aws.tg.deregistration-delay-too-short).',
+      description: 'Requests longer than this (p99 or declared) make the finding medium: long-running APIs and uploads (heuristic).',
       unit: 'seconds',
       min: 0,
     },
@@ -42,12 +47,12 @@ export const deregistrationDelayTooShort = defineCheck({
   messages: {
     shorter:
       'The deregistration delay of {{pool}} is {{drain}} s, shorter than {{basis}}: requests still running when a target is ' +
-      'deregistered (deploys, scale-in) are cut off with 502.',
+      'deregistered (deploys, scale-in) are cut off with {{symptom}}.',
   },
   evaluate(inv, ctx) {
     const { longRequestSeconds } = ctx.thresholds;
     for (const lb of inv.loadBalancers) {
-      if (lb.ref.provider !== 'aws') continue;
+      const symptom = symptomOf(lb.kind, 'backend-closed-idle');
       for (const pool of ctx.index.poolsOf(lb)) {
         const where = { ref: pool.ref, loadBalancer: lb };
         const discriminator = lb.ref.id;
@@ -57,18 +62,20 @@ export const deregistrationDelayTooShort = defineCheck({
         }
         const drain = pool.drainSeconds;
         if (!drain) {
-          ctx.unknown(where, 'the deregistration delay was not collected (target group attributes); see the coverage section.', { discriminator });
+          ctx.unknown(where, describeMissing(inv, 'attributes', pool, `the deregistration delay of ${pool.ref.name}`), { discriminator });
           continue;
         }
-        // ALB publishes TargetResponseTime per target group; Classic ELB publishes Latency per load balancer.
-        const p99Series = ctx.index.metric(pool.ref.id, 'target.latency.p99') ?? (lb.kind === 'aws-clb' ? ctx.index.metric(lb.ref.id, 'target.latency.p99') : undefined);
-        // A collected series without points means no requests in the window (CloudWatch omits empty periods): p99 0.
-        const p99 = metricMax(p99Series);
+        const p99Series = poolMetric(ctx.index, pool, lb, 'target.latency.p99');
+        // A collected series without points means no requests in the window (providers omit empty periods): p99 0 — unless
+        // the load balancer counted requests, in which case the latency is simply missing.
+        const requests = metricSum(ctx.index.metric(lb.ref.id, 'lb.requests'));
+        const emptyButBusy = p99Series !== undefined && p99Series.points.length === 0 && requests !== undefined && requests > 0;
+        const p99 = emptyButBusy ? undefined : metricMax(p99Series);
         const declared = declaredMaxRequest(pool);
         if (p99 === undefined && declared === undefined) {
           ctx.unknown(
             where,
-            'neither the p99 response time (collect CloudWatch metrics; NLBs have none) nor a declared longest request is known: ' +
+            'neither the p99 response time (collect metrics; layer-4 load balancers have none) nor a declared longest request is known: ' +
               `add maxRequestSeconds to a backends: entry in .cloud502.yml (match: { pool: "${pool.ref.name}" }).`,
             { discriminator },
           );
@@ -78,7 +85,7 @@ export const deregistrationDelayTooShort = defineCheck({
         const required = byDeclared ? declared!.value : (p99 as number);
         const basis = byDeclared
           ? `the longest expected request of ${declared!.value} s (${declared!.source}${declared!.detail ? `: ${declared!.detail}` : ''})`
-          : p99Series!.points.length === 0
+          : p99Series && p99Series.points.length === 0
             ? 'the requests of the window (there were none)'
             : `the p99 response time of ${p99} s`;
         const metrics = p99Series ? [metricEvidence(p99Series, undefined, inv.metricsWindowSeconds)] : [];
@@ -93,12 +100,13 @@ export const deregistrationDelayTooShort = defineCheck({
         ctx.fail(
           where,
           'shorter',
-          { pool: pool.ref.name, poolId: pool.ref.id, drain: drain.value, basis, suggestedDrain: Math.min(3600, Math.ceil(required)) },
+          { pool: pool.ref.name, drain: drain.value, basis, symptom: symptom.text },
           {
             discriminator,
+            fix: { kind: 'set-drain', lbId: lb.ref.id, poolId: pool.ref.id, seconds: Math.min(MAX_DRAIN_SECONDS, Math.ceil(required)) },
             severity: required > longRequestSeconds ? 'medium' : 'low',
             evidence: {
-              path: 'targetGroup.drainSeconds',
+              path: 'backendPool.drainSeconds',
               observed: drain.value,
               expected: `≥ ${required} s`,
               source: drain.detail ? `${drain.source}: ${drain.detail}` : drain.source,
@@ -107,7 +115,7 @@ export const deregistrationDelayTooShort = defineCheck({
                 p99Seconds: p99,
                 declaredMaxRequestSeconds: declared?.value,
                 declaredMaxRequestSource: declared ? `${declared.source}${declared.detail ? `: ${declared.detail}` : ''}` : undefined,
-                statusCodes: [502],
+                statusCodes: symptom.codes,
               },
             },
           },

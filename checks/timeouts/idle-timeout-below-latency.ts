@@ -1,34 +1,31 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence } from '../../src/engine/evidence.js';
 import type { MetricEvidence } from '../../src/engine/index.js';
-import type { LoadBalancer, ResourceRef, Sourced } from '../../src/model/index.js';
-import { metricMax, metricSum } from '../../src/model/index.js';
-
-const ALB_IDLE_MAX_SECONDS = 4000; // idle_timeout.timeout_seconds range 1–4000 (CHECKS.md A1, C1)
+import type { BackendPool, LoadBalancer, ResourceRef, Sourced } from '../../src/model/index.js';
+import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, symptomOf } from '../../src/model/index.js';
+import { LAYER7_KINDS } from '../kinds.js';
+import { poolMetric } from '../targets/pool-context.js';
 
 export const idleTimeoutBelowLatency = defineCheck({
   id: 'timeouts/idle-timeout-below-latency',
-  title: 'The load balancer idle timeout leaves room for the slowest responses',
+  title: 'The load balancer\'s request timeout leaves room for the slowest responses',
   family: 'timeouts',
   severity: 'medium',
-  causes: [504],
-  providers: ['aws'],
+  causes: [502, 503, 504],
+  kinds: [...LAYER7_KINDS],
+  fixes: ['set-request-timeout'],
   rationale:
-    'An ALB or Classic ELB ends a request with 504 when the target sends nothing for the idle timeout (default 60 s). ' +
-    'If the p99 response time is a large share of the idle timeout, or the slowest responses already reach it, slow requests ' +
-    'are cut off. cloud502 expects the idle timeout to be at least 2 × p99 (a heuristic, configurable) and the maximum ' +
-    'latency to stay clear of it; 504s returned by the load balancer in the window make it high.',
+    'A load balancer ends a request when the backend takes longer than its timeout: the idle timeout on AWS ALB and Classic ' +
+    'ELB (default 60 s, 504), the backend settings\' request timeout on Application Gateway (default 20 s, 504 on v2 and ' +
+    '502 on v1), the backend service timeout on Google Application Load Balancers (default 30 s, 502/503 backend_timeout). ' +
+    'If the p99 response time is a large share of that timeout, or the slowest responses already reach it, slow requests ' +
+    'are cut off. cloud502 expects the timeout to be at least 2 × p99 (a heuristic, configurable) and the maximum latency ' +
+    'to stay clear of it; timeouts returned by the load balancer in the window make it high.',
   remediation: {
     summary:
-      'Make the slow requests faster (long transfers should send at least one byte per idle period), or raise the idle timeout ' +
-      'above latencyFactor × the observed latency. When you raise it, raise the backend keep-alive above the new value as well ' +
-      '(timeouts/backend-keepalive-exceeds-idle-timeout).',
-    aws: {
-      cli:
-        '# ALB\naws elbv2 modify-load-balancer-attributes --load-balancer-arn {{lbId}} --attributes Key=idle_timeout.timeout_seconds,Value={{suggestedIdle}}\n' +
-        '# Classic ELB\naws elb modify-load-balancer-attributes --load-balancer-name {{lb}} --load-balancer-attributes \'{"ConnectionSettings":{"IdleTimeout":{{suggestedIdle}}}}\'',
-      terraform: 'aws_lb.idle_timeout / aws_elb.idle_timeout',
-    },
+      'Make the slow requests faster (long transfers should send at least one byte per idle period), or raise the request ' +
+      'timeout above latencyFactor × the observed latency. Where the idle timeout is the request timeout, raise the backend ' +
+      'keep-alive above the new value as well.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -38,7 +35,7 @@ export const idleTimeoutBelowLatency = defineCheck({
   thresholds: {
     latencyFactor: {
       default: 2,
-      description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic, CHECKS.md §1.4; no provider documents it).',
+      description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic).',
       unit: 'ratio',
       min: 1,
       max: 100,
@@ -52,33 +49,35 @@ export const idleTimeoutBelowLatency = defineCheck({
     },
     timeoutCount: {
       default: 0,
-      description: 'Raise to high when the load balancer returned more LB-generated 504s than this in the window (HTTPCode_ELB_504_Count).',
+      description: 'Raise to high when the load balancer itself returned more timeout errors than this in the window.',
       unit: 'count',
       min: 0,
     },
   },
   messages: {
     maxReachesIdle:
-      'The slowest response of {{subject}} took {{max}} s, within {{margin}} s of the {{idle}} s idle timeout of {{lb}}: requests that ' +
-      'outlast the idle timeout are cut off with 504{{observed}}.',
+      'The slowest response of {{subject}} took {{max}} s, within {{margin}} s of the {{idle}} s {{timeoutName}} of {{lb}}: requests that ' +
+      'outlast it are cut off with {{symptom}}{{observed}}.',
     belowLatency:
-      'The p99 response time of {{subject}} reached {{p99}} s; the {{idle}} s idle timeout of {{lb}} is below {{factor}} × p99 ' +
-      '({{needed}} s), so slow requests risk 504{{observed}}.',
+      'The p99 response time of {{subject}} reached {{p99}} s; the {{idle}} s {{timeoutName}} of {{lb}} is below {{factor}} × p99 ' +
+      '({{needed}} s), so slow requests risk {{symptom}}{{observed}}.',
   },
   evaluate(inv, ctx) {
     const { latencyFactor: factor, maxMarginSeconds: margin, timeoutCount } = ctx.thresholds;
     const window = describeWindow(inv.metricsWindowSeconds);
 
-    const judge = (lb: LoadBalancer, idle: Sourced<number>, lb504: number | undefined, where: ResourceRef | { ref: ResourceRef; loadBalancer: LoadBalancer }, seriesId: string, subject: string, discriminator?: string): void => {
+    const judge = (lb: LoadBalancer, pool: BackendPool, idle: Sourced<number>, lbTimeouts: number | undefined, where: ResourceRef | { ref: ResourceRef; loadBalancer: LoadBalancer }, subject: string, discriminator?: string): void => {
       const idleSeconds = idle.value;
-      const p99Series = ctx.index.metric(seriesId, 'target.latency.p99');
-      const maxSeries = ctx.index.metric(seriesId, 'target.latency.max');
+      const facts = kindFacts(lb.kind);
+      const symptom = symptomOf(lb.kind, 'backend-timeout');
+      const timeoutName = facts.requestTimeoutFrom === 'idle-timeout' ? 'idle timeout' : 'request timeout';
+      const p99Series = poolMetric(ctx.index, pool, lb, 'target.latency.p99');
+      const maxSeries = poolMetric(ctx.index, pool, lb, 'target.latency.max');
       const opts = discriminator ? { discriminator } : {};
       if (!p99Series && !maxSeries) {
         ctx.unknown(
           where,
-          `the response-time metric of ${subject} was not collected (${lb.kind === 'aws-clb' ? 'AWS/ELB Latency' : 'AWS/ApplicationELB TargetResponseTime'} p99 and Maximum): ` +
-            'run the audit with a non-zero metrics window and cloudwatch:GetMetricData allowed.',
+          describeMissing(inv, 'metrics', lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`, 'run the audit with a non-zero metrics window'),
           opts,
         );
         return;
@@ -100,8 +99,8 @@ export const idleTimeoutBelowLatency = defineCheck({
         return;
       }
       const worst = Math.max(p99 ?? 0, max ?? 0);
-      const suggestedIdle = Math.min(ALB_IDLE_MAX_SECONDS, Math.max(Math.ceil(factor * worst), Math.ceil(idleSeconds) + 1));
-      const observed504 = lb504 !== undefined && lb504 > timeoutCount;
+      const suggestedIdle = Math.min(facts.maxRequestTimeoutSeconds ?? Number.MAX_SAFE_INTEGER, Math.max(Math.ceil(factor * worst), Math.ceil(idleSeconds) + 1));
+      const observed504 = lbTimeouts !== undefined && lbTimeouts > timeoutCount;
       ctx.fail(
         where,
         reaches ? 'maxReachesIdle' : 'belowLatency',
@@ -110,19 +109,22 @@ export const idleTimeoutBelowLatency = defineCheck({
           lb: lb.ref.name,
           lbId: lb.ref.id,
           idle: idleSeconds,
+          timeoutName,
+          symptom: symptom.text,
           p99,
           max,
           margin,
           factor,
           needed,
           suggestedIdle,
-          observed: observed504 ? `; ${lb504} LB-generated 504s were returned in the last ${window}` : '',
+          observed: observed504 ? `; the load balancer itself returned ${lbTimeouts} such errors in the last ${window}` : '',
         },
         {
           ...opts,
           severity: observed504 ? 'high' : 'medium',
+          fix: { kind: 'set-request-timeout', lbId: lb.ref.id, poolId: pool.ref.id, seconds: suggestedIdle },
           evidence: {
-            path: 'loadBalancer.backendIdleTimeoutSeconds',
+            path: facts.requestTimeoutFrom === 'idle-timeout' ? 'loadBalancer.backendIdleTimeoutSeconds' : 'backendPool.requestTimeoutSeconds',
             observed: idleSeconds,
             expected: [needed !== undefined ? `≥ ${needed} s (${factor} × p99)` : undefined, max !== undefined ? `> ${Math.round((max + margin) * 1000) / 1000} s (max + margin)` : undefined]
               .filter(Boolean)
@@ -132,11 +134,11 @@ export const idleTimeoutBelowLatency = defineCheck({
             details: {
               p99Seconds: p99,
               maxSeconds: max,
-              lbGenerated504: lb504,
-              suggestedIdleTimeoutSeconds: suggestedIdle,
-              statusCodes: [504],
-              // The observed 504s already set the severity: recorded so that enrichWithEvidence does not raise it again.
-              ...(observed504 ? { raisedBy: `${lb504} LB-generated 504s in the last ${window} (threshold timeoutCount ${timeoutCount}): medium → high`, raisedFrom: 'medium' } : {}),
+              lbGeneratedTimeouts: lbTimeouts,
+              suggestedTimeoutSeconds: suggestedIdle,
+              statusCodes: symptom.codes,
+              // The observed errors already set the severity: recorded so that enrichWithEvidence does not raise it again.
+              ...(observed504 ? { raisedBy: `${lbTimeouts} load-balancer timeout errors in the last ${window} (threshold timeoutCount ${timeoutCount}): medium → high`, raisedFrom: 'medium' } : {}),
             },
           },
         },
@@ -144,22 +146,31 @@ export const idleTimeoutBelowLatency = defineCheck({
     };
 
     for (const lb of inv.loadBalancers) {
-      if (lb.ref.provider !== 'aws') continue;
-      if (lb.kind !== 'aws-alb' && lb.kind !== 'aws-clb') {
-        ctx.notApplicable(lb, 'only ALB and Classic ELB end requests on an idle timeout; NLB/GWLB flows are covered by timeouts/nlb-tcp-idle-timeout.');
+      if (kindFacts(lb.kind).requestTimeoutFrom === 'idle-timeout' && !lb.backendIdleTimeoutSeconds) {
+        ctx.unknown(lb, describeMissing(inv, 'attributes', lb, `the idle timeout of ${lb.ref.name}`));
         continue;
       }
-      const idle = lb.backendIdleTimeoutSeconds;
-      if (!idle) {
-        ctx.unknown(lb, 'the idle timeout was not collected (load balancer attributes); see the coverage section.');
+      const pools = ctx.index.poolsOf(lb);
+      // The load balancer's own timeout errors: only the status codes a backend timeout shows on this kind.
+      const codes = symptomOf(lb.kind, 'backend-timeout').codes;
+      const counts = codes.map((c) => metricSum(ctx.index.metric(lb.ref.id, `lb.http.${c}` as 'lb.http.504')));
+      const lbTimeouts = counts.some((c) => c !== undefined) ? counts.reduce<number>((a, c) => a + (c ?? 0), 0) : undefined;
+      if (pools.length === 0) {
+        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'pools');
+        if (gap) ctx.unknown(lb, describeMissing(inv, gap.input, lb, `the pools ${lb.ref.name} routes to`));
+        else ctx.notApplicable(lb, 'routes to no backend pool.');
         continue;
       }
-      const lb504 = metricSum(ctx.index.metric(lb.ref.id, 'lb.http.504'));
-      if (lb.kind === 'aws-clb') {
-        // Classic ELB publishes Latency per load balancer only.
-        judge(lb, idle, lb504, lb.ref, lb.ref.id, `${lb.ref.name}'s instances`);
-      } else {
-        for (const pool of ctx.index.poolsOf(lb)) judge(lb, idle, lb504, { ref: pool.ref, loadBalancer: lb }, pool.ref.id, pool.ref.name, lb.ref.id);
+      for (const pool of pools) {
+        const where = { ref: pool.ref, loadBalancer: lb };
+        const timeout = requestTimeoutOf(lb, pool);
+        if (!timeout) {
+          ctx.unknown(where, describeMissing(inv, 'attributes', lb, `the request timeout of ${pool.ref.name} behind ${lb.ref.name}`), { discriminator: lb.ref.id });
+          continue;
+        }
+        // A load balancer that is its own pool (Classic ELB) gets the finding itself.
+        const single = kindFacts(lb.kind).poolIsLoadBalancer === true;
+        judge(lb, pool, timeout, lbTimeouts, single ? lb.ref : where, single ? `${lb.ref.name}'s instances` : pool.ref.name, single ? undefined : lb.ref.id);
       }
     }
   },

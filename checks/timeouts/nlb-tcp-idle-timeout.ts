@@ -1,11 +1,11 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence } from '../../src/engine/evidence.js';
 import type { BackendPool, Listener, Sourced } from '../../src/model/index.js';
-import { mergeBackendProfiles, metricSum } from '../../src/model/index.js';
+import { describeMissing, mergeBackendProfiles, metricSum } from '../../src/model/index.js';
 
-/** TLS listeners of an NLB have a fixed 350 s idle timeout (CHECKS.md N1). */
+/** TLS listeners of an NLB have a fixed 350 s idle timeout. */
 const NLB_TLS_IDLE_SECONDS = 350;
-/** Range of tcp.idle_timeout.seconds (CHECKS.md N1). */
+/** Range of tcp.idle_timeout.seconds. */
 const NLB_IDLE_MIN_SECONDS = 60;
 const NLB_IDLE_MAX_SECONDS = 6000;
 
@@ -35,7 +35,9 @@ export const nlbTcpIdleTimeout = defineCheck({
   family: 'timeouts',
   severity: 'medium',
   causes: [502],
-  providers: ['aws'],
+  // AWS-only: the NLB's per-listener TCP idle timeout (Azure Load Balancer rules have their own check).
+  kinds: ['aws-nlb'],
+  fixes: ['set-flow-idle-timeout'],
   rationale:
     'A Network Load Balancer tracks every TCP flow and, after the idle timeout (tcp.idle_timeout.seconds, default 350 s, ' +
     '60–6000; TLS listeners fixed at 350 s), drops it: the next segment gets a TCP RST. Pooled connections that stay idle ' +
@@ -45,10 +47,6 @@ export const nlbTcpIdleTimeout = defineCheck({
     summary:
       'Raise the listener TCP idle timeout above the longest idle period of the flows (TCP listeners only), or make clients and ' +
       'targets send TCP keepalives (or application pings) more often than the idle timeout, or close pooled connections sooner.',
-    aws: {
-      cli: 'aws elbv2 modify-listener-attributes --listener-arn {{listenerId}} --attributes Key=tcp.idle_timeout.seconds,Value={{suggestedIdle}}',
-      terraform: 'aws_lb_listener.tcp_idle_timeout_seconds (TCP listeners)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html',
@@ -57,7 +55,7 @@ export const nlbTcpIdleTimeout = defineCheck({
   thresholds: {
     resetCount: {
       default: 0,
-      description: 'Raise to high when TCP_ELB_Reset_Count over the window exceeds this (resets sent by the NLB itself, CHECKS.md N7).',
+      description: 'Raise to high when TCP_ELB_Reset_Count over the window exceeds this (resets sent by the NLB itself).',
       unit: 'count',
       min: 0,
     },
@@ -71,7 +69,6 @@ export const nlbTcpIdleTimeout = defineCheck({
     const { resetCount } = ctx.thresholds;
     const window = describeWindow(inv.metricsWindowSeconds);
     for (const lb of inv.loadBalancers) {
-      if (lb.kind !== 'aws-nlb') continue;
       const resetSeries = ctx.index.metric(lb.ref.id, 'lb.tcp.resets');
       const resets = metricSum(resetSeries);
       const metrics = resetSeries ? [metricEvidence(resetSeries, undefined, inv.metricsWindowSeconds)] : [];
@@ -112,11 +109,7 @@ export const nlbTcpIdleTimeout = defineCheck({
             continue;
           }
           if (!idle) {
-            ctx.unknown(
-              where,
-              `the TCP idle timeout of listener ${listenerName} was not collected (elasticloadbalancing:DescribeListenerAttributes, tcp.idle_timeout.seconds).`,
-              { discriminator },
-            );
+            ctx.unknown(where, describeMissing(inv, 'attributes', lb, `the TCP idle timeout of listener ${listenerName}`), { discriminator });
             continue;
           }
           const source = flowIdle.detail ? `${flowIdle.source}: ${flowIdle.detail}` : flowIdle.source;
@@ -140,16 +133,15 @@ export const nlbTcpIdleTimeout = defineCheck({
               pool: pool.ref.name,
               lb: lb.ref.name,
               listener: listenerName,
-              listenerId: listener.ref.id,
               idle: idle.value,
               flowIdle: flowIdle.value === null ? 'indefinitely (the backend never closes idle connections)' : `${flowIdle.value} s`,
               source,
-              suggestedIdle,
               resets: raised ? `; ${lb.ref.name} sent ${resets} TCP resets (TCP_ELB_Reset_Count) in the last ${window}` : '',
             },
             {
               discriminator,
               severity: raised ? 'high' : 'medium',
+              ...(typeof suggestedIdle === 'number' ? { fix: { kind: 'set-flow-idle-timeout' as const, lbId: lb.ref.id, listenerId: listener.ref.id, seconds: suggestedIdle } } : {}),
               evidence: {
                 path: `listener[${listenerName}].idleTimeoutSeconds`,
                 observed: idle.value,

@@ -1,13 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
+import { describeMissing } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
 
 const DAY_MS = 86_400_000;
-
-/** Where a listener certificate's expiry is read, per provider, for the unknown message. */
-const STORE: Record<string, string> = {
-  aws: 'ACM (acm:DescribeCertificate); IAM server certificates are not read',
-  azure: 'the Application Gateway SSL certificate / Key Vault secret',
-  gcp: 'the SSL certificate resource (compute.sslCertificates.get)',
-};
 
 export const listenerCertificateExpiry = defineCheck({
   id: 'tls/listener-certificate-expiry',
@@ -15,7 +10,8 @@ export const listenerCertificateExpiry = defineCheck({
   family: 'tls',
   severity: 'high',
   causes: [502],
-  providers: ['aws', 'azure', 'gcp'],
+  kinds: [...ALL_KINDS],
+  fixes: ['replace-listener-certificate'],
   rationale:
     'When a listener certificate expires, clients refuse the handshake; a CDN or proxy in front of the load balancer ' +
     '(e.g. CloudFront with an HTTPS origin) answers 502 for every request. Imported certificates and certificates whose ' +
@@ -25,23 +21,6 @@ export const listenerCertificateExpiry = defineCheck({
     summary:
       'Renew or reissue the certificate (managed certificates: fix the validation so renewal can complete) and attach the new ' +
       'certificate to the listener before the old one expires.',
-    aws: {
-      cli:
-        'aws acm describe-certificate --certificate-arn {{certificateId}} --query "Certificate.[Status,NotAfter,RenewalSummary]"\n' +
-        '# ALB / NLB: replace the default certificate (add-listener-certificates for SNI certificates)\n' +
-        'aws elbv2 modify-listener --listener-arn {{listenerId}} --certificates CertificateArn=<new-certificate-arn>\n' +
-        '# Classic ELB\n' +
-        'aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name {{lb}} --load-balancer-port {{port}} --ssl-certificate-id <new-certificate-arn>',
-      terraform: 'aws_lb_listener.certificate_arn / aws_lb_listener_certificate / aws_acm_certificate',
-    },
-    azure: {
-      cli: 'az network application-gateway ssl-cert update --gateway-name {{lb}} --resource-group <resource-group> --name {{certificateName}} --key-vault-secret-id <secret-id>',
-      terraform: 'azurerm_application_gateway.ssl_certificate',
-    },
-    gcp: {
-      cli: 'gcloud compute target-https-proxies update <proxy> --ssl-certificates=<new-certificate>',
-      terraform: 'google_compute_target_https_proxy.ssl_certificates / google_compute_managed_ssl_certificate',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
@@ -79,7 +58,13 @@ export const listenerCertificateExpiry = defineCheck({
           const discriminator = cert.id;
           const certificateName = cert.subject ?? cert.id.split('/').pop() ?? cert.id;
           if (!cert.notAfter || Number.isNaN(Date.parse(cert.notAfter))) {
-            ctx.unknown(where, `the expiry of certificate ${cert.id} was not read (${STORE[lb.ref.provider] ?? 'certificate store'}).`, { discriminator });
+            ctx.unknown(
+              where,
+              cert.expiryUnavailable
+                ? `the expiry of certificate ${cert.id} is unknown: ${cert.expiryUnavailable}.`
+                : describeMissing(inv, 'certificates', lb, `the expiry of certificate ${cert.id}`, 'the certificate store that holds it is not read'),
+              { discriminator },
+            );
             continue;
           }
           const msLeft = Date.parse(cert.notAfter) - now;
@@ -94,20 +79,18 @@ export const listenerCertificateExpiry = defineCheck({
           const data = {
             lb: lb.ref.name,
             listener: listenerName,
-            listenerId: listener.ref.id,
-            port: listener.port,
-            certificateId: cert.id,
             certificateName,
             notAfter: cert.notAfter,
             daysLeft,
             warnDays,
           };
+          const fix = { kind: 'replace-listener-certificate' as const, lbId: lb.ref.id, listenerId: listener.ref.id, certificateId: cert.id };
           if (msLeft <= 0) {
-            ctx.fail(where, 'expired', data, { discriminator, severity: 'critical', evidence });
+            ctx.fail(where, 'expired', data, { discriminator, severity: 'critical', evidence, fix });
           } else if (msLeft < criticalDays * DAY_MS) {
-            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'critical', evidence });
+            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'critical', evidence, fix });
           } else if (msLeft < warnDays * DAY_MS) {
-            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'high', evidence });
+            ctx.fail(where, 'expiresSoon', data, { discriminator, severity: 'high', evidence, fix });
           } else {
             ctx.pass(where, { discriminator, message: `${listenerName} on ${lb.ref.name}: certificate ${certificateName} is valid until ${cert.notAfter} (${daysLeft} days).` });
           }

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, Listener } from '../../src/model/index.js';
+import { describeMissing } from '../../src/model/index.js';
 
 function routesTo(listener: Listener, pool: BackendPool): boolean {
   return listener.defaultPoolIds.includes(pool.ref.id) || listener.routes.some((r) => r.poolIds.includes(pool.ref.id));
@@ -11,25 +12,18 @@ export const protocolVersionMismatch = defineCheck({
   family: 'tls',
   severity: 'medium',
   causes: [502, 505],
-  providers: ['aws'],
+  // AWS-only: ALB target group protocol versions.
+  kinds: ['aws-alb'],
+  fixes: ['set-pool-protocol', 'set-health-check'],
   rationale:
     'ALB target groups have a protocol version: HTTP1 (default), HTTP2 or GRPC. HTTP/2 and gRPC target groups are only ' +
     'supported behind HTTPS listeners, because the ALB negotiates HTTP/2 with clients over TLS (ALPN); behind an HTTP ' +
     'listener requests fail with 464/505. A gRPC target group is health-checked with gRPC status codes (matcher GrpcCode, ' +
-    'default 12): without one, health checks judge the wrong thing. That mismatches end in 502 is unverified (CHECKS.md ' +
-    'aws.tg.protocol-version-mismatch).',
+    'default 12): without one, health checks judge the wrong thing. That mismatches end in 502 is not documented by AWS.',
   remediation: {
     summary:
       'Put HTTP/2 and gRPC target groups behind an HTTPS listener (or use protocol version HTTP1), and give gRPC target groups a ' +
       'gRPC matcher (e.g. 0, or 0-99).',
-    aws: {
-      cli:
-        '# HTTPS listener for HTTP/2 or gRPC target groups\n' +
-        'aws elbv2 create-listener --load-balancer-arn {{lbId}} --protocol HTTPS --port 443 --certificates CertificateArn=<certificate-arn> --default-actions Type=forward,TargetGroupArn={{poolId}}\n' +
-        '# gRPC matcher\n' +
-        'aws elbv2 modify-target-group --target-group-arn {{poolId}} --matcher GrpcCode=0',
-      terraform: 'aws_lb_listener.protocol = "HTTPS"; aws_lb_target_group.protocol_version, health_check.matcher',
-    },
   },
   docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html'],
   thresholds: {},
@@ -40,7 +34,6 @@ export const protocolVersionMismatch = defineCheck({
   },
   evaluate(inv, ctx) {
     for (const lb of inv.loadBalancers) {
-      if (lb.kind !== 'aws-alb') continue;
       for (const pool of ctx.index.poolsOf(lb)) {
         const where = { ref: pool.ref, loadBalancer: lb };
         if (pool.targetType === 'lambda') {
@@ -49,7 +42,7 @@ export const protocolVersionMismatch = defineCheck({
         }
         const version = pool.protocolVersion;
         if (!version) {
-          ctx.unknown(where, 'the target group protocol version was not collected (elasticloadbalancing:DescribeTargetGroups ProtocolVersion).', { discriminator: lb.ref.id });
+          ctx.unknown(where, describeMissing(inv, 'pools', pool, 'the target group protocol version'), { discriminator: lb.ref.id });
           continue;
         }
         if (version === 'HTTP1') {
@@ -63,15 +56,16 @@ export const protocolVersionMismatch = defineCheck({
           ctx.fail(
             where,
             'needsHttpsListener',
-            { pool: pool.ref.name, poolId: pool.ref.id, version, listener: name, lb: lb.ref.name, lbId: lb.ref.id },
+            { pool: pool.ref.name, version, listener: name, lb: lb.ref.name },
             {
               discriminator: `${lb.ref.id}:${listener.ref.id}`,
+              fix: { kind: 'set-pool-protocol', lbId: lb.ref.id, poolId: pool.ref.id, protocolVersion: 'HTTP1' },
               evidence: {
                 path: `listener[${name}].protocol`,
                 observed: 'HTTP',
                 expected: 'HTTPS',
                 source: 'api',
-                // 464/505 are documented for version mismatches; a 502 is not (CHECKS.md), so no LB-generated 502 is attributed to this.
+                // 464/505 are documented for version mismatches; a 502 is not, so no LB-generated 502 is attributed to this.
                 details: { protocolVersion: version, statusCodes: [505] },
               },
             },
@@ -86,11 +80,12 @@ export const protocolVersionMismatch = defineCheck({
             ctx.fail(
               where,
               'grpcWithoutMatcher',
-              { pool: pool.ref.name, poolId: pool.ref.id, lbId: lb.ref.id, matcher: pool.healthCheck.matcher ? `HTTP matcher ${pool.healthCheck.matcher}` : 'none' },
+              { pool: pool.ref.name, matcher: pool.healthCheck.matcher ? `HTTP matcher ${pool.healthCheck.matcher}` : 'none' },
               {
                 discriminator: `${lb.ref.id}:matcher`,
+                fix: { kind: 'set-health-check', lbId: lb.ref.id, poolId: pool.ref.id, changes: { grpcMatcher: '0-99' } },
                 evidence: {
-                  path: 'targetGroup.healthCheck.grpcMatcher',
+                  path: 'backendPool.healthCheck.grpcMatcher',
                   observed: pool.healthCheck.matcher ?? null,
                   expected: 'GrpcCode (e.g. 0 or 0-99; AWS default 12)',
                   source: 'api',

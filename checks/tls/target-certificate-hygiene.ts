@@ -1,30 +1,31 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { Severity } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TlsObservation } from '../../src/model/index.js';
+import { kindFacts } from '../../src/model/index.js';
+import { ALL_KINDS } from '../kinds.js';
 
 type Problem = 'plainHttp' | 'tls13OnlyHealthCheck' | 'expired' | 'notYetValid' | 'selfSigned' | 'hostnameMismatch' | 'untrusted';
 
 /** Order in which problems are reported. */
 const PROBLEMS: readonly Problem[] = ['plainHttp', 'tls13OnlyHealthCheck', 'expired', 'notYetValid', 'selfSigned', 'hostnameMismatch', 'untrusted'];
 
-/** Pools whose load balancer talks TLS to the targets. Google's HTTP2 backend protocol is HTTP/2 over TLS. */
+/**
+ * Pools whose load balancer talks TLS to the targets: a TLS protocol, or TLS settings the normalizer recorded (Google's
+ * HTTP2 backend protocol is HTTP/2 over TLS).
+ */
 function speaksTls(pool: BackendPool): boolean {
-  return pool.protocol === 'HTTPS' || pool.protocol === 'TLS' || pool.protocol === 'SSL' || (pool.protocol === 'HTTP2' && pool.ref.provider === 'gcp');
+  return pool.protocol === 'HTTPS' || pool.protocol === 'TLS' || pool.protocol === 'SSL' || pool.tls !== undefined;
 }
 
-/**
- * Does the load balancer verify backend certificates? AWS ALB/NLB never do (CHECKS.md A15, N6); elsewhere the model
- * says (`pool.tls`), and undefined means it was not collected.
- */
+/** Does the load balancer verify backend certificates? The normalizer says (`pool.tls`); undefined = not collected. */
 function verifies(pool: BackendPool): boolean | undefined {
-  if (pool.tls) return pool.tls.verifiesCertificate;
-  return pool.ref.provider === 'aws' ? false : undefined;
+  return pool.tls?.verifiesCertificate;
 }
 
 function problemsOf(o: TlsObservation, pool: BackendPool, lb: LoadBalancer, now: Date): Problem[] {
   const out: Problem[] = [];
   if (o.plainHttp) out.push('plainHttp');
-  if (o.tls13Only && lb.kind === 'aws-nlb' && pool.healthCheck?.enabled !== false && pool.healthCheck?.protocol === 'HTTPS') out.push('tls13OnlyHealthCheck');
+  if (o.tls13Only && kindFacts(lb.kind).httpsHealthCheckNeedsTls12 && pool.healthCheck?.enabled !== false && pool.healthCheck?.protocol === 'HTTPS') out.push('tls13OnlyHealthCheck');
   const leaf = o.chain?.[0];
   if (leaf) {
     if (Date.parse(leaf.notAfter) <= now.getTime()) out.push('expired');
@@ -36,13 +37,25 @@ function problemsOf(o: TlsObservation, pool: BackendPool, lb: LoadBalancer, now:
   return out;
 }
 
+/** The certificate fix, per problem. */
+const FIX_OF: Record<Problem, string> = {
+  plainHttp: 'the target answers plain HTTP on a TLS port: enable TLS on it, or use an HTTP pool.',
+  tls13OnlyHealthCheck: 'allow TLS 1.2 on the target, or health-check it over TCP.',
+  expired: 'reissue the expired certificate and install it with its full chain.',
+  notYetValid: 'install a certificate that is already valid (check the target clock).',
+  selfSigned: 'replace the self-signed certificate with one from a CA the load balancer trusts.',
+  hostnameMismatch: 'reissue the certificate with the name the load balancer sends (SNI / host) in its SANs.',
+  untrusted: 'install the complete chain, or upload the issuing root as a trusted root on the load balancer.',
+};
+
 export const targetCertificateHygiene = defineCheck({
   id: 'tls/target-certificate-hygiene',
   title: 'Targets present a valid, trusted TLS certificate for their name',
   family: 'tls',
   severity: 'high',
   causes: [502],
-  providers: ['aws', 'azure', 'gcp'],
+  kinds: [...ALL_KINDS],
+  fixes: ['fix-backend-certificate', 'set-health-check'],
   rationale:
     'Whether a bad target certificate causes 5xx depends on the provider. AWS ALB and NLB do not validate target ' +
     'certificates (self-signed or expired ones are accepted), so there it is security hygiene only (info). Application ' +
@@ -52,21 +65,9 @@ export const targetCertificateHygiene = defineCheck({
     'targets. Needs probe observations (--probe).',
   remediation: {
     summary:
-      'Serve plain-HTTP targets through an HTTP target group or enable TLS on them; enable TLS 1.2 on targets behind NLB HTTPS ' +
-      'health checks; reissue expired, not-yet-valid, self-signed or mismatched certificates from a trusted CA with the name the ' +
+      'Serve plain-HTTP targets through an HTTP pool or enable TLS on them; enable TLS 1.2 on targets whose load balancer\'s ' +
+      'HTTPS health checks need it; reissue expired, not-yet-valid, self-signed or mismatched certificates from a trusted CA with the name the ' +
       'load balancer uses (SNI / host), with the complete chain.',
-    aws: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -servername {{sni}} -showcerts </dev/null',
-      terraform: 'aws_lb_target_group.protocol / health_check.protocol',
-    },
-    azure: {
-      cli: 'az network application-gateway show-backend-health --name {{lb}} --resource-group <resource-group>',
-      terraform: 'azurerm_application_gateway.trusted_root_certificate / backend_http_settings.host_name',
-    },
-    gcp: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -servername {{sni}} -showcerts </dev/null',
-      terraform: 'google_compute_backend_service.tls_settings (sni, subject_alt_names)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -126,9 +127,7 @@ export const targetCertificateHygiene = defineCheck({
           verify === true
             ? `${lb.ref.name} verifies backend certificates, so the handshake fails and the backend is taken out (502).`
             : verify === false
-              ? pool.ref.provider === 'aws'
-                ? 'ALB and NLB do not validate target certificates, so this causes no 5xx here: security hygiene only.'
-                : `${lb.ref.name} does not verify backend certificates, so this causes no 5xx here: security hygiene only.`
+              ? `${lb.ref.name} (${kindFacts(lb.kind).label}) does not verify backend certificates, so this causes no 5xx here: security hygiene only.`
               : `Whether ${lb.ref.name} verifies backend certificates was not collected; if it does, the handshake fails (502).`;
 
         for (const problem of PROBLEMS) {
@@ -157,6 +156,10 @@ export const targetCertificateHygiene = defineCheck({
             {
               discriminator: `${lb.ref.id}:${problem}`,
               severity,
+              fix:
+                problem === 'tls13OnlyHealthCheck'
+                  ? { kind: 'set-health-check', lbId: lb.ref.id, poolId: pool.ref.id, changes: { protocol: 'TCP' } }
+                  : { kind: 'fix-backend-certificate', lbId: lb.ref.id, poolId: pool.ref.id, problem: FIX_OF[problem] },
               evidence: {
                 path: `observations[${first.targetKey}]`,
                 observed: observedFor(problem, first),

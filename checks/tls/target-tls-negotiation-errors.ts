@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence } from '../../src/engine/evidence.js';
 import type { BackendPool } from '../../src/model/index.js';
-import { metricSum } from '../../src/model/index.js';
+import { describeMissing, metricSum, symptomOf } from '../../src/model/index.js';
 
 /** Pools whose load balancer opens TLS connections to the targets, for traffic or for health checks. */
 function speaksTls(pool: BackendPool): boolean {
@@ -14,7 +14,9 @@ export const targetTlsNegotiationErrors = defineCheck({
   family: 'tls',
   severity: 'high',
   causes: [502],
-  providers: ['aws'],
+  // AWS-only: TargetTLSNegotiationErrorCount of ALB and NLB.
+  kinds: ['aws-alb', 'aws-nlb'],
+  fixes: ['fix-backend-certificate'],
   rationale:
     'For HTTPS (ALB) and TLS (NLB) target groups the load balancer opens TLS connections to the targets. A handshake error ' +
     'or a handshake that takes longer than 10 s fails the request with 502 ("SSL handshake error or SSL handshake timeout ' +
@@ -24,10 +26,6 @@ export const targetTlsNegotiationErrors = defineCheck({
     summary:
       'Make the targets accept TLS 1.2 with a cipher of ELBSecurityPolicy-2016-08 (e.g. ECDHE-RSA-AES128-GCM-SHA256) and ' +
       'answer TLS on the target port, or switch the target group protocol to HTTP (a new target group).',
-    aws: {
-      cli: 'openssl s_client -connect {{targetAddress}}:{{targetPort}} -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256 </dev/null',
-      terraform: 'aws_lb_target_group.protocol (HTTPS/TLS → HTTP forces a new target group)',
-    },
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -49,7 +47,6 @@ export const targetTlsNegotiationErrors = defineCheck({
     const { errorCount } = ctx.thresholds;
     const window = describeWindow(inv.metricsWindowSeconds);
     for (const lb of inv.loadBalancers) {
-      if (lb.ref.provider !== 'aws') continue;
       const tlsPools = ctx.index.poolsOf(lb).filter(speaksTls);
       for (const pool of tlsPools) {
         const where = { ref: pool.ref, loadBalancer: lb };
@@ -58,11 +55,7 @@ export const targetTlsNegotiationErrors = defineCheck({
         const series = poolSeries ?? ctx.index.metric(lb.ref.id, 'target.tls-errors');
         const count = metricSum(series);
         if (series === undefined || count === undefined) {
-          ctx.unknown(
-            where,
-            `TargetTLSNegotiationErrorCount of ${lb.ref.name} was not collected: run the audit with a non-zero metrics window and cloudwatch:GetMetricData allowed.`,
-            { discriminator },
-          );
+          ctx.unknown(where, describeMissing(inv, 'metrics', lb, `TargetTLSNegotiationErrorCount of ${lb.ref.name}`, 'run the audit with a non-zero metrics window'), { discriminator });
           continue;
         }
         const metrics = [metricEvidence(series, undefined, inv.metricsWindowSeconds)];
@@ -80,16 +73,17 @@ export const targetTlsNegotiationErrors = defineCheck({
             pool: pool.ref.name,
             count,
             window,
-            effect:
-              lb.kind === 'aws-nlb'
-                ? `connections to targets of ${pool.ref.name} failed (clients see resets; an HTTP proxy in front reports 502)`
-                : `requests that needed a new connection to targets of ${pool.ref.name} got 502`,
+            effect: `requests and connections that needed a new connection to targets of ${pool.ref.name} failed: ${symptomOf(lb.kind, 'tls-failed').text}`,
             shared: perLb ? ` The metric is per load balancer: ${pool.ref.name} is one of ${tlsPools.length} TLS pools (${tlsPools.map((p) => p.ref.name).join(', ')}).` : '',
-            targetAddress: first?.address ?? '<target-address>',
-            targetPort: first?.port ?? pool.port ?? '<target-port>',
           },
           {
             discriminator,
+            fix: {
+              kind: 'fix-backend-certificate',
+              lbId: lb.ref.id,
+              poolId: pool.ref.id,
+              problem: `make ${first?.address ?? 'the targets'} accept TLS 1.2 with an ELBSecurityPolicy-2016-08 cipher (e.g. ECDHE-RSA-AES128-GCM-SHA256) on port ${first?.port ?? pool.port ?? 'the target port'}.`,
+            },
             evidence: {
               path: 'metrics.target.tls-errors',
               observed: count,

@@ -25,19 +25,15 @@ export interface CliContext {
 /** Flags shared by `audit` and `collect`: where the data comes from. */
 export interface SourceFlags {
   provider: Provider;
-  profile?: string;
-  region?: string[];
   endpointUrl?: string;
   snapshot?: string;
   demo?: boolean;
   metricsWindow: number;
   concurrency?: number;
-  roleArn?: string[];
-  externalId?: string;
-  accountsFile?: string;
-  allRegions?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** The providers' own options (see their descriptors), by key. */
+  [providerOption: string]: unknown;
 }
 
 /** Where reports go: one format to stdout or `--output`, one or more into `--output-dir`. */

@@ -2,13 +2,16 @@
  * The commander program: flags, help and validation only. Command bodies are imported when they run, so `--help`
  * and `--version` load neither the check catalog nor any provider SDK.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PROVIDER_DESCRIPTORS } from '../../providers/index.js';
+import type { ProviderOptionSpec } from '../provider.js';
 import { toolVersion } from '../audit.js';
 import { SEVERITIES } from '../engine/result.js';
 import { REPORT_FORMATS } from '../report/render.js';
+import type { Provider } from '../model/index.js';
 import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ReportFlags } from './context.js';
 import { CATALOG_FORMATS, DIFF_FORMATS } from './context.js';
-import { collectList, collectRegions, collectRoleArns, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
+import { collectList, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -65,37 +68,60 @@ function addOutputOptions(cmd: Command): Command {
     .addOption(new Option('--no-color', 'no ANSI colors (also: NO_COLOR); colors are only used on a terminal'));
 }
 
+/** Each provider option once, with the providers that declare it (`--region` is AWS's and Google's). */
+function providerOptionTable(): Array<{ spec: ProviderOptionSpec; providers: string[] }> {
+  const table: Array<{ spec: ProviderOptionSpec; providers: string[] }> = [];
+  for (const d of PROVIDER_DESCRIPTORS) {
+    for (const spec of d.options) {
+      const seen = table.find((e) => e.spec.key === spec.key);
+      if (seen) seen.providers.push(d.id);
+      else table.push({ spec, providers: [d.id] });
+    }
+  }
+  return table;
+}
+
+/** Commander's parser for a provider option: validates each value, collects lists (repeatable and comma-separated). */
+function providerOptionParser(spec: ProviderOptionSpec): ((value: string, previous: unknown) => unknown) | undefined {
+  const one = (v: string): string => {
+    try {
+      return spec.parse ? spec.parse(v) : v;
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+  if (spec.list) {
+    return (value: string, previous: unknown) => {
+      const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '').map(one);
+      return [...new Set([...((previous as string[] | undefined) ?? []), ...values])];
+    };
+  }
+  return spec.parse ? (value: string) => one(value) : undefined;
+}
+
 function addSourceOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--provider <name>', 'cloud provider').choices(['aws', 'azure', 'gcp']).default('aws').conflicts(LIVE_ONLY))
-    .addOption(new Option('--profile <name>', 'AWS named profile (SSO and assume-role profiles included)').conflicts(LIVE_ONLY))
+  cmd
+    .addOption(new Option('--provider <name>', 'cloud provider').choices(PROVIDER_DESCRIPTORS.map((d) => d.id)).default('aws').conflicts(LIVE_ONLY))
     .addOption(
-      new Option('--region <region>', "region to audit; repeat or comma-separate for several (default: the profile's region)")
-        .argParser(collectRegions)
+      new Option('--endpoint-url <url>', "override the provider's API endpoint (default: the provider's own variable, e.g. $AWS_ENDPOINT_URL)")
+        .argParser(parseEndpointUrl)
         .conflicts(LIVE_ONLY),
-    )
-    .addOption(
-      new Option('--endpoint-url <url>', 'override every service endpoint (default: $AWS_ENDPOINT_URL)').argParser(parseEndpointUrl).conflicts(LIVE_ONLY),
-    )
+    );
+  for (const { spec, providers } of providerOptionTable()) {
+    const option = new Option(spec.flags, `${spec.description} [${providers.join(', ')}]`).conflicts(LIVE_ONLY);
+    const parser = providerOptionParser(spec);
+    cmd.addOption(parser ? option.argParser(parser) : option);
+  }
+  return cmd
     .addOption(new Option('--snapshot <file>', 'use a raw snapshot written by "cloud502 collect" instead of the cloud').conflicts(['demo']))
-    .addOption(new Option('--demo', 'use the bundled demo environment (no cloud access; output is marked as demo data)'))
+    .addOption(new Option('--demo', 'use the bundled demo environments (no cloud access; output is marked as demo data)'))
     .addOption(
-      new Option('--metrics-window <duration>', 'CloudWatch window: 30m, 6h, 24h, 7d or seconds; 0 disables; at most 63d')
+      new Option('--metrics-window <duration>', 'metrics window: 30m, 6h, 24h, 7d or seconds; 0 disables; at most 63d')
         .argParser(parseMetricsWindow)
         .default(86_400, '24h')
         .conflicts(LIVE_ONLY),
     )
     .addOption(new Option('--concurrency <n>', 'maximum concurrent API calls').argParser(parseConcurrency).conflicts(LIVE_ONLY))
-    .addOption(
-      new Option('--role-arn <arn>', 'audit the account of this IAM role (assumed with session name cloud502); repeatable')
-        .argParser(collectRoleArns)
-        .conflicts(LIVE_ONLY),
-    )
-    .addOption(new Option('--external-id <id>', 'external id for --role-arn / --accounts-file roles that do not set their own').conflicts(LIVE_ONLY))
-    .addOption(
-      new Option('--accounts-file <file>', 'roles to audit: one ARN per line, or a YAML/JSON list of {roleArn, externalId?, name?}').conflicts(LIVE_ONLY),
-    )
-    .addOption(new Option('--all-regions', 'audit every region enabled for each account (ec2:DescribeRegions)').conflicts([...LIVE_ONLY, 'region']))
     .addOption(new Option('-q, --quiet', 'no progress or status lines on stderr').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'more detail: every result in text reports, stack traces on internal errors'));
 }
@@ -106,7 +132,7 @@ function addSourceOptions(cmd: Command): Command {
  */
 export function buildProgram(ctx: CliContext, setExitCode: (code: number) => void): Command {
   const program = new Command('cloud502')
-    .description('Finds the load-balancer misconfigurations behind HTTP 502/503/504 (AWS; Azure and Google Cloud later).')
+    .description(`Finds the load-balancer misconfigurations behind HTTP 502/503/504 (${PROVIDER_DESCRIPTORS.map((d) => d.title).join(', ')}).`)
     .version(toolVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
@@ -216,10 +242,11 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
 
   program
     .command('iam-policy')
-    .description('print the least-privilege IAM policy an AWS audit needs (JSON, for aws iam create-policy)')
-    .action(async () => {
+    .description("print the least-privilege permissions an audit needs, in the provider's format (AWS: IAM policy JSON)")
+    .addOption(new Option('--provider <name>', 'cloud provider').choices(PROVIDER_DESCRIPTORS.map((d) => d.id)).default('aws'))
+    .action(async (flags: { provider: Provider }) => {
       const { iamPolicyCommand } = await import('./commands/iam-policy.js');
-      setExitCode(await iamPolicyCommand(ctx));
+      setExitCode(await iamPolicyCommand(flags.provider, ctx));
     });
 
   return program;

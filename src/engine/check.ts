@@ -1,4 +1,6 @@
-import type { Inventory, InventoryIndex, Provider, ResourceRef } from '../model/index.js';
+import type { Inventory, InventoryIndex, LoadBalancerKind, Provider, ResourceRef } from '../model/index.js';
+import { kindFacts } from '../model/index.js';
+import type { FixIntent, FixIntentKind } from './fix.js';
 import type { Evidence, Family, ResultResource, Severity } from './result.js';
 
 export interface ThresholdSpec {
@@ -10,18 +12,9 @@ export interface ThresholdSpec {
   max?: number;
 }
 
-export interface ProviderRemediation {
-  /** Exact command; `{{placeholders}}` are filled from the failure's data and the resource (`{{resourceId}}`, `{{resourceName}}`, `{{region}}`). */
-  cli?: string;
-  terraform?: string;
-  console?: string;
-}
-
 export interface CheckRemediation {
+  /** The fix in provider-neutral words; `{{placeholders}}` are filled from the failure's data. Names no provider command. */
   summary: string;
-  aws?: ProviderRemediation;
-  azure?: ProviderRemediation;
-  gcp?: ProviderRemediation;
 }
 
 export type MessageData = Record<string, string | number | boolean | undefined>;
@@ -32,6 +25,8 @@ export interface FailOptions {
   /** Distinguishes several findings of one check on one resource (e.g. the port). Part of the fingerprint. */
   discriminator?: string;
   evidence?: Evidence;
+  /** The one fix, rendered by the resource's provider for its kind. Its kind must be listed in the check's `fixes`. */
+  fix?: FixIntent;
 }
 
 export interface OtherOptions {
@@ -67,8 +62,13 @@ export interface CheckDefinition<T extends string = string, M extends string = s
   severity: Severity;
   /** HTTP statuses the misconfiguration causes (502, 503, 504). */
   causes: number[];
-  /** Which providers the check knows how to judge. A check sees resources of other providers as out of scope. */
-  providers: Provider[];
+  /**
+   * The load-balancer kinds the check understands. The engine hands it only those load balancers (and the pools they
+   * route to, or unrouted pools of the same providers) and reports `not_applicable` once for every other kind present.
+   */
+  kinds: LoadBalancerKind[];
+  /** The fix intents the check emits; every claimed kind's provider must render each of them (registry test). */
+  fixes: FixIntentKind[];
   rationale: string;
   remediation: CheckRemediation;
   /** Provider documentation (https). */
@@ -92,4 +92,9 @@ export function interpolate(template: string, data: MessageData): string {
     const v = data[key];
     return v === undefined ? whole : String(v);
   });
+}
+
+/** The providers of the kinds a check claims. */
+export function providersOf(check: Pick<CheckDefinition, 'kinds'>): Provider[] {
+  return [...new Set(check.kinds.map((k) => kindFacts(k).provider))];
 }

@@ -53,9 +53,9 @@ function windowSecondsOf(series: MetricSeries, fallback: number | undefined): nu
  * How a series folds over time, by its statistic: counts add up; maxima, percentiles and latencies keep the peak;
  * minima (HealthyHostCount Minimum) keep the trough. Summing a gauge would report "288 unhealthy hosts" for one host.
  */
-export function aggregationOf(series: Pick<MetricSeries, 'statistic' | 'unit'>): 'sum' | 'max' | 'min' {
-  if (series.statistic === 'Minimum') return 'min';
-  if (series.statistic === 'Sum' && series.unit === 'count') return 'sum';
+export function aggregationOf(series: Pick<MetricSeries, 'aggregation' | 'unit'>): 'sum' | 'max' | 'min' {
+  if (series.aggregation === 'min') return 'min';
+  if (series.aggregation === 'sum' && series.unit === 'count') return 'sum';
   return 'max';
 }
 
@@ -81,7 +81,7 @@ export function metricEvidence(series: MetricSeries, maxPoints = EVIDENCE_MAX_PO
   return {
     name: series.name,
     providerName: series.providerName,
-    statistic: series.statistic,
+    statistic: series.aggregation,
     aggregation: how,
     value: fold(series.points.map((p) => p.v), how),
     unit: series.unit,

@@ -29,6 +29,8 @@ export interface HealthCheckChanges {
   protocol?: string;
   /** Success codes as the provider writes them, e.g. `200-399`. */
   matcher?: string;
+  /** gRPC success codes, e.g. `0-99`. */
+  grpcMatcher?: string;
   host?: string;
 }
 
@@ -68,6 +70,8 @@ export type FixIntent =
   | { kind: 'inspect-target-health'; lbId?: string; poolId: string }
   /** Serve the pool's targets from zones the load balancer has enabled, or enable their zones. */
   | { kind: 'enable-zones'; lbId: string; zones: string[] }
+  /** Turn cross-zone load balancing on for the pool (or the load balancer, where the pool has no setting). */
+  | { kind: 'enable-cross-zone'; lbId: string; poolId: string }
   /** Delete a pool no load balancer uses (a clean-up; it causes no 5xx). */
   | { kind: 'remove-pool'; poolId: string }
   /** Replace a listener certificate. */

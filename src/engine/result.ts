@@ -45,7 +45,7 @@ export interface MetricEvidence {
   /** The series folded over the window: `sum` for counts, `max` for peaks and latencies, `min` for minima. */
   aggregation?: 'sum' | 'max' | 'min';
   value: number;
-  unit: 'count' | 'seconds';
+  unit: 'count' | 'seconds' | 'percent';
   windowSeconds: number;
   /** Per-period points for charts: [iso, value]. Bounded in length. */
   points?: Array<[string, number]>;

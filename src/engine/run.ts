@@ -1,7 +1,8 @@
-import type { Inventory, Provider, ResourceRef } from '../model/index.js';
-import { indexInventory } from '../model/index.js';
+import type { Inventory, InventoryIndex, LoadBalancer, LoadBalancerKind, Provider, ResourceRef } from '../model/index.js';
+import { indexInventory, kindFacts } from '../model/index.js';
 import type { AnyCheck, CheckContext, MessageData, OtherOptions, ResourceTarget, ThresholdSpec } from './check.js';
-import { interpolate } from './check.js';
+import { interpolate, providersOf } from './check.js';
+import type { FixIntent, FixRenderer, RenderedFix } from './fix.js';
 import type { AuditConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import type { CheckResult, Evidence, Remediation, ResultResource, Severity, Status } from './result.js';
@@ -36,6 +37,13 @@ export function resolveThresholds(check: AnyCheck, config: AuditConfig): Record<
   return out;
 }
 
+/** Fix renderers by provider, supplied by the provider adapters of the inventory. */
+export type FixRenderers = Partial<Record<Provider, FixRenderer>>;
+
+export interface RunOptions {
+  fixRenderers?: FixRenderers;
+}
+
 function toResultResource(target: ResourceTarget): ResultResource {
   if ('ref' in target) {
     const lb = target.loadBalancer?.ref;
@@ -59,17 +67,20 @@ function stripRef(ref: ResourceRef): ResultResource {
 }
 
 /**
- * Remediation of a result. Only failures carry the exact commands: their templates are filled from the failure's
- * data, which pass/unknown results do not have, so those get the summary alone.
+ * Remediation of a result: the neutral summary, and for failures the commands the resource's provider renders for its
+ * kind from the check's fix intent. Pass and unknown results get the summary alone.
  */
-function remediationFor(check: AnyCheck, provider: Provider, data: MessageData, status: Status): Remediation {
+function remediationFor(
+  check: AnyCheck,
+  data: MessageData,
+  status: Status,
+  fix: FixIntent | undefined,
+  render: (fix: FixIntent) => RenderedFix | undefined,
+): Remediation {
   const r: Remediation = { summary: interpolate(check.remediation.summary, data) };
-  if (status !== 'fail') return r;
-  const p = check.remediation[provider];
-  if (p?.cli) r.cli = interpolate(p.cli, data);
-  if (p?.terraform) r.terraform = interpolate(p.terraform, data);
-  if (p?.console) r.console = interpolate(p.console, data);
-  return r;
+  if (status !== 'fail' || !fix) return r;
+  if (!check.fixes.includes(fix.kind)) throw new Error(`check ${check.id} emitted fix ${fix.kind} but declares fixes ${check.fixes.join(', ') || '(none)'}`);
+  return { ...r, ...render(fix) };
 }
 
 function scopeResource(inv: Inventory, provider: Provider): ResultResource {
@@ -89,8 +100,9 @@ function scopeResource(inv: Inventory, provider: Provider): ResultResource {
 /**
  * Evaluates one check in isolation. A throw becomes one `error` result, never a crash and never a pass.
  */
-export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConfig, index = indexInventory(inv)): CheckResult[] {
+export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConfig, index = indexInventory(inv), options_: RunOptions = {}): CheckResult[] {
   const results: CheckResult[] = [];
+  const providers = providersOf(check);
   const settings = config.checks?.[check.id];
   const defaultSeverity: Severity = settings?.severity ?? check.severity;
   const thresholds = resolveThresholds(check, config);
@@ -102,12 +114,17 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
     message: string,
     data: MessageData,
     severity: Severity,
-    options: { discriminator?: string; evidence?: Evidence },
+    options: { discriminator?: string; evidence?: Evidence; fix?: FixIntent },
   ): void => {
     const resource = toResultResource(target);
-    if (!check.providers.includes(resource.provider)) {
-      throw new Error(`check ${check.id} reported a ${resource.provider} resource but declares providers ${check.providers.join(', ')}`);
+    if (!providers.includes(resource.provider)) {
+      throw new Error(`check ${check.id} reported a ${resource.provider} resource but declares kinds ${check.kinds.join(', ')}`);
     }
+    const render = (fix: FixIntent): RenderedFix | undefined => {
+      const renderer = options_.fixRenderers?.[resource.provider];
+      if (!renderer) return undefined;
+      return renderer.render(fix, fixContext(index, target, fix));
+    };
     const fullData: MessageData = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...data };
     results.push({
       checkId: check.id,
@@ -119,7 +136,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       messageId,
       causes: check.causes,
       evidence: options.evidence ?? {},
-      remediation: remediationFor(check, resource.provider, fullData, status),
+      remediation: remediationFor(check, fullData, status, options.fix, render),
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
     });
@@ -154,7 +171,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
   try {
     check.evaluate(inv, ctx);
   } catch (err) {
-    const provider = check.providers.find((p) => inv.scopes.some((s) => s.provider === p)) ?? check.providers[0] ?? 'aws';
+    const provider = providers.find((p) => inv.scopes.some((s) => s.provider === p)) ?? providers[0] ?? inv.scopes[0]?.provider ?? 'aws';
     const resource = scopeResource(inv, provider);
     const message = err instanceof Error ? err.message : String(err);
     // Results reported before the throw are discarded: a half-evaluated check must not look like coverage.
@@ -178,14 +195,86 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
   return results;
 }
 
+/** The resources a fix intent names, looked up for its renderer. */
+function fixContext(index: InventoryIndex, target: ResourceTarget, fix: FixIntent): Parameters<FixRenderer['render']>[1] {
+  const lbId = 'lbId' in fix && fix.lbId ? fix.lbId : 'ref' in target ? target.loadBalancer?.ref.id : undefined;
+  const poolId = 'poolId' in fix ? fix.poolId : undefined;
+  const policyId = 'policyId' in fix ? fix.policyId : undefined;
+  const lb = lbId ? index.loadBalancer(lbId) : undefined;
+  const pool = poolId ? index.pool(poolId) : undefined;
+  const policy = policyId ? index.policy(policyId) : undefined;
+  return { index, ...(lb ? { lb } : {}), ...(pool ? { pool } : {}), ...(policy ? { policy } : {}) };
+}
+
+/**
+ * The part of the inventory a check understands: load balancers of its kinds, the pools they route to, and pools no
+ * load balancer routes to when the check claims a kind of their provider. Policies, subnets, metrics and coverage are
+ * shared context and stay whole.
+ */
+export function scopeInventory(inv: Inventory, kinds: readonly LoadBalancerKind[]): Inventory {
+  const claimed = new Set(kinds);
+  const loadBalancers = inv.loadBalancers.filter((lb) => claimed.has(lb.kind));
+  if (loadBalancers.length === inv.loadBalancers.length) return inv;
+  const inScope = new Set(loadBalancers.map((lb) => lb.ref.id));
+  const providers = new Set(kinds.map((k) => kindFacts(k).provider));
+  const routing = new Map<string, Set<string>>();
+  const route = (poolId: string, lbId: string): void => void routing.set(poolId, (routing.get(poolId) ?? new Set()).add(lbId));
+  const known = new Set(inv.loadBalancers.map((lb) => lb.ref.id));
+  for (const lb of inv.loadBalancers) for (const l of lb.listeners) for (const id of [...l.defaultPoolIds, ...l.routes.flatMap((r) => r.poolIds)]) route(id, lb.ref.id);
+  for (const p of inv.backendPools) for (const id of p.loadBalancerIds) if (known.has(id)) route(p.ref.id, id);
+  // A pool belongs to the check when a load balancer of a claimed kind routes to it, or when none in the inventory
+  // does and the check claims a kind of the pool's provider (unreferenced pools).
+  const backendPools = inv.backendPools.filter((p) => {
+    const lbs = routing.get(p.ref.id);
+    return lbs ? [...lbs].some((id) => inScope.has(id)) : providers.has(p.ref.provider);
+  });
+  return { ...inv, loadBalancers, backendPools };
+}
+
+/** One `not_applicable` result per kind present in the inventory that the check does not claim. */
+function unclaimedKinds(check: AnyCheck, inv: Inventory): CheckResult[] {
+  const claimed = new Set(check.kinds);
+  const present = new Map<LoadBalancerKind, LoadBalancer[]>();
+  for (const lb of inv.loadBalancers) {
+    if (claimed.has(lb.kind)) continue;
+    present.set(lb.kind, [...(present.get(lb.kind) ?? []), lb]);
+  }
+  return [...present.entries()].map(([kind, lbs]) => {
+    const facts = kindFacts(kind);
+    const resource: ResultResource = { provider: facts.provider, kind: 'scope', type: kind, id: `${facts.provider}:kind:${kind}`, name: facts.label };
+    return {
+      checkId: check.id,
+      family: check.family,
+      status: 'not_applicable',
+      severity: check.severity,
+      resource,
+      message: `${check.title}: does not apply to ${facts.label}s (${lbs.length} in this audit).`,
+      messageId: 'not-applicable',
+      causes: check.causes,
+      evidence: { details: { kind, loadBalancers: lbs.length } },
+      remediation: { summary: interpolate(check.remediation.summary, {}) },
+      docs: check.docs,
+      fingerprint: fingerprint(check.id, resource.id, 'kind'),
+    };
+  });
+}
+
 /** Runs checks over an inventory. Disabled checks (config `enabled: false`) are skipped. */
-export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}): CheckResult[] {
-  const index = indexInventory(inv);
+export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}, options: RunOptions = {}): CheckResult[] {
   const out: CheckResult[] = [];
+  const indexes = new Map<string, { scoped: Inventory; index: InventoryIndex }>();
   for (const check of checks) {
     if (config.checks?.[check.id]?.enabled === false) continue;
-    if (!check.providers.some((p) => inv.scopes.some((s) => s.provider === p))) continue;
-    out.push(...evaluateCheck(check, inv, config, index));
+    if (!providersOf(check).some((p) => inv.scopes.some((s) => s.provider === p))) continue;
+    const key = [...check.kinds].sort().join(',');
+    let view = indexes.get(key);
+    if (!view) {
+      const scoped = scopeInventory(inv, check.kinds);
+      view = { scoped, index: indexInventory(scoped) };
+      indexes.set(key, view);
+    }
+    out.push(...evaluateCheck(check, view.scoped, config, view.index, options));
+    out.push(...unclaimedKinds(check, inv));
   }
   return out;
 }

@@ -70,14 +70,17 @@ export async function runScheduledAudit(request: ScheduledAuditRequest, deps: Au
 
   const auditRegion = async (region: string): Promise<RegionOutcome> => {
     const collectOptions: CollectOptions = {
-      regions: [region],
+      // The keys of the AWS descriptor's options (--region, --role-arn, --external-id).
+      providerOptions: {
+        region: [region],
+        ...(request.roleArns?.length ? { roleArn: request.roleArns } : {}),
+        ...(request.externalId !== undefined ? { externalId: request.externalId } : {}),
+      },
       metricsWindowSeconds: request.metricsWindowSeconds,
       concurrency: perRegionConcurrency,
       now: request.now,
       signal,
       ...(request.endpointUrl !== undefined ? { endpointUrl: request.endpointUrl } : {}),
-      ...(request.roleArns?.length ? { roleArns: request.roleArns } : {}),
-      ...(request.externalId !== undefined ? { externalId: request.externalId } : {}),
     };
     try {
       const outcome = await runAudit(

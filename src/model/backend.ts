@@ -60,3 +60,28 @@ export function mergeBackendProfiles(a: BackendProfile | undefined, b: BackendPr
     ...(maxRequestSeconds ? { maxRequestSeconds } : {}),
   };
 }
+
+/** The server setting that sets the idle keep-alive to `seconds`, in the server's own terms. */
+export function keepAliveSetting(server: ServerKind | undefined, seconds: number): string {
+  switch (server) {
+    case 'node':
+      return `Node.js: set server.keepAliveTimeout = ${seconds * 1000} (ms) and server.headersTimeout = ${(seconds + 1) * 1000} (ms), above keepAliveTimeout.`;
+    case 'gunicorn':
+      return `gunicorn: start with --keep-alive ${seconds} (gthread/async workers; the sync worker keeps no persistent connections).`;
+    case 'uvicorn':
+      return `uvicorn: start with --timeout-keep-alive ${seconds}.`;
+    case 'nginx':
+      return `nginx: set keepalive_timeout ${seconds}s; in the http or server block.`;
+    case 'apache':
+      return `Apache httpd: set KeepAlive On and KeepAliveTimeout ${seconds}.`;
+    case 'tomcat':
+      return `Tomcat: set keepAliveTimeout="${seconds * 1000}" on the HTTP Connector in server.xml.`;
+    case 'go':
+      return `Go net/http: set http.Server{IdleTimeout: ${seconds} * time.Second}.`;
+    default:
+      return (
+        `Set the server's idle keep-alive timeout to ${seconds} s (Node server.keepAliveTimeout, gunicorn --keep-alive, uvicorn ` +
+        '--timeout-keep-alive, nginx keepalive_timeout, Apache KeepAliveTimeout, Tomcat keepAliveTimeout, Go http.Server.IdleTimeout).'
+      );
+  }
+}

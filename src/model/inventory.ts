@@ -94,6 +94,8 @@ export interface Certificate {
   /** ISO-8601. Undefined when the certificate store (ACM, Key Vault) was not read. */
   notAfter?: string;
   status?: string;
+  /** Why the expiry cannot be known, when that is by design rather than a failed call (a store the tool does not read). */
+  expiryUnavailable?: string;
 }
 
 export interface Route {
@@ -252,6 +254,8 @@ export interface TargetHealth {
   reason?: string;
   /** The provider's own text. */
   description?: string;
+  /** HTTP (or gRPC) status codes the failing health checks received, when the provider says (parsed by the normalizer). */
+  observedStatusCodes?: number[];
 }
 
 export interface Target {
@@ -520,6 +524,8 @@ export interface CoverageGap {
   resourceId?: string;
   /** What the gap affects in words, e.g. `target health of tg-api`. */
   impact?: string;
+  /** The model inputs the failed call would have provided, so that checks can name the gap in neutral terms. */
+  inputs?: InputKind[];
 }
 
 export interface Inventory {

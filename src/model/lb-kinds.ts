@@ -26,6 +26,18 @@ export interface Symptom {
   text: string;
 }
 
+/** The values a kind's health check accepts (inclusive), so that a suggested fix stays inside them. */
+export interface HealthCheckBounds {
+  intervalSeconds: [number, number];
+  timeoutSeconds?: [number, number];
+  unhealthyThreshold: [number, number];
+  /** Undefined where the kind has no healthy threshold (Application Gateway). */
+  healthyThreshold?: [number, number];
+}
+
+const ELBV2_BOUNDS: HealthCheckBounds = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] };
+const GCP_BOUNDS: HealthCheckBounds = { intervalSeconds: [1, 300], timeoutSeconds: [1, 300], unhealthyThreshold: [1, 10], healthyThreshold: [1, 10] };
+
 export interface LoadBalancerKindFacts {
   provider: Provider;
   /** The product's name, e.g. `Application Load Balancer`. */
@@ -41,6 +53,23 @@ export interface LoadBalancerKindFacts {
    * kind has an attribute for it (ALB) or the value is undocumented (App Gateway).
    */
   fixedBackendIdleTimeoutSeconds?: number;
+  /**
+   * Which timeout ends a slow backend response: the load balancer's idle timeout (ALB, Classic ELB), the pool's own
+   * request timeout (App Gateway backend settings, GCP backend service), or none at layer 4.
+   */
+  requestTimeoutFrom: 'idle-timeout' | 'pool' | 'none';
+  /** The largest request / idle timeout the provider accepts, for suggested values. */
+  maxRequestTimeoutSeconds?: number;
+  /** Where to look next when the load balancer returned 5xx that no configuration explains (layer 7 only). */
+  triage?: string;
+  /** The load balancer is its own (single) pool: findings about the pool are reported on the load balancer (Classic ELB). */
+  poolIsLoadBalancer?: boolean;
+  /** The provider documents no backend idle timeout for this kind (Application Gateway): it cannot be compared. */
+  backendIdleTimeoutUndocumented?: boolean;
+  /** HTTPS health checks of this kind fail against targets that accept only TLS 1.3 (Network Load Balancer). */
+  httpsHealthCheckNeedsTls12?: boolean;
+  /** API bounds of the health-check settings (ELBv2 / Classic API reference, App Gateway probe, GCP healthChecks). */
+  healthCheckBounds: HealthCheckBounds;
   /** The metric that shows the load balancer's own 5xx in words, for messages that ask for evidence. */
   errorMetricLabel: string;
   /** The metric that shows backend response times, in words. */
@@ -67,6 +96,13 @@ const GCP_ALB_BASE = {
   reusesBackendConnections: true,
   whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
   fixedBackendIdleTimeoutSeconds: 600,
+  triage:
+    'in Cloud Logging (resource.type="http_load_balancer" or the regional equivalent), filter httpRequest.status >= 500 and ' +
+    'read jsonPayload.statusDetails: it names the cause (failed_to_pick_backend, backend_timeout, ' +
+    'backend_connection_closed_before_data_sent_to_client, …); read the backend logs at those times.',
+  requestTimeoutFrom: 'pool',
+  maxRequestTimeoutSeconds: 2_147_483_647,
+  healthCheckBounds: GCP_BOUNDS,
   errorMetricLabel: 'loadbalancing.googleapis.com https/request_count (response_code_class 500)',
   latencyMetricLabel: 'loadbalancing.googleapis.com https/backend_latencies',
 } as const satisfies Partial<LoadBalancerKindFacts>;
@@ -96,7 +132,15 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the ALB' },
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'ALB routes to all targets when none is healthy' },
-    errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_5XX_Count',
+    requestTimeoutFrom: 'idle-timeout',
+    maxRequestTimeoutSeconds: 4000,
+    triage:
+      'in the ALB access logs, find the requests with elb_status_code 502/503/504: target_status_code "-" means the load balancer ' +
+      'generated the response, target_processing_time -1 means it could not dispatch the request or the target closed the ' +
+      'connection, and error_reason names Lambda and authentication failures; read the target logs at those times; look for ' +
+      'responses whose headers exceed 32 KB (502); for Lambda targets check function errors, timeouts and response bodies over 1 MB.',
+    healthCheckBounds: ELBV2_BOUNDS,
+    errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_502/503/504_Count',
     latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
   },
   'aws-nlb': {
@@ -113,6 +157,9 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('TLS handshakes failing (TargetTLSNegotiationErrorCount)'),
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'NLB routes to all targets when none is healthy' },
+    httpsHealthCheckNeedsTls12: true,
+    requestTimeoutFrom: 'none',
+    healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/NetworkELB TCP_ELB_Reset_Count',
   },
   'aws-clb': {
@@ -129,6 +176,14 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Classic ELB' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Classic ELB answers 503 without a healthy instance' },
+    requestTimeoutFrom: 'idle-timeout',
+    maxRequestTimeoutSeconds: 4000,
+    poolIsLoadBalancer: true,
+    triage:
+      'in the Classic ELB access logs, find the requests with elb_status_code 5xx and backend_status_code "-" (the load balancer ' +
+      'generated them) or backend_processing_time -1; read the instance logs at those times; check SurgeQueueLength and ' +
+      'SpilloverCount for capacity 503s and BackendConnectionErrors for refused connections.',
+    healthCheckBounds: { intervalSeconds: [5, 300], timeoutSeconds: [2, 60], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] },
     errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
     latencyMetricLabel: 'AWS/ELB Latency',
   },
@@ -146,6 +201,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('flows dropped'),
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed' },
+    requestTimeoutFrom: 'none',
+    healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/GatewayELB',
   },
   'azure-appgw': {
@@ -163,6 +220,14 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': { codes: [502], text: 'HTTP 502 from the Application Gateway' },
     },
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Application Gateway answers 502 without a healthy backend' },
+    backendIdleTimeoutUndocumented: true,
+    requestTimeoutFrom: 'pool',
+    maxRequestTimeoutSeconds: 86400,
+    triage:
+      'in the Application Gateway access log (ApplicationGatewayAccessLog), find the requests with httpStatus 502/504 and read ' +
+      'serverStatus, serverRouted and serverResponseLatency; check backend health for the pool at those times and ' +
+      'BackendResponseStatus for the backends\' own 5xx.',
+    healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
   },
@@ -180,6 +245,9 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'tls-failed': L4_SYMPTOM('TLS handshakes failing'),
     },
     whenAllUnhealthy: { value: 'drop', source: 'fixed', detail: 'Standard Load Balancer sends no new flows when every probe is down' },
+    // The probe timeout is fixed; probeThreshold counts consecutive probes.
+    requestTimeoutFrom: 'none',
+    healthCheckBounds: { intervalSeconds: [5, 2147483646], unhealthyThreshold: [1, 100] },
     errorMetricLabel: 'Microsoft.Network/loadBalancers DipAvailability / VipAvailability',
   },
   'gcp-alb-global': { ...GCP_ALB_BASE, label: 'global external Application Load Balancer', symptoms: gcpAlbSymptoms([502, 503]) },
@@ -194,6 +262,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     reusesBackendConnections: false,
     symptoms: GCP_L4_SYMPTOMS,
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'the proxy closes client connections' },
+    requestTimeoutFrom: 'none',
+    healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
   },
   'gcp-nlb-passthrough': {
@@ -207,6 +277,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       source: 'provider-default',
       detail: 'without failoverPolicy.dropTrafficIfUnhealthy, traffic is spread over all primary VMs',
     },
+    requestTimeoutFrom: 'none',
+    healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'compute.googleapis.com instance network metrics',
   },
 };
@@ -229,4 +301,19 @@ export function kindsOf(provider: Provider): LoadBalancerKind[] {
 /** The behaviour of a pool behind a load balancer when no target is healthy: the pool's own setting wins. */
 export function whenAllUnhealthy(kind: LoadBalancerKind, pool: { whenAllUnhealthy?: Sourced<AllUnhealthyBehaviour> }): Sourced<AllUnhealthyBehaviour> {
   return pool.whenAllUnhealthy ?? LOAD_BALANCER_KINDS[kind].whenAllUnhealthy;
+}
+
+/**
+ * The timeout that ends a slow response of `pool` behind `lb`: the pool's request timeout where the kind has one, the
+ * load balancer's idle timeout where that acts (ALB, Classic ELB). Undefined when not collected or not applicable.
+ */
+export function requestTimeoutOf(lb: { kind: LoadBalancerKind; backendIdleTimeoutSeconds?: Sourced<number>; requestTimeoutSeconds?: Sourced<number> }, pool: { requestTimeoutSeconds?: Sourced<number> }): Sourced<number> | undefined {
+  switch (LOAD_BALANCER_KINDS[lb.kind].requestTimeoutFrom) {
+    case 'pool':
+      return pool.requestTimeoutSeconds ?? lb.requestTimeoutSeconds;
+    case 'idle-timeout':
+      return lb.backendIdleTimeoutSeconds;
+    case 'none':
+      return undefined;
+  }
 }

@@ -14,10 +14,12 @@ import type {
   PolicyRule,
   Provider,
   ResourceRef,
+  Sourced,
   Subnet,
   Target,
   TargetHealth,
 } from '../../src/model/index.js';
+import { parseStatusRanges } from '../../src/model/index.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -27,20 +29,46 @@ export function ref(kind: ResourceRef['kind'], type: string, name: string, id?: 
   return { provider, kind, type, id: id ?? `arn:aws:test:${REGION}:${ACCOUNT}:${type}/${name}`, name, region: REGION, account: ACCOUNT };
 }
 
-export function healthCheck(overrides: Partial<HealthCheck> = {}): HealthCheck {
-  return {
+type HealthCheckNumber = 'intervalSeconds' | 'timeoutSeconds' | 'healthyThreshold' | 'unhealthyThreshold';
+
+/** Health-check overrides where the numbers may be given plain (taken as returned by the API) or sourced. */
+export type HealthCheckOverrides = Omit<Partial<HealthCheck>, HealthCheckNumber> & {
+  [K in HealthCheckNumber]?: number | Sourced<number> | undefined;
+};
+
+const asSourced = (v: number | Sourced<number> | undefined): Sourced<number> | undefined =>
+  v === undefined ? undefined : typeof v === 'number' ? { value: v, source: 'api' } : v;
+
+export function healthCheck(overrides: HealthCheckOverrides = {}): HealthCheck {
+  const numbers: Record<HealthCheckNumber, number | Sourced<number> | undefined> = {
+    intervalSeconds: 30,
+    timeoutSeconds: 5,
+    healthyThreshold: 3,
+    unhealthyThreshold: 3,
+  };
+  for (const k of Object.keys(numbers) as HealthCheckNumber[]) if (k in overrides) numbers[k] = overrides[k];
+  const { intervalSeconds: _i, timeoutSeconds: _t, healthyThreshold: _h, unhealthyThreshold: _u, ...rest } = overrides;
+  const matcher = 'matcher' in rest ? rest.matcher : '200';
+  const out: HealthCheck = {
     enabled: true,
     protocol: 'HTTP',
     port: 8080,
     usesTrafficPort: true,
     path: '/healthz',
-    intervalSeconds: 30,
-    timeoutSeconds: 5,
-    healthyThreshold: 3,
-    unhealthyThreshold: 3,
-    matcher: '200',
-    ...overrides,
+    ...rest,
   };
+  for (const k of Object.keys(numbers) as HealthCheckNumber[]) {
+    const v = asSourced(numbers[k]);
+    if (v) out[k] = v;
+  }
+  if (matcher !== undefined) {
+    out.matcher = matcher;
+    const ranges = 'successCodes' in rest ? rest.successCodes : parseStatusRanges(matcher);
+    if (ranges) out.successCodes = ranges;
+  } else {
+    delete out.matcher;
+  }
+  return out;
 }
 
 export function target(overrides: Partial<Target> = {}): Target {
@@ -147,7 +175,7 @@ export function series(resourceId: string, name: MetricName, values: number[], o
     resourceId,
     name,
     providerName: name,
-    statistic: name.includes('latency') ? 'p99' : 'Sum',
+    aggregation: name.includes('latency') ? 'p99' : name.endsWith('.min') ? 'min' : name.endsWith('.max') ? 'max' : 'sum',
     unit: name.includes('latency') ? 'seconds' : 'count',
     periodSeconds: 300,
     windowStart: new Date(start).toISOString(),
@@ -181,7 +209,8 @@ export function albInventory(opts: { lb?: Partial<LoadBalancer>; pools?: Backend
 }
 
 // Types for the helpers below (kept beside them so that this block stays an additive change).
-import type { Sourced, TlsObservation, ValueSource } from '../../src/model/index.js';
+import type { NotCollected, TargetHealthCause, TlsObservation, ValueSource } from '../../src/model/index.js';
+import { classicCause, codesFromDescription, elbv2Cause, ELBV2_REASON_CAUSES } from '../../providers/aws/normalize/health-causes.js';
 
 /** A `Sourced` value, declared unless told otherwise (e.g. `sourced(75, 'measured', 'probe')`). */
 export function sourced<T>(value: T, source: ValueSource = 'declared', detail?: string): Sourced<T> {
@@ -198,7 +227,9 @@ export function lbInventory(
   const base = loadBalancer(name, { kind, ref: ref('load-balancer', kind, name, undefined, provider), ...opts.lb });
   const layer4 = ['aws-nlb', 'aws-gwlb', 'azure-lb', 'gcp-proxy-nlb', 'gcp-nlb-passthrough'].includes(kind);
   const withLayer = { ...base, layer: opts.lb?.layer ?? (layer4 ? 4 : 7) } as LoadBalancer;
-  const pools = (opts.pools ?? [pool('tg-api')]).map((p) => (provider === 'aws' ? p : { ...p, ref: { ...p.ref, provider } }));
+  const pools = (opts.pools ?? [pool('tg-api')]).map((p) =>
+    provider === 'aws' || p.ref.provider === provider ? p : { ...p, ref: { ...p.ref, provider, type: `${provider}-backend-pool` } },
+  );
   const { lb, pools: wired } = wire(withLayer, pools, {
     ...(layer4 ? { protocol: 'TCP' as const, port: 5432 } : {}),
     ...opts.listener,
@@ -247,9 +278,28 @@ export function tlsObservation(
   };
 }
 
-/** A target health, e.g. `health('unhealthy', 'Target.Timeout')`. */
+/**
+ * A target health as the AWS normalizer makes it, e.g. `health('unhealthy', 'Target.Timeout')`: the neutral cause comes
+ * from the ELBv2 reason code or the Classic description. Other providers' rows pass the cause (`healthWith`).
+ */
 export function health(state: TargetHealth['state'], reason?: string, description?: string): TargetHealth {
-  return { state, ...(reason !== undefined ? { reason } : {}), ...(description !== undefined ? { description } : {}) };
+  const elbv2 = reason !== undefined && ELBV2_REASON_CAUSES[reason] !== undefined;
+  const cause = elbv2 ? elbv2Cause(reason) : classicCause(description);
+  const codes = codesFromDescription(description);
+  // Classic instances report ReasonCode Instance / ELB; the normalizer shows them as `OutOfService (Instance)`.
+  const shown = !elbv2 && (reason === 'Instance' || reason === 'ELB') && state !== 'healthy' ? `OutOfService (${reason})` : reason;
+  return {
+    state,
+    ...(state !== 'healthy' ? { cause } : {}),
+    ...(shown !== undefined ? { reason: shown } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(codes.length ? { observedStatusCodes: codes } : {}),
+  };
+}
+
+/** A target health with a neutral cause, as the Azure and Google normalizers make it. */
+export function healthWith(state: TargetHealth['state'], cause: TargetHealthCause, reason?: string, extra: Partial<TargetHealth> = {}): TargetHealth {
+  return { state, cause, ...(reason !== undefined ? { reason } : {}), ...extra };
 }
 
 /**
@@ -263,3 +313,19 @@ export function targetsWithHealth(healths: TargetHealth[], overrides: Partial<Ta
     return target({ id: `i-${n}`, address: `10.0.1.${i + 1}`, zone, subnetId: zone === 'eu-west-1a' ? 'subnet-a' : 'subnet-b', health: h, ...overrides });
   });
 }
+
+/** What the AWS normalizer records on a pool whose health-check settings could not be read. */
+export const HEALTH_CHECK_DENIED: NotCollected = {
+  input: 'health-check',
+  api: 'elasticloadbalancing:DescribeTargetGroups',
+  permission: 'elasticloadbalancing:DescribeTargetGroups',
+  code: 'AccessDenied',
+};
+
+/** What the AWS normalizer records on a pool whose target health could not be read. */
+export const TARGET_HEALTH_DENIED: NotCollected = {
+  input: 'target-health',
+  api: 'elasticloadbalancing:DescribeTargetHealth',
+  permission: 'elasticloadbalancing:DescribeTargetHealth',
+  code: 'AccessDenied',
+};

@@ -5,8 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyCheck, AuditConfig, CheckResult, Severity, Status } from '../../src/engine/index.js';
-import { evaluateCheck } from '../../src/engine/index.js';
+import { runChecks } from '../../src/engine/index.js';
 import type { Inventory } from '../../src/model/index.js';
+import { FIX_RENDERERS } from './fix-renderers.js';
+
+/**
+ * Evaluates a check as an audit does: on the part of the inventory it claims (one `not_applicable` per other kind
+ * present, named after the kind), with every provider's fix renderer.
+ */
+export function evaluateAsAudit(check: AnyCheck, inventory: Inventory, config: AuditConfig = {}): CheckResult[] {
+  return runChecks(inventory, [check], config, { fixRenderers: FIX_RENDERERS });
+}
 
 export interface ExpectedResult {
   messageId?: string;
@@ -31,7 +40,7 @@ export interface CheckCases {
 }
 
 function run(check: AnyCheck, row: Row): CheckResult[] {
-  const results = evaluateCheck(check, row.inventory, row.config ?? {});
+  const results = evaluateAsAudit(check, row.inventory, row.config ?? {});
   const errors = results.filter((r) => r.status === 'error');
   if (errors.length) throw new Error(`check threw: ${errors.map((e) => e.message).join('; ')}`);
   return results;

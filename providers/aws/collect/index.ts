@@ -8,7 +8,7 @@
 import type { LoadBalancerDescription } from '@aws-sdk/client-elastic-load-balancing';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigError } from '../../../src/errors.js';
-import type { CollectOptions } from '../../../src/provider.js';
+import type { AwsCollectOptions as CollectOptions } from '../options.js';
 import { accountOfRoleArn, refreshingCredentials, resolveAccountSpecs, ROLE_SESSION_NAME, type AwsAccountSpec, type ExpiringCredentials } from '../accounts.js';
 import { createAwsClientPool, loadAwsSdk, maxAttemptsFromEnv, type AwsAccountCredentials, type AwsClientProvider, type AwsSdk } from '../clients.js';
 import { STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY } from '../iam.js';

@@ -1,6 +1,7 @@
 /**
  * Classic Load Balancers → LoadBalancer + one BackendPool of its registered instances.
  */
+import { fromApi, optional } from '../../../src/model/index.js';
 import type { BackendPool, HealthCheck, LoadBalancer, Peer, Protocol, Sourced } from '../../../src/model/index.js';
 import { AWS_API } from './apis.js';
 import type { RawClassicAttributes, RawClassicLoadBalancer, RegionContext } from './context.js';
@@ -98,10 +99,10 @@ export function mapClassic(lb: RawClassicLoadBalancer, ctx: RegionContext): { lo
         enabled: true,
         ...parsed,
         ...(parsed?.port !== undefined && poolPort !== undefined ? { usesTrafficPort: parsed.port === poolPort } : {}),
-        ...(hc.Interval !== undefined ? { intervalSeconds: hc.Interval } : {}),
-        ...(hc.Timeout !== undefined ? { timeoutSeconds: hc.Timeout } : {}),
-        ...(hc.HealthyThreshold !== undefined ? { healthyThreshold: hc.HealthyThreshold } : {}),
-        ...(hc.UnhealthyThreshold !== undefined ? { unhealthyThreshold: hc.UnhealthyThreshold } : {}),
+        ...optional('intervalSeconds', fromApi(hc.Interval, 'HealthCheck.Interval')),
+        ...optional('timeoutSeconds', fromApi(hc.Timeout, 'HealthCheck.Timeout')),
+        ...optional('healthyThreshold', fromApi(hc.HealthyThreshold, 'HealthCheck.HealthyThreshold')),
+        ...optional('unhealthyThreshold', fromApi(hc.UnhealthyThreshold, 'HealthCheck.UnhealthyThreshold')),
       }
     : undefined;
   const health = ctx.failed(AWS_API.describeInstanceHealth, name) ? undefined : ctx.raw.elb.instanceHealth[name];

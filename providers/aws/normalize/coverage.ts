@@ -1,7 +1,7 @@
 /**
  * Collection errors → CoverageGap, each with the permission to grant (for access denials) and what is now unknown.
  */
-import type { CoverageGap } from '../../../src/model/index.js';
+import type { CoverageGap, InputKind } from '../../../src/model/index.js';
 import { ACCESS_DENIED_CODES, AWS_API } from './apis.js';
 import type { RegionContext } from './context.js';
 
@@ -17,6 +17,33 @@ function resourceNames(ctx: RegionContext): Map<string, string> {
   for (const lb of ctx.raw.elb.loadBalancers) if (lb.LoadBalancerName) names.set(lb.LoadBalancerName, lb.LoadBalancerName);
   for (const [arn, cert] of Object.entries(ctx.raw.acm.certificates)) names.set(arn, cert.DomainName ?? arn);
   return names;
+}
+
+/** The model inputs each call provides. */
+const INPUTS: Readonly<Record<string, InputKind[]>> = {
+  [AWS_API.describeLoadBalancers]: ['listeners', 'pools', 'attributes'],
+  [AWS_API.describeLoadBalancerAttributes]: ['attributes'],
+  [AWS_API.describeListeners]: ['listeners', 'pools'],
+  [AWS_API.describeListenerAttributes]: ['attributes'],
+  [AWS_API.describeListenerCertificates]: ['certificates'],
+  [AWS_API.describeRules]: ['routes', 'pools'],
+  [AWS_API.describeTargetGroups]: ['pools', 'health-check'],
+  [AWS_API.describeTargetGroupAttributes]: ['attributes'],
+  [AWS_API.describeTargetHealth]: ['target-health', 'targets'],
+  [AWS_API.describeInstanceHealth]: ['target-health', 'targets'],
+  [AWS_API.describeTags]: ['tags'],
+  [AWS_API.describeSecurityGroups]: ['network-policies'],
+  [AWS_API.describeNetworkAcls]: ['network-policies'],
+  [AWS_API.describeSubnets]: ['network-policies'],
+  [AWS_API.describeVpcs]: ['network-policies'],
+  [AWS_API.describeInstances]: ['targets', 'network-policies'],
+  [AWS_API.describeNetworkInterfaces]: ['network-policies'],
+  [AWS_API.getMetricData]: ['metrics'],
+  [AWS_API.describeCertificate]: ['certificates'],
+};
+
+export function inputsOf(api: string): InputKind[] | undefined {
+  return INPUTS[api];
 }
 
 function impact(api: string, subject: string | undefined, region: string): string {
@@ -81,6 +108,7 @@ export function mapCoverage(ctx: RegionContext): CoverageGap[] {
       message: e.message,
       ...(e.resourceId ? { resourceId: e.resourceId } : {}),
       impact: impact(e.api, subject, e.region || ctx.region),
+      ...(inputsOf(e.api) ? { inputs: inputsOf(e.api) } : {}),
     };
   });
 }

@@ -76,6 +76,8 @@ export function mapCertificate(arn: string, isDefault: boolean | undefined, ctx:
     ...(acm?.NotBefore ? { notBefore: new Date(acm.NotBefore).toISOString() } : {}),
     ...(acm?.NotAfter ? { notAfter: new Date(acm.NotAfter).toISOString() } : {}),
     ...(acm?.Status ? { status: acm.Status } : {}),
+    // Only ACM is read; IAM server certificates (arn:…:iam::…:server-certificate/…) have no expiry here.
+    ...(!acm && arn.includes(':iam::') ? { expiryUnavailable: 'IAM server certificates are not read (only ACM certificates)' } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * CloudWatch GetMetricData results → MetricSeries, through the queries collect recorded.
  */
-import type { MetricSeries } from '../../../src/model/index.js';
+import type { MetricAggregation, MetricSeries } from '../../../src/model/index.js';
 import { specFor } from '../metrics-catalog.js';
 import type { AwsRegionSnapshot } from '../raw.js';
 
@@ -33,7 +33,7 @@ export function mapMetrics(cloudwatch: AwsRegionSnapshot['cloudwatch']): MetricS
       resourceId: query.resourceArn,
       name: spec.normalized,
       providerName: `${query.namespace} ${query.metricName} ${query.stat}`,
-      statistic: query.stat,
+      aggregation: aggregationOfStat(query.stat),
       unit: spec.unit,
       periodSeconds: query.periodSeconds,
       windowStart: new Date(window.start).toISOString(),
@@ -43,4 +43,20 @@ export function mapMetrics(cloudwatch: AwsRegionSnapshot['cloudwatch']): MetricS
     });
   }
   return series;
+}
+
+/** CloudWatch statistic → neutral aggregation (extended statistics such as p99 keep their name). */
+function aggregationOfStat(stat: string): MetricAggregation {
+  switch (stat) {
+    case 'Sum':
+      return 'sum';
+    case 'Minimum':
+      return 'min';
+    case 'Maximum':
+      return 'max';
+    case 'Average':
+      return 'average';
+    default:
+      return 'p99';
+  }
 }

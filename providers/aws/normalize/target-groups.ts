@@ -2,6 +2,7 @@
  * ELBv2 target groups → BackendPool.
  */
 import type { BackendPool, HealthCheck, Protocol, Sourced, Target } from '../../../src/model/index.js';
+import { fromApi, optional, parseStatusRanges } from '../../../src/model/index.js';
 import { AWS_API } from './apis.js';
 import type { RawTargetGroup, RegionContext } from './context.js';
 import { attributesToRecord, parseBoolean, parseSeconds, readAttribute } from './context.js';
@@ -52,11 +53,12 @@ function healthCheck(tg: RawTargetGroup): HealthCheck {
     ...(port !== undefined ? { port } : {}),
     usesTrafficPort,
     ...(tg.HealthCheckPath !== undefined ? { path: tg.HealthCheckPath } : {}),
-    ...(tg.HealthCheckIntervalSeconds !== undefined ? { intervalSeconds: tg.HealthCheckIntervalSeconds } : {}),
-    ...(tg.HealthCheckTimeoutSeconds !== undefined ? { timeoutSeconds: tg.HealthCheckTimeoutSeconds } : {}),
-    ...(tg.HealthyThresholdCount !== undefined ? { healthyThreshold: tg.HealthyThresholdCount } : {}),
-    ...(tg.UnhealthyThresholdCount !== undefined ? { unhealthyThreshold: tg.UnhealthyThresholdCount } : {}),
+    ...optional('intervalSeconds', fromApi(tg.HealthCheckIntervalSeconds, 'HealthCheckIntervalSeconds')),
+    ...optional('timeoutSeconds', fromApi(tg.HealthCheckTimeoutSeconds, 'HealthCheckTimeoutSeconds')),
+    ...optional('healthyThreshold', fromApi(tg.HealthyThresholdCount, 'HealthyThresholdCount')),
+    ...optional('unhealthyThreshold', fromApi(tg.UnhealthyThresholdCount, 'UnhealthyThresholdCount')),
     ...(tg.Matcher?.HttpCode !== undefined ? { matcher: tg.Matcher.HttpCode } : {}),
+    ...optional('successCodes', parseStatusRanges(tg.Matcher?.HttpCode)),
     ...(tg.Matcher?.GrpcCode !== undefined ? { grpcMatcher: tg.Matcher.GrpcCode } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Registered targets (ELBv2 DescribeTargetHealth, Classic DescribeInstanceHealth) → Target.
  */
+import { classicCause, codesFromDescription, elbv2Cause } from './health-causes.js';
 import type { Target, TargetHealth, TargetHealthState } from '../../../src/model/index.js';
 import type { RawInstance, RawInstanceState, RawTargetHealth, RegionContext } from './context.js';
 import { uniq } from './context.js';
@@ -76,10 +77,14 @@ export function mapElbv2Target(description: RawTargetHealth, pool: { port?: numb
   // `all` = registered for every enabled zone (IP targets outside the VPC, Lambda); it is not a zone name.
   const zone = az && az !== 'all' ? az : placement.zone;
   const th = description.TargetHealth;
+  const state = (th?.State && ELBV2_STATES[th.State]) || 'unknown';
+  const codes = codesFromDescription(th?.Description);
   const health: TargetHealth = {
-    state: (th?.State && ELBV2_STATES[th.State]) || 'unknown',
+    state,
+    ...(state !== 'healthy' ? { cause: elbv2Cause(th?.Reason) } : {}),
     ...(th?.Reason ? { reason: th.Reason } : {}),
     ...(th?.Description ? { description: th.Description } : {}),
+    ...(codes.length ? { observedStatusCodes: codes } : {}),
   };
   return {
     key: type === 'lambda' ? id : `${id}:${port}`,
@@ -102,7 +107,13 @@ export function mapElbv2Target(description: RawTargetHealth, pool: { port?: numb
 export function classicHealth(state: RawInstanceState): TargetHealth {
   const description = state.Description;
   const reason = state.ReasonCode && state.ReasonCode !== 'N/A' ? state.ReasonCode : undefined;
-  const base = { ...(reason ? { reason } : {}), ...(description && description !== 'N/A' ? { description } : {}) };
+  const inService = state.State === 'InService';
+  const base = {
+    ...(!inService ? { cause: classicCause(description) } : {}),
+    // Classic has no reason codes of its own: show the state with its ReasonCode (Instance / ELB), e.g. `OutOfService (Instance)`.
+    ...(reason ? { reason: inService ? reason : `${state.State ?? 'OutOfService'} (${reason})` } : {}),
+    ...(description && description !== 'N/A' ? { description } : {}),
+  };
   switch (state.State) {
     case 'InService':
       return { state: 'healthy', ...base };

@@ -10,7 +10,7 @@ export interface CatalogEntry {
   family: AnyCheck['family'];
   severity: AnyCheck['severity'];
   causes: number[];
-  providers: AnyCheck['providers'];
+  kinds: AnyCheck['kinds'];
   rationale: string;
   docs: string[];
   thresholds: AnyCheck['thresholds'];
@@ -23,7 +23,7 @@ export function catalogEntry(c: AnyCheck): CatalogEntry {
     family: c.family,
     severity: c.severity,
     causes: c.causes,
-    providers: c.providers,
+    kinds: c.kinds,
     rationale: c.rationale,
     docs: c.docs,
     thresholds: c.thresholds,

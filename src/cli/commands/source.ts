@@ -1,40 +1,59 @@
 import { resolve } from 'node:path';
 import type { AuditSource } from '../../audit.js';
 import { ConfigError } from '../../errors.js';
-import { checkEndpointUrl } from '../options.js';
+import { descriptorOf, PROVIDER_DESCRIPTORS } from '../../../providers/index.js';
+import type { ProviderOptionValues } from '../../provider.js';
 import type { ProgressLine } from '../progress.js';
 import { createProgressLine } from '../progress.js';
 import type { CliContext, SourceFlags } from '../context.js';
+
+/**
+ * The chosen provider's own option values. An option only other providers declare is a usage error naming them, so
+ * `--profile` with `--provider gcp` fails before any call.
+ */
+export function providerOptionsFromFlags(flags: SourceFlags): ProviderOptionValues {
+  const chosen = descriptorOf(flags.provider);
+  if (!chosen) throw new ConfigError(`provider ${flags.provider} is not available in this build`);
+  const values: ProviderOptionValues = {};
+  for (const d of PROVIDER_DESCRIPTORS) {
+    for (const spec of d.options) {
+      const value = flags[spec.key];
+      if (value === undefined) continue;
+      if (!chosen.options.some((o) => o.key === spec.key)) {
+        const owners = PROVIDER_DESCRIPTORS.filter((o) => o.options.some((x) => x.key === spec.key)).map((o) => o.id);
+        throw new ConfigError(`${longFlag(spec.flags)} is an option of --provider ${owners.join(' / ')}, not of --provider ${flags.provider}`);
+      }
+      values[spec.key] = value as ProviderOptionValues[string];
+    }
+  }
+  return values;
+}
+
+function longFlag(flags: string): string {
+  return /--[\w-]+/.exec(flags)?.[0] ?? flags;
+}
 
 /** Turns the source flags into an audit source; progress is wired into live collection only. */
 export function sourceFromFlags(flags: SourceFlags, ctx: CliContext): { source: AuditSource; progress: ProgressLine } {
   const progress = createProgressLine(ctx.io.stderr, !flags.quiet);
   if (flags.demo) return { source: { kind: 'demo' }, progress };
   if (flags.snapshot !== undefined) return { source: { kind: 'snapshot', path: flags.snapshot }, progress };
-  let endpointUrl = flags.endpointUrl;
-  const fromEnv = ctx.io.env.AWS_ENDPOINT_URL;
-  if (endpointUrl === undefined && fromEnv !== undefined && fromEnv !== '') {
-    try {
-      endpointUrl = checkEndpointUrl(fromEnv);
-    } catch (err) {
-      throw new ConfigError(`AWS_ENDPOINT_URL: ${(err as Error).message}`);
-    }
+  const providerOptions = providerOptionsFromFlags(flags);
+  // Files named on the command line are relative to the working directory, whatever the provider.
+  for (const [key, value] of Object.entries(providerOptions)) {
+    if (typeof value === 'string' && /File$/.test(key)) providerOptions[key] = resolve(ctx.io.cwd, value);
   }
   return {
     source: {
       kind: 'live',
       provider: flags.provider,
       collectOptions: {
-        ...(flags.region ? { regions: flags.region } : {}),
-        ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
-        ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+        providerOptions,
+        ...(flags.endpointUrl !== undefined ? { endpointUrl: flags.endpointUrl } : {}),
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-        ...(flags.roleArn ? { roleArns: flags.roleArn } : {}),
-        ...(flags.externalId !== undefined ? { externalId: flags.externalId } : {}),
-        ...(flags.accountsFile !== undefined ? { accountsFile: resolve(ctx.io.cwd, flags.accountsFile) } : {}),
-        ...(flags.allRegions ? { allRegions: true } : {}),
         metricsWindowSeconds: flags.metricsWindow,
         now: new Date(),
+        env: ctx.io.env,
         progress: progress.sink,
       },
     },

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { observed5xxUnexplained as check } from '../../../checks/evidence/observed-5xx-unexplained.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { MetricName, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
 const m = (name: MetricName, values: number[], id = ALB_ID): MetricSeries => series(id, name, values);
@@ -34,12 +33,12 @@ checkTester(check, {
     },
   ],
   unknown: [{ name: 'metrics not collected', inventory: alb([]), expect: [{ resource: 'alb-web', contains: ['HTTPCode_ELB_502/503/504_Count'] }] }],
-  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db' }), expect: [{ resource: 'nlb-db' }] }],
+  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db' }), expect: [{ resource: 'Network Load Balancer' }] }],
 });
 
 describe(`${check.id} evidence`, () => {
   it('records the observed codes for resolveUnexplained and the series', () => {
-    const [r] = evaluateCheck(check, alb(codes([2], [0], [1])), {});
+    const [r] = evaluateAsAudit(check, alb(codes([2], [0], [1])), {});
     expect(r?.evidence.details).toMatchObject({ observedCodes: [502, 504], perCode: true, total: 3 });
     expect(r?.evidence.metrics?.map((x) => `${x.name}=${x.value}`)).toEqual(['lb.http.502=2', 'lb.http.503=0', 'lb.http.504=1']);
   });

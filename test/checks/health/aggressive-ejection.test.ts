@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aggressiveEjection } from '../../../checks/health/aggressive-ejection.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
-import type { BackendPool, HealthCheck } from '../../../src/model/index.js';
-import { albInventory, healthCheck, pool } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import type { BackendPool } from '../../../src/model/index.js';
+import { albInventory, healthCheck, pool, type HealthCheckOverrides, HEALTH_CHECK_DENIED } from '../../support/builders.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
-const inv = (hc: Partial<HealthCheck> | undefined, poolOverrides: Partial<BackendPool> = {}) =>
+const inv = (hc: HealthCheckOverrides | undefined, poolOverrides: Partial<BackendPool> = {}) =>
   albInventory({ pools: [pool('tg-api', { healthCheck: hc && healthCheck(hc), ...poolOverrides })] });
 const minEject = (seconds: number) => ({ checks: { 'health/aggressive-ejection': { thresholds: { minEjectSeconds: seconds } } } });
 
@@ -35,7 +34,7 @@ checkTester(aggressiveEjection, {
     },
   ],
   unknown: [
-    { name: 'health-check settings not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetGroups'] }] },
+    { name: 'health-check settings not collected', inventory: inv(undefined, { notCollected: [HEALTH_CHECK_DENIED] }), expect: [{ resource: 'tg-api', contains: ['grant elasticloadbalancing:DescribeTargetGroups'] }] },
     { name: 'unhealthy threshold not collected', inventory: inv({ unhealthyThreshold: undefined }), expect: [{ resource: 'tg-api', contains: ['unhealthyThreshold'] }] },
   ],
   notApplicable: [
@@ -47,7 +46,7 @@ checkTester(aggressiveEjection, {
 describe('health/aggressive-ejection remediation', () => {
   it('suggests a threshold that reaches the minimum', () => {
     const i = inv({ intervalSeconds: 10, unhealthyThreshold: 2 });
-    const [r] = evaluateCheck(aggressiveEjection, i, minEject(30));
+    const [r] = evaluateAsAudit(aggressiveEjection, i, minEject(30));
     expect(r?.remediation.cli).toBe(
       `aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-interval-seconds 10 --unhealthy-threshold-count 3`,
     );

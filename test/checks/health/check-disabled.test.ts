@@ -1,9 +1,9 @@
 import { checkDisabled } from '../../../checks/health/check-disabled.js';
-import type { BackendPool, HealthCheck } from '../../../src/model/index.js';
-import { albInventory, healthCheck, inventory, pool } from '../../support/builders.js';
+import type { BackendPool } from '../../../src/model/index.js';
+import { albInventory, healthCheck, inventory, pool, type HealthCheckOverrides, HEALTH_CHECK_DENIED } from '../../support/builders.js';
 import { checkTester } from '../../support/check-tester.js';
 
-const inv = (hc: Partial<HealthCheck> | undefined, poolOverrides: Partial<BackendPool> = {}) =>
+const inv = (hc: HealthCheckOverrides | undefined, poolOverrides: Partial<BackendPool> = {}) =>
   albInventory({ pools: [pool('tg-api', { healthCheck: hc && healthCheck(hc), ...poolOverrides })] });
 
 checkTester(checkDisabled, {
@@ -20,6 +20,6 @@ checkTester(checkDisabled, {
       expect: [{ messageId: 'disabled', resource: 'tg-new', severity: 'medium', contains: ['the load balancer keeps sending'] }],
     },
   ],
-  unknown: [{ name: 'health-check settings not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetGroups'] }] }],
+  unknown: [{ name: 'health-check settings not collected', inventory: inv(undefined, { notCollected: [HEALTH_CHECK_DENIED] }), expect: [{ resource: 'tg-api', contains: ['grant elasticloadbalancing:DescribeTargetGroups'] }] }],
   notApplicable: [{ name: 'boundary: disabled on a Lambda pool (the default)', inventory: inv({ enabled: false }, { targetType: 'lambda' }), expect: [{ resource: 'tg-api' }] }],
 });

@@ -1,10 +1,10 @@
 import { portProtocolMismatch } from '../../../checks/health/port-protocol-mismatch.js';
-import type { BackendPool, HealthCheck, LoadBalancer, TlsObservation } from '../../../src/model/index.js';
-import { albInventory, health, healthCheck, pool, target, targetsWithHealth } from '../../support/builders.js';
+import type { BackendPool, LoadBalancer, TlsObservation } from '../../../src/model/index.js';
+import { albInventory, health, healthCheck, pool, target, targetsWithHealth, type HealthCheckOverrides } from '../../support/builders.js';
 import { checkTester } from '../../support/check-tester.js';
 
 const ok = health('healthy');
-const inv = (hc: Partial<HealthCheck> | undefined, poolOverrides: Partial<BackendPool> = {}, lb: Partial<LoadBalancer> = {}) =>
+const inv = (hc: HealthCheckOverrides | undefined, poolOverrides: Partial<BackendPool> = {}, lb: Partial<LoadBalancer> = {}) =>
   albInventory({ lb, pools: [pool('tg-api', { healthCheck: hc && healthCheck(hc), ...poolOverrides })] });
 
 const fixedPort = { usesTrafficPort: false, port: 8081 };

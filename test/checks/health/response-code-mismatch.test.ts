@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { responseCodeMismatch } from '../../../checks/health/response-code-mismatch.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
-import type { BackendPool, HealthCheck, TargetHealth } from '../../../src/model/index.js';
-import { albInventory, health, healthCheck, pool, targetsWithHealth } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import type { BackendPool, TargetHealth } from '../../../src/model/index.js';
+import { albInventory, health, healthCheck, pool, targetsWithHealth, type HealthCheckOverrides, TARGET_HEALTH_DENIED } from '../../support/builders.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
 const mismatch = (codes: string) => health('unhealthy', 'Target.ResponseCodeMismatch', `Health checks failed with these codes: [${codes}]`);
-const inv = (healths: TargetHealth[] | undefined, hc: Partial<HealthCheck> = {}, poolOverrides: Partial<BackendPool> = {}) =>
+const inv = (healths: TargetHealth[] | undefined, hc: HealthCheckOverrides = {}, poolOverrides: Partial<BackendPool> = {}) =>
   albInventory({ pools: [pool('tg-api', { targets: healths && targetsWithHealth(healths), healthCheck: healthCheck(hc), ...poolOverrides })] });
 
 checkTester(responseCodeMismatch, {
@@ -50,7 +49,7 @@ checkTester(responseCodeMismatch, {
     },
   ],
   unknown: [
-    { name: 'target health not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] },
+    { name: 'target health not collected', inventory: inv(undefined, {}, { notCollected: [TARGET_HEALTH_DENIED] }), expect: [{ resource: 'tg-api', contains: ['grant elasticloadbalancing:DescribeTargetHealth'] }] },
     { name: 'health-check settings not collected', inventory: inv([ok], {}, { healthCheck: undefined }), expect: [{ resource: 'tg-api' }] },
   ],
   notApplicable: [{ name: 'Lambda pool', inventory: inv([ok], { path: '/', matcher: '200' }, { targetType: 'lambda' }), expect: [{ resource: 'tg-api' }] }],
@@ -59,13 +58,15 @@ checkTester(responseCodeMismatch, {
 describe('health/response-code-mismatch remediation', () => {
   it('widens the matcher and keeps the path for redirects', () => {
     const i = inv([mismatch('301'), mismatch('302')]);
-    const [r] = evaluateCheck(responseCodeMismatch, i, {});
-    expect(r?.remediation.cli).toBe(`aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-path /healthz --matcher HttpCode=200-399`);
+    const [r] = evaluateAsAudit(responseCodeMismatch, i, {});
+    expect(r?.remediation.cli).toBe(`aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --matcher HttpCode=200-399`);
     expect(r?.evidence.details).toMatchObject({ codes: [301, 302] });
   });
 
   it('asks for another path when the endpoint refuses the checker', () => {
-    const [r] = evaluateCheck(responseCodeMismatch, inv([mismatch('403')]), {});
-    expect(r?.remediation.cli).toContain('--health-check-path <unauthenticated-health-path> --matcher HttpCode=200');
+    const [r] = evaluateAsAudit(responseCodeMismatch, inv([mismatch('403')]), {});
+    // The right path is the application's: no command guesses it; the message says what to serve.
+    expect(r?.remediation.cli).toBeUndefined();
+    expect(r?.message).toContain('unauthenticated health endpoint');
   });
 });

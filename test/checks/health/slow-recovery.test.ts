@@ -1,9 +1,9 @@
 import { slowRecovery } from '../../../checks/health/slow-recovery.js';
-import type { BackendPool, HealthCheck } from '../../../src/model/index.js';
-import { albInventory, healthCheck, pool } from '../../support/builders.js';
+import type { BackendPool } from '../../../src/model/index.js';
+import { albInventory, healthCheck, pool, type HealthCheckOverrides } from '../../support/builders.js';
 import { checkTester } from '../../support/check-tester.js';
 
-const inv = (hc: Partial<HealthCheck> | undefined, poolOverrides: Partial<BackendPool> = {}) =>
+const inv = (hc: HealthCheckOverrides | undefined, poolOverrides: Partial<BackendPool> = {}) =>
   albInventory({ pools: [pool('tg-api', { healthCheck: hc && healthCheck(hc), ...poolOverrides })] });
 
 checkTester(slowRecovery, {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { timeoutVsInterval } from '../../../checks/health/timeout-vs-interval.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
-import type { BackendPool, HealthCheck, LoadBalancer, MetricSeries } from '../../../src/model/index.js';
-import { albInventory, healthCheck, pool, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import type { BackendPool, LoadBalancer, MetricSeries } from '../../../src/model/index.js';
+import { albInventory, healthCheck, pool, series, type HealthCheckOverrides } from '../../support/builders.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 /** A pool whose p99 latency series (seconds) is attached to the pool, or to the load balancer for a Classic LB. */
-function inv(hc: Partial<HealthCheck> | undefined, p99?: number[], lb: Partial<LoadBalancer> = {}, poolOverrides: Partial<BackendPool> = {}) {
+function inv(hc: HealthCheckOverrides | undefined, p99?: number[], lb: Partial<LoadBalancer> = {}, poolOverrides: Partial<BackendPool> = {}) {
   const i = albInventory({ lb, pools: [pool('tg-api', { healthCheck: hc && healthCheck(hc), ...poolOverrides })] });
   const owner = lb.kind === 'aws-clb' ? i.loadBalancers[0]!.ref.id : i.backendPools[0]!.ref.id;
   const metrics: MetricSeries[] = p99 ? [series(owner, 'target.latency.p99', p99)] : [];
@@ -70,23 +69,23 @@ checkTester(timeoutVsInterval, {
 
 describe('health/timeout-vs-interval results', () => {
   it('says when the latency rule could not be evaluated', () => {
-    const [r] = evaluateCheck(timeoutVsInterval, inv({ timeoutSeconds: 5, intervalSeconds: 30 }), {});
+    const [r] = evaluateAsAudit(timeoutVsInterval, inv({ timeoutSeconds: 5, intervalSeconds: 30 }), {});
     expect(r).toMatchObject({ status: 'pass' });
     expect(r?.message).toContain('latency rule was not evaluated');
   });
 
   it('suggests a timeout above 2 × p99 and an interval above it, with the latency as evidence', () => {
     const i = inv({ timeoutSeconds: 5, intervalSeconds: 6 }, [4.2]);
-    const r = evaluateCheck(timeoutVsInterval, i, {}).find((x) => x.messageId === 'timeoutBelowLatency');
+    const r = evaluateAsAudit(timeoutVsInterval, i, {}).find((x) => x.messageId === 'timeoutBelowLatency');
     // 9 s covers 2 × 4.2 s; the interval must keep 9 s under 0.8 of it: 12 s.
     expect(r?.remediation.cli).toBe(
-      `aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-timeout-seconds 9 --health-check-interval-seconds 12`,
+      `aws elbv2 modify-target-group --target-group-arn ${i.backendPools[0]!.ref.id} --health-check-interval-seconds 12 --health-check-timeout-seconds 9`,
     );
     expect(r?.evidence.metrics?.[0]).toMatchObject({ name: 'target.latency.p99', value: 4.2, unit: 'seconds' });
   });
 
   it('gives each finding on one pool its own fingerprint', () => {
-    const results = evaluateCheck(timeoutVsInterval, inv({ timeoutSeconds: 1, intervalSeconds: 10 }, [3]), {});
+    const results = evaluateAsAudit(timeoutVsInterval, inv({ timeoutSeconds: 1, intervalSeconds: 10 }, [3]), {});
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { healthCheckPortBlocked } from '../../../checks/network/health-check-port-blocked.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import { healthCheck, rule, securityGroup, target } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 import { aclEntry, appFromLb, defaultAclRules, scenario, tightAcl } from './fixtures.js';
 
 const hcOn9090 = { healthCheck: healthCheck({ port: 9090, usesTrafficPort: false }) };
@@ -89,7 +88,7 @@ checkTester(healthCheckPortBlocked, {
 
 describe('network/health-check-port-blocked evidence', () => {
   it('names the deciding rule, gives the exact fix and the verdict trace', () => {
-    const [result] = evaluateCheck(healthCheckPortBlocked, scenario({ appRules: [appFromLb(80)] }), {});
+    const [result] = evaluateAsAudit(healthCheckPortBlocked, scenario({ appRules: [appFromLb(80)] }), {});
     expect(result?.remediation.cli).toBe('aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb');
     const details = result?.evidence.details as { fixes: string[]; blocked: Array<{ decidingRule: string; trace: Array<{ decision: string; policy: string }> }> };
     expect(details.fixes).toEqual(['aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb']);
@@ -98,7 +97,7 @@ describe('network/health-check-port-blocked evidence', () => {
   });
 
   it('gives the NACL entry, numbered before the deny, when a network ACL blocks', () => {
-    const [result] = evaluateCheck(healthCheckPortBlocked, scenario({ aclApp: tightAcl('app', { ephemeral: { from: 1025, to: 65535 } }) }), {});
+    const [result] = evaluateAsAudit(healthCheckPortBlocked, scenario({ aclApp: tightAcl('app', { ephemeral: { from: 1025, to: 65535 } }) }), {});
     const details = result?.evidence.details as { fixes: string[] };
     expect(details.fixes).toContain(
       'aws ec2 create-network-acl-entry --network-acl-id acl-app --egress --rule-number 200 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.0.100.0/24 --rule-action allow',

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lbEgressMissing } from '../../../checks/network/lb-egress-missing.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { Peer } from '../../../src/model/index.js';
 import { healthCheck, rule, target } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 import { scenario } from './fixtures.js';
 
 const egressTo = (from: number, to: number, peer: Peer = { type: 'security-group', groupId: 'sg-app' }) => rule({ direction: 'egress', ports: { from, to }, peer });
@@ -62,11 +61,11 @@ checkTester(lbEgressMissing, {
 
 describe('network/lb-egress-missing scope and remediation', () => {
   it('leaves NLBs to network/nlb-security-specifics', () => {
-    expect(evaluateCheck(lbEgressMissing, scenario({ kind: 'aws-nlb', lbRules: [] }), {})).toEqual([]);
+    expect(evaluateAsAudit(lbEgressMissing, scenario({ kind: 'aws-nlb', lbRules: [] }), {})).toEqual([]);
   });
 
   it('fills the exact egress rule with the load balancer and target groups', () => {
-    const [result] = evaluateCheck(lbEgressMissing, scenario({ lbRules: [] }), {});
+    const [result] = evaluateAsAudit(lbEgressMissing, scenario({ lbRules: [] }), {});
     expect(result?.remediation.cli).toBe(
       "aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions 'IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'",
     );

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { naclReturnPathBlocked } from '../../../checks/network/nacl-return-path-blocked.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { PolicyRule } from '../../../src/model/index.js';
 import { rule, target } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 import { aclEntry, scenario, tightAcl } from './fixtures.js';
 
 const clients = { type: 'cidr' as const, cidr: '0.0.0.0/0' };
@@ -69,7 +68,7 @@ checkTester(naclReturnPathBlocked, {
 
 describe('network/nacl-return-path-blocked remediation', () => {
   it('fills the exact NACL entry: rule number before the deny, the whole range, the load balancer subnet', () => {
-    const [result] = evaluateCheck(naclReturnPathBlocked, scenario({ aclApp: tightAcl('app', { ephemeral: { from: 1025, to: 65535 } }) }), {});
+    const [result] = evaluateAsAudit(naclReturnPathBlocked, scenario({ aclApp: tightAcl('app', { ephemeral: { from: 1025, to: 65535 } }) }), {});
     expect(result?.remediation.cli).toBe(
       'aws ec2 create-network-acl-entry --network-acl-id acl-app --egress --rule-number 200 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.0.100.0/24 --rule-action allow',
     );
@@ -81,6 +80,6 @@ describe('network/nacl-return-path-blocked remediation', () => {
 
   it('numbers the entry just below an explicit deny', () => {
     const inv = scenario({ aclApp: [aclEntry('egress', 10, { action: 'deny', ports: { from: 1024, to: 65535 } }), ...tightAcl('app')] });
-    expect(evaluateCheck(naclReturnPathBlocked, inv, {})[0]?.remediation.cli).toContain('--rule-number 9 ');
+    expect(evaluateAsAudit(naclReturnPathBlocked, inv, {})[0]?.remediation.cli).toContain('--rule-number 9 ');
   });
 });

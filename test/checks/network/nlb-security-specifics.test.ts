@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nlbSecuritySpecifics } from '../../../checks/network/nlb-security-specifics.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { Peer, PolicyRule } from '../../../src/model/index.js';
 import { rule } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 import type { ScenarioOptions } from './fixtures.js';
 import { appFromLb, scenario } from './fixtures.js';
 
@@ -86,30 +85,30 @@ checkTester(nlbSecuritySpecifics, {
 
 describe('network/nlb-security-specifics scope and remediation', () => {
   it('judges only NLBs', () => {
-    expect(evaluateCheck(nlbSecuritySpecifics, scenario({ lbRules: [] }), {})).toEqual([]);
+    expect(evaluateAsAudit(nlbSecuritySpecifics, scenario({ lbRules: [] }), {})).toEqual([]);
   });
 
   it('gives one finding per failure mode, each with its own fingerprint', () => {
-    const results = evaluateCheck(nlbSecuritySpecifics, withGroup({ lbRules: [listenerIn] }), {});
+    const results = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ lbRules: [listenerIn] }), {});
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
   });
 
   it('fixes clients with a reference to the NLB group, nodes with their subnets, outbound with an egress rule', () => {
-    const clientsFix = evaluateCheck(nlbSecuritySpecifics, withGroup({ appRules: [admit('10.0.0.0/16')] }), {})[0];
+    const clientsFix = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ appRules: [admit('10.0.0.0/16')] }), {})[0];
     expect(clientsFix?.remediation.cli).toBe('aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb');
-    const nodes = evaluateCheck(nlbSecuritySpecifics, withoutGroup({ appRules: [admit('0.0.0.0/0', 9999)] }), {}).find((r) => r.messageId === 'nodeIpsNotAllowed');
+    const nodes = evaluateAsAudit(nlbSecuritySpecifics, withoutGroup({ appRules: [admit('0.0.0.0/0', 9999)] }), {}).find((r) => r.messageId === 'nodeIpsNotAllowed');
     expect((nodes?.evidence.details as { fixes: string[] }).fixes).toEqual([
       'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --cidr 10.0.100.0/24',
       'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --cidr 10.0.101.0/24',
     ]);
-    const egress = evaluateCheck(nlbSecuritySpecifics, withGroup({ lbRules: [listenerIn] }), {}).find((r) => r.messageId === 'hcEgressBlocked');
+    const egress = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ lbRules: [listenerIn] }), {}).find((r) => r.messageId === 'hcEgressBlocked');
     expect((egress?.evidence.details as { fixes: string[] }).fixes).toEqual([
       "aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions 'IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'",
     ]);
   });
 
   it('keeps the target rule referencing the NLB group valid for preserved client IPs (AWS NLB security group doc)', () => {
-    const results = evaluateCheck(nlbSecuritySpecifics, withGroup({ appRules: [appFromLb()] }), {});
+    const results = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ appRules: [appFromLb()] }), {});
     expect(results.map((r) => r.status)).toEqual(['pass']);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { noRegisteredTargets } from '../../../checks/targets/no-registered-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, CoverageGap } from '../../../src/model/index.js';
-import { albInventory, inventory, loadBalancer, pool, series, target, wire } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { albInventory, inventory, loadBalancer, pool, series, target, TARGET_HEALTH_DENIED, wire } from '../../support/builders.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const withTargets = (targets: BackendPool['targets'], extra: Parameters<typeof albInventory>[0] = {}) =>
   albInventory({ ...extra, pools: [pool('tg-api', { targets })] });
@@ -16,6 +15,7 @@ const targetHealthDenied = (poolId: string): CoverageGap => ({
   code: 'AccessDenied',
   message: 'not authorized',
   resourceId: poolId,
+  inputs: ['target-health', 'targets'],
 });
 
 /** One pool behind two load balancers. */
@@ -47,7 +47,7 @@ checkTester(noRegisteredTargets, {
     },
   ],
   unknown: [
-    { name: 'target health not collected', inventory: withTargets(undefined), expect: [{ resource: 'tg-api', contains: ['elasticloadbalancing:DescribeTargetHealth'] }] },
+    { name: 'target health not collected', inventory: albInventory({ pools: [pool('tg-api', { targets: undefined, notCollected: [TARGET_HEALTH_DENIED] })] }), expect: [{ resource: 'tg-api', contains: ['elasticloadbalancing:DescribeTargetHealth'] }] },
     {
       name: 'target health denied: names the error',
       inventory: (() => {
@@ -65,15 +65,17 @@ describe('targets/no-registered-targets results', () => {
     const inv = withTargets([]);
     const lbId = inv.loadBalancers[0]!.ref.id;
     inv.metrics.push(series(lbId, 'lb.http.503', [4, 6]));
-    const [r] = evaluateCheck(noRegisteredTargets, inv, {});
+    const [r] = evaluateAsAudit(noRegisteredTargets, inv, {});
     expect(r?.resource).toMatchObject({ name: 'tg-api', loadBalancerId: lbId, loadBalancerName: 'alb-web' });
-    expect(r?.remediation.cli).toBe(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=<instance-id-or-ip>,Port=8080`);
+    expect(r?.remediation.cli).toBe(
+      `# replace TARGET_ID with the instance id or IP address that serves this target group\naws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=TARGET_ID`,
+    );
     expect(r?.evidence).toMatchObject({ path: 'backendPool.targets', observed: 0 });
     expect(r?.evidence.metrics?.[0]).toMatchObject({ name: 'lb.http.503', value: 10 });
   });
 
   it('gives a pool shared by two load balancers two distinct fingerprints', () => {
-    const results = evaluateCheck(noRegisteredTargets, sharedPool([]), {});
+    const results = evaluateAsAudit(noRegisteredTargets, sharedPool([]), {});
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
     expect(results.map((r) => r.resource.loadBalancerName).sort()).toEqual(['alb-a', 'alb-b']);
   });

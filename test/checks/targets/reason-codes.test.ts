@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { adviceFor, codesFromDescription, countStates, effectiveState, explainHealth, summarizeReasons } from '../../../checks/targets/reason-codes.js';
+import { adviceFor, countStates, effectiveState, explainHealth, summarizeReasons } from '../../../checks/targets/reason-codes.js';
+import { codesFromDescription } from '../../../providers/aws/normalize/health-causes.js';
 import { health, targetsWithHealth } from '../../support/builders.js';
 
 describe('reason codes', () => {
   it.each([
-    ['Target.Timeout', 'timeout', /port is blocked .* too slowly/],
-    ['Target.FailedHealthChecks', 'connection-or-malformed', /connection error or malformed response/],
-    ['Target.ResponseCodeMismatch', 'response-code', /path or the success-code matcher/],
-    ['Elb.InternalError', 'provider-internal', /provider side/],
-    ['Target.NotInUse', 'not-in-use', /Availability Zone that is not enabled/],
-    ['Target.InvalidState', 'invalid-state', /stopped or terminated/],
+    ['Target.Timeout', 'health-check-timeout', /port is blocked .* too slowly/],
+    ['Target.FailedHealthChecks', 'connection-failed', /connection error or malformed response/],
+    ['Target.ResponseCodeMismatch', 'response-code-mismatch', /path or the success codes/],
+    ['Elb.InternalError', 'provider-internal', /provider's side/],
+    ['Target.NotInUse', 'not-in-use', /zone the load balancer does not serve/],
+    ['Target.InvalidState', 'stopped', /stopped, deallocated or terminated/],
   ])('maps %s', (reason, category, cause) => {
     const e = explainHealth(health('unhealthy', reason));
     expect(e).toMatchObject({ code: reason, category });
@@ -17,11 +18,11 @@ describe('reason codes', () => {
   });
 
   it.each([
-    ['Instance has failed at least the UnhealthyThreshold number of health checks consecutively.', 'failed-health-checks', 'unhealthy'],
-    ['Instance is in stopped state.', 'invalid-state', 'unused'],
-    ['Instance is in terminated state.', 'invalid-state', 'unused'],
+    ['Instance has failed at least the UnhealthyThreshold number of health checks consecutively.', 'health-check-failed', 'unhealthy'],
+    ['Instance is in stopped state.', 'stopped', 'unused'],
+    ['Instance is in terminated state.', 'stopped', 'unused'],
     ['Instance is in the EC2 Availability Zone for which LoadBalancer is not configured to route traffic to.', 'not-in-use', 'unused'],
-    ['Instance deregistration currently in progress.', 'deregistering', 'draining'],
+    ['Instance deregistration currently in progress.', 'draining', 'draining'],
     ['Instance registration is still in progress.', 'initial', 'initial'],
     ['A transient error occurred. Please try again later.', 'provider-internal', 'unhealthy'],
   ])('reads the Classic description "%s"', (description, category, state) => {
@@ -31,8 +32,8 @@ describe('reason codes', () => {
   });
 
   it('keeps unknown codes verbatim and never reclassifies a healthy target', () => {
-    expect(explainHealth(health('unhealthy', 'Target.Future', 'something new'))).toMatchObject({ code: 'Target.Future', category: 'unspecified', likelyCause: 'provider says: something new' });
-    expect(explainHealth(health('unhealthy'))).toMatchObject({ code: 'no reason code', category: 'unspecified' });
+    expect(explainHealth(health('unhealthy', 'Target.Future', 'something new'))).toMatchObject({ code: 'Target.Future', category: 'unknown', likelyCause: 'provider says: something new' });
+    expect(explainHealth(health('unhealthy'))).toMatchObject({ code: 'no reason code', category: 'unknown' });
     expect(effectiveState(health('healthy', undefined, 'Instance is in stopped state.'))).toBe('healthy');
   });
 

@@ -42,7 +42,7 @@ checkTester(singleAzHealthy, {
     },
   ],
   unknown: [
-    { name: 'cross-zone setting not collected', inventory: inv(allInA, nlb(undefined)), expect: [{ resource: 'tg-api', contains: ['DescribeLoadBalancerAttributes'] }] },
+    { name: 'cross-zone setting not collected', inventory: inv(allInA, { ...nlb(undefined), notCollected: [{ input: 'attributes', api: 'elasticloadbalancing:DescribeLoadBalancerAttributes', permission: 'elasticloadbalancing:DescribeLoadBalancerAttributes', code: 'AccessDenied' }] }), expect: [{ resource: 'tg-api', contains: ['grant elasticloadbalancing:DescribeLoadBalancerAttributes'] }] },
     { name: 'target health not collected', inventory: inv(undefined, nlb(false)), expect: [{ resource: 'tg-api' }] },
     { name: 'zone of a healthy target not collected', inventory: inv([t('i-1', A), t('i-2', undefined)], nlb(false)), expect: [{ resource: 'tg-api', contains: ['i-2:8080'] }] },
   ],

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unhealthyTargets } from '../../../checks/targets/unhealthy-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TargetHealth } from '../../../src/model/index.js';
-import { albInventory, health, inventory, pool, targetsWithHealth } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { albInventory, health, inventory, pool, TARGET_HEALTH_DENIED, targetsWithHealth } from '../../support/builders.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
 const timeout = health('unhealthy', 'Target.Timeout', 'Request timed out');
@@ -50,15 +49,15 @@ checkTester(unhealthyTargets, {
         health('unhealthy', 'Target.FailedHealthChecks', 'Health checks failed'),
         health('unhealthy', 'Elb.InternalError'),
       ]),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['matcher is wrong', 'connection error or malformed response', 'provider side'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', severity: 'high', contains: ['success codes are wrong', 'connection error or malformed response', "provider's side"] }],
     },
     {
       name: 'Classic OutOfService instances are explained from the description',
       inventory: inv([ok, health('unhealthy', 'Instance', CLASSIC_FAILED)], { kind: 'aws-clb' }),
-      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'ping port blocked', 'The only healthy target carries'] }],
+      expect: [{ messageId: 'someUnhealthy', resource: 'tg-api', contains: ['OutOfService (Instance) on 1 target', 'health-check port blocked', 'The only healthy target carries'] }],
     },
   ],
-  unknown: [{ name: 'target health not collected', inventory: inv(undefined), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] }],
+  unknown: [{ name: 'target health not collected', inventory: inv(undefined, {}, { notCollected: [TARGET_HEALTH_DENIED] }), expect: [{ resource: 'tg-api', contains: ['DescribeTargetHealth'] }] }],
   notApplicable: [
     { name: 'every target unhealthy is all-targets-unhealthy', inventory: inv([timeout, timeout]), expect: [{ resource: 'tg-api' }] },
     { name: 'no registered targets', inventory: inv([]), expect: [{ resource: 'tg-api' }] },
@@ -68,7 +67,7 @@ checkTester(unhealthyTargets, {
 
 describe('targets/unhealthy-targets evidence', () => {
   it('lists the unhealthy targets with their reasons', () => {
-    const [r] = evaluateCheck(unhealthyTargets, inv([ok, timeout]), {});
+    const [r] = evaluateAsAudit(unhealthyTargets, inv([ok, timeout]), {});
     expect(r?.evidence.observed).toEqual({ unhealthy: 1, healthy: 1, total: 2 });
     expect(r?.evidence.details?.unhealthyTargets).toEqual([
       { target: 'i-02:8080', zone: 'eu-west-1b', state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' },

@@ -37,7 +37,7 @@ checkTester(unreferencedTargetGroup, {
       name: 'listeners could not be read',
       inventory: inventory({
         backendPools: [orphan],
-        coverage: [{ provider: 'aws', region: 'eu-west-1', api: 'elasticloadbalancing:DescribeListeners', permission: 'elasticloadbalancing:DescribeListeners', code: 'AccessDenied', message: 'denied' }],
+        coverage: [{ provider: 'aws', region: 'eu-west-1', api: 'elasticloadbalancing:DescribeListeners', permission: 'elasticloadbalancing:DescribeListeners', code: 'AccessDenied', message: 'denied', inputs: ['listeners', 'pools'] }],
       }),
       expect: [{ resource: 'tg-old', contains: ['DescribeListeners', 'AccessDenied'] }],
     },

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unusedTargets } from '../../../checks/targets/unused-targets.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TargetHealth } from '../../../src/model/index.js';
 import { albInventory, health, inventory, pool, targetsWithHealth } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ok = health('healthy');
 const stopped = health('unused', 'Target.InvalidState', 'Target is in the stopped state');
@@ -20,12 +19,12 @@ checkTester(unusedTargets, {
     {
       name: 'a stopped instance',
       inventory: inv([ok, stopped]),
-      expect: [{ messageId: 'someUnused', resource: 'tg-api', severity: 'medium', contains: ['1 of 2', 'i-02:8080 in eu-west-1b Target.InvalidState', 'stopped or terminated'] }],
+      expect: [{ messageId: 'someUnused', resource: 'tg-api', severity: 'medium', contains: ['1 of 2', 'i-02:8080 in eu-west-1b Target.InvalidState', 'deallocated or terminated'] }],
     },
     {
       name: 'boundary: all but one target unused stays medium',
       inventory: inv([zoneOff, zoneOff, ok]),
-      expect: [{ messageId: 'someUnused', resource: 'tg-api', severity: 'medium', contains: ['2 of 3', 'not enabled on the load balancer'] }],
+      expect: [{ messageId: 'someUnused', resource: 'tg-api', severity: 'medium', contains: ['2 of 3', 'zone the load balancer does not serve'] }],
     },
     {
       name: 'boundary: every target unused is critical',
@@ -49,9 +48,9 @@ checkTester(unusedTargets, {
 });
 
 describe('targets/unused-targets remediation', () => {
-  it('deregisters exactly the targets that cannot take traffic', () => {
+  it('starts the stopped instances: the fix that restores capacity', () => {
     const i = inv([ok, stopped, zoneOff]);
-    const [r] = evaluateCheck(unusedTargets, i, {});
-    expect(r?.remediation.cli).toBe(`aws elbv2 deregister-targets --target-group-arn ${i.backendPools[0]!.ref.id} --targets Id=i-02,Port=8080 Id=i-03,Port=8080`);
+    const [r] = evaluateAsAudit(unusedTargets, i, {});
+    expect(r?.remediation.cli).toBe('aws ec2 start-instances --instance-ids i-02');
   });
 });

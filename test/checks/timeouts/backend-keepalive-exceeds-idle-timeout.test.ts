@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backendKeepaliveExceedsIdleTimeout as check } from '../../../checks/timeouts/backend-keepalive-exceeds-idle-timeout.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendProfile, LoadBalancer } from '../../../src/model/index.js';
 import { albInventory, inventory, lbInventory, loadBalancer, pool, sourced, target, wire } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const declared = (seconds: number | null): BackendProfile => ({ keepAliveSeconds: sourced(seconds, 'declared', 'tag cloud502:keepalive on tg-api') });
 const server = (kind: NonNullable<BackendProfile['server']>['value']): BackendProfile => ({ server: sourced(kind, 'declared', 'tag cloud502:server on tg-api') });
@@ -79,7 +78,7 @@ checkTester(check, {
     {
       name: 'Application Gateway idle timeout is undocumented',
       inventory: lbInventory('azure-appgw', { name: 'agw-web', lb: { backendIdleTimeoutSeconds: undefined }, pools: [pool('pool-web', { backend: server('node') })] }),
-      expect: [{ resource: 'agw-web', contains: ['not documented', 'Info:'] }],
+      expect: [{ resource: 'agw-web', contains: ['not documented', 'watch'] }],
     },
     { name: 'ALB idle timeout not collected', inventory: alb(declared(75), { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web', contains: ['not collected'] }] },
   ],
@@ -92,7 +91,7 @@ checkTester(check, {
 describe(`${check.id} evidence`, () => {
   it('puts the per-server fix, the source and the narrowed status codes into the evidence and the CLI', () => {
     const inv = alb(server('uvicorn'));
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r).toMatchObject({
       status: 'fail',
       resource: { name: 'tg-api', loadBalancerName: 'alb-web' },
@@ -103,15 +102,16 @@ describe(`${check.id} evidence`, () => {
         details: { fix: 'uvicorn: start with --timeout-keep-alive 65.', recommendedKeepAliveSeconds: 65, statusCodes: [502], loadBalancerIdleTimeoutSeconds: 60 },
       },
     });
-    expect(r?.remediation.cli).toContain(`--load-balancer-arn ${inv.loadBalancers[0]!.ref.id} --attributes Key=idle_timeout.timeout_seconds,Value=4`);
-    expect(r?.remediation.cli).toContain('{"ConnectionSettings":{"IdleTimeout":4}}');
+    // The fix is the backend's own setting: no load-balancer command that would shorten the idle timeout below responses.
+    expect(r?.remediation.console).toBe('uvicorn: start with --timeout-keep-alive 65.');
+    expect(r?.remediation.cli).toBeUndefined();
   });
 
   it('judges a pool shared by two load balancers once per load balancer, with distinct fingerprints', () => {
     const shared = pool('tg-api', { backend: declared(75) });
     const a = wire(loadBalancer('alb-a', { backendIdleTimeoutSeconds: sourced(60, 'api') }), [shared]);
     const b = wire(loadBalancer('alb-b', { backendIdleTimeoutSeconds: sourced(120, 'api') }), [a.pools[0]!]);
-    const results = evaluateCheck(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
+    const results = evaluateAsAudit(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
     expect(results.map((r) => `${r.resource.loadBalancerName}:${r.status}`)).toEqual(['alb-a:pass', 'alb-b:fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deregistrationDelayTooShort as check } from '../../../checks/timeouts/deregistration-delay-too-short.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, lbInventory, pool, ref, series, sourced, target } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
 const p99 = (values: number[]): MetricSeries => series(POOL_ID, 'target.latency.p99', values);
@@ -42,7 +41,7 @@ checkTester(check, {
 
 describe(`${check.id} remediation`, () => {
   it('suggests the required delay in the exact CLI', () => {
-    const [r] = evaluateCheck(check, alb(drain(30), [p99([44.2])]), {});
+    const [r] = evaluateAsAudit(check, alb(drain(30), [p99([44.2])]), {});
     expect(r?.remediation.cli).toBe(`aws elbv2 modify-target-group-attributes --target-group-arn ${POOL_ID} --attributes Key=deregistration_delay.timeout_seconds,Value=45`);
     expect(r?.evidence).toMatchObject({ observed: 30, expected: '≥ 44.2 s', source: 'api: attribute deregistration_delay.timeout_seconds' });
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { idleTimeoutBelowLatency as check } from '../../../checks/timeouts/idle-timeout-below-latency.js';
 import { enrichWithEvidence } from '../../../src/engine/evidence.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { LoadBalancer, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
@@ -26,7 +25,7 @@ checkTester(check, {
     {
       name: '504s returned by the ALB make it high',
       inventory: alb([p99([40]), max([60]), elb504(3)]),
-      expect: [{ messageId: 'maxReachesIdle', resource: 'tg-api', severity: 'high', contains: ['3 LB-generated 504s were returned in the last 24 h'] }],
+      expect: [{ messageId: 'maxReachesIdle', resource: 'tg-api', severity: 'high', contains: ['the load balancer itself returned 3 such errors in the last 24 h'] }],
     },
     {
       name: 'Classic ELB latency is per load balancer',
@@ -44,19 +43,19 @@ checkTester(check, {
     { name: 'latency metrics not collected', inventory: alb([]), expect: [{ resource: 'tg-api', contains: ['TargetResponseTime'] }] },
     { name: 'idle timeout not collected', inventory: alb([p99([1])], { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web' }] },
   ],
-  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'nlb-db' }] }],
+  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'Network Load Balancer' }] }],
 });
 
 describe(`${check.id} evidence`, () => {
   it('attaches the latency series, suggests an idle timeout and is not raised twice by enrichment', () => {
     const inv = alb([p99([40]), max([60]), elb504(3)]);
-    const results = evaluateCheck(check, inv, {});
+    const results = evaluateAsAudit(check, inv, {});
     const [r] = results;
     expect(r?.evidence.metrics?.map((m) => [m.name, m.value])).toEqual([
       ['target.latency.p99', 40],
       ['target.latency.max', 60],
     ]);
-    expect(r?.evidence.details).toMatchObject({ suggestedIdleTimeoutSeconds: 120, lbGenerated504: 3, statusCodes: [504] });
+    expect(r?.evidence.details).toMatchObject({ suggestedTimeoutSeconds: 120, lbGeneratedTimeouts: 3, statusCodes: [504] });
     expect(r?.remediation.cli).toContain('Key=idle_timeout.timeout_seconds,Value=120');
     expect(enrichWithEvidence(results, inv)[0]?.severity).toBe('high');
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nlbTcpIdleTimeout as check } from '../../../checks/timeouts/nlb-tcp-idle-timeout.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendProfile, Listener, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, lbInventory, pool, ref, series, sourced } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const NLB_ID = ref('load-balancer', 'aws-nlb', 'nlb-db').id;
 const resets = (n: number[]): MetricSeries => series(NLB_ID, 'lb.tcp.resets', n);
@@ -34,21 +33,31 @@ checkTester(check, {
   unknown: [
     { name: 'resets without a declaration', inventory: nlb(undefined, tcp(350), [resets([4])]), expect: [{ resource: 'tg-db', contains: ['sent 4 TCP resets', 'cloud502:keepalive=<seconds>'] }] },
     { name: 'no declaration and no metrics', inventory: nlb(undefined, tcp(350)), expect: [{ resource: 'tg-db', contains: ['not collected'] }] },
-    { name: 'declared, listener attribute not collected', inventory: nlb(declared(600), tcp(undefined)), expect: [{ resource: 'tg-db', contains: ['DescribeListenerAttributes'] }] },
+    {
+      name: 'declared, listener attribute not collected',
+      inventory: {
+        ...nlb(declared(600), tcp(undefined)),
+        coverage: [{ provider: 'aws', region: 'eu-west-1', api: 'elasticloadbalancing:DescribeListenerAttributes', permission: 'elasticloadbalancing:DescribeListenerAttributes', code: 'AccessDenied', message: 'denied', inputs: ['attributes'] }],
+      },
+      expect: [{ resource: 'tg-db', contains: ['grant elasticloadbalancing:DescribeListenerAttributes'] }],
+    },
   ],
 });
 
 describe(`${check.id} scope and remediation`, () => {
   it('ignores L7 load balancers', () => {
-    expect(evaluateCheck(check, albInventory(), {})).toEqual([]);
+    const results = evaluateAsAudit(check, albInventory(), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Application Load Balancer']]);
   });
 
   it('suggests a listener idle timeout above the declared period, and none for TLS listeners', () => {
     const inv = nlb(declared(600), tcp(350));
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r?.remediation.cli).toBe(`aws elbv2 modify-listener-attributes --listener-arn ${inv.loadBalancers[0]!.listeners[0]!.ref.id} --attributes Key=tcp.idle_timeout.seconds,Value=605`);
-    const [t] = evaluateCheck(check, nlb(declared(400), tls), {});
-    expect(t?.remediation.cli).toContain('Value=n/a (the idle timeout cannot cover it');
+    const [t] = evaluateAsAudit(check, nlb(declared(400), tls), {});
+    // A TLS listener's 350 s cannot be changed: no command, the message says to use TCP keepalives.
+    expect(t?.remediation.cli).toBeUndefined();
+    expect(t?.message).toContain('keepalive');
     expect(t?.evidence.source).toContain('fixed: NLB TLS listeners: 350 s');
   });
 });

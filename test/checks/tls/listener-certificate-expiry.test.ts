@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listenerCertificateExpiry as check } from '../../../checks/tls/listener-certificate-expiry.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { Certificate } from '../../../src/model/index.js';
 import { albInventory, COLLECTED_AT, lbInventory, listener, loadBalancer } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const DAY = 86_400_000;
 const at = (msFromNow: number) => new Date(Date.parse(COLLECTED_AT) + msFromNow).toISOString();
@@ -43,22 +42,21 @@ checkTester(check, {
       expect: [{ messageId: 'expiresSoon', resource: 'agw-web/l', severity: 'critical' }],
     },
   ],
-  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] }],
+  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web', expiryUnavailable: 'IAM server certificates are not read (only ACM certificates)' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] }],
 });
 
 describe(`${check.id} remediation and fingerprints`, () => {
   it('fills the listener and certificate into the CLI, one fingerprint per certificate', () => {
     const inv = alb(cert(at(2 * DAY)), cert(at(3 * DAY), { id: `${CERT_ARN}-2` }));
-    const results = evaluateCheck(check, inv, {});
+    const results = evaluateAsAudit(check, inv, {});
     expect(results.map((r) => r.status)).toEqual(['fail', 'fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
     const l = inv.loadBalancers[0]!.listeners[0]!;
-    expect(results[0]?.remediation.cli).toContain(`aws acm describe-certificate --certificate-arn ${CERT_ARN} `);
-    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} `);
+    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} --certificates CertificateArn=NEW_CERTIFICATE_ARN`);
     expect(results[0]?.resource).toMatchObject({ kind: 'listener', loadBalancerName: 'alb-web' });
   });
 
   it('has nothing to judge on listeners without certificates', () => {
-    expect(evaluateCheck(check, albInventory({ lb: loadBalancer('alb-web', { listeners: [listener('alb-web', { protocol: 'HTTP', port: 80 })] }) }), {})).toEqual([]);
+    expect(evaluateAsAudit(check, albInventory({ lb: loadBalancer('alb-web', { listeners: [listener('alb-web', { protocol: 'HTTP', port: 80 })] }) }), {})).toEqual([]);
   });
 });

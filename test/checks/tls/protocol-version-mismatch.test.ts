@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { protocolVersionMismatch as check } from '../../../checks/tls/protocol-version-mismatch.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, Listener } from '../../../src/model/index.js';
 import { healthCheck, inventory, lbInventory, loadBalancer, pool, wire } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const grpcHc = healthCheck({ matcher: undefined, grpcMatcher: '0-99', path: '/AWS.ALB/healthcheck' });
 const alb = (p: BackendPool, ...listeners: Array<Partial<Listener>>) => {
@@ -48,11 +47,12 @@ checkTester(check, {
 
 describe(`${check.id} scope`, () => {
   it('only judges ALBs', () => {
-    expect(evaluateCheck(check, lbInventory('aws-nlb', { pools: [pool('tg-x', { protocolVersion: 'GRPC' })] }), {})).toEqual([]);
+    const results = evaluateAsAudit(check, lbInventory('aws-nlb', { pools: [pool('tg-x', { protocolVersion: 'GRPC' })] }), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Network Load Balancer']]);
   });
 
   it('does not attribute LB-generated 502s to a listener mismatch (documented as 464/505)', () => {
-    const [r] = evaluateCheck(check, alb(pool('tg-h2', { protocolVersion: 'HTTP2' }), HTTP), {});
+    const [r] = evaluateAsAudit(check, alb(pool('tg-h2', { protocolVersion: 'HTTP2' }), HTTP), {});
     expect(r?.evidence.details?.statusCodes).toEqual([505]);
   });
 });

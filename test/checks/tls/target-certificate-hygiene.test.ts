@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { targetCertificateHygiene as check } from '../../../checks/tls/target-certificate-hygiene.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, TlsObservation } from '../../../src/model/index.js';
 import { albInventory, healthCheck, lbInventory, pool, target, tlsObservation } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 type Leaf = NonNullable<TlsObservation['chain']>[number];
-const https = (overrides: Partial<BackendPool> = {}) => pool('tg-api', { protocol: 'HTTPS', ...overrides });
+/** An HTTPS pool; as the AWS normalizer says, ALB/NLB do not verify target certificates (other kinds override `tls`). */
+const https = (overrides: Partial<BackendPool> = {}) => pool('tg-api', { protocol: 'HTTPS', tls: { verifiesCertificate: false }, ...overrides });
 const POOL_ID = https().ref.id;
 const obs = (o: Partial<TlsObservation> = {}, leaf: Partial<Leaf> = {}, poolId = POOL_ID) => tlsObservation(poolId, o, leaf);
 const alb = (observations: TlsObservation[], p = https()) => albInventory({ pools: [p], extra: { observations } });
 const other = (kind: LoadBalancer['kind'], verifies: boolean | undefined, observations: (poolId: string) => TlsObservation[]) => {
-  const inv = lbInventory(kind, { name: 'lb-x', pools: [https(verifies === undefined ? {} : { tls: { verifiesCertificate: verifies, sni: 'api.internal.example' } })] });
+  const inv = lbInventory(kind, { name: 'lb-x', pools: [https(verifies === undefined ? { tls: undefined } : { tls: { verifiesCertificate: verifies, sni: 'api.internal.example' } })] });
   return { ...inv, observations: observations(inv.backendPools[0]!.ref.id) };
 };
 const nlbHttpsHc = (observations: TlsObservation[]) =>
@@ -30,7 +30,7 @@ checkTester(check, {
     {
       name: 'AWS: expired target certificate is hygiene (info)',
       inventory: alb([obs({}, { notAfter: '2026-10-01T00:00:00.000Z' })]),
-      expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info', contains: ['expired on 2026-10-01', 'ALB and NLB do not validate target certificates'] }],
+      expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info', contains: ['expired on 2026-10-01', 'does not verify backend certificates'] }],
     },
     { name: 'boundary: notAfter equal to the collection time', inventory: alb([obs({}, { notAfter: '2026-11-20T12:00:00.000Z' })]), expect: [{ messageId: 'expired', resource: 'tg-api', severity: 'info' }] },
     { name: 'AWS: not yet valid', inventory: alb([obs({}, { notBefore: '2026-12-01T00:00:00.000Z' })]), expect: [{ messageId: 'notYetValid', resource: 'tg-api', severity: 'info' }] },
@@ -71,7 +71,7 @@ describe(`${check.id} evidence`, () => {
   it('records the measured value, the affected targets and no 502 for info findings', () => {
     const p = https({ targets: [target({ id: 'i-0aaa' }), target({ id: 'i-0bbb' }), target({ id: 'i-0ccc' })] });
     const inv = alb([obs({}, { notAfter: '2026-10-01T00:00:00.000Z' }), obs({ targetKey: 'i-0bbb:8080' }, { notAfter: '2026-10-01T00:00:00.000Z' })], p);
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r).toMatchObject({
       messageId: 'expired',
       evidence: { observed: { notAfter: '2026-10-01T00:00:00.000Z' }, source: 'measured: TLS probe of 10.0.1.10:8080 at 2026-11-20T12:00:00.000Z', details: { targets: ['i-0aaa:8080', 'i-0bbb:8080'], verifiesCertificate: false, statusCodes: [] } },
@@ -80,6 +80,6 @@ describe(`${check.id} evidence`, () => {
   });
 
   it('does not judge plain HTTP pools', () => {
-    expect(evaluateCheck(check, albInventory({ extra: { observations: [obs({ plainHttp: true })] } }), {})).toEqual([]);
+    expect(evaluateAsAudit(check, albInventory({ extra: { observations: [obs({ plainHttp: true })] } }), {})).toEqual([]);
   });
 });

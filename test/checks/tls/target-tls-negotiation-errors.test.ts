@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { targetTlsNegotiationErrors as check } from '../../../checks/tls/target-tls-negotiation-errors.js';
-import { evaluateCheck } from '../../../src/engine/index.js';
 import type { BackendPool, MetricSeries } from '../../../src/model/index.js';
 import { albInventory, healthCheck, lbInventory, pool, ref, series } from '../../support/builders.js';
-import { checkTester } from '../../support/check-tester.js';
+import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
 const tlsErrors = (values: number[], id = ALB_ID): MetricSeries => series(id, 'target.tls-errors', values);
@@ -18,7 +17,7 @@ checkTester(check, {
     { name: 'boundary: 3 errors with threshold 3', inventory: alb([https()], [tlsErrors([3])]), config: threshold3 },
   ],
   invalid: [
-    { name: 'handshake errors on an HTTPS pool', inventory: alb([https()], [tlsErrors([1, 2])]), expect: [{ messageId: 'handshakeErrors', resource: 'tg-api', severity: 'high', contains: ['failed 3 TLS handshakes', 'got 502'] }] },
+    { name: 'handshake errors on an HTTPS pool', inventory: alb([https()], [tlsErrors([1, 2])]), expect: [{ messageId: 'handshakeErrors', resource: 'tg-api', severity: 'high', contains: ['failed 3 TLS handshakes', 'HTTP 502 from the ALB'] }] },
     { name: 'boundary: 4 errors with threshold 3', inventory: alb([https()], [tlsErrors([4])]), config: threshold3, expect: [{ messageId: 'handshakeErrors', resource: 'tg-api' }] },
     {
       name: 'the per-LB metric is shared by every TLS pool',
@@ -36,7 +35,7 @@ checkTester(check, {
     {
       name: 'NLB TLS target group',
       inventory: lbInventory('aws-nlb', { name: 'nlb-tls', pools: [pool('tg-tls', { protocol: 'TLS' })], extra: { metrics: [tlsErrors([9], ref('load-balancer', 'aws-nlb', 'nlb-tls').id)] } }),
-      expect: [{ messageId: 'handshakeErrors', resource: 'tg-tls', contains: ['clients see resets'] }],
+      expect: [{ messageId: 'handshakeErrors', resource: 'tg-tls', contains: ['TargetTLSNegotiationErrorCount)'] }],
     },
   ],
   unknown: [{ name: 'metric not collected', inventory: alb([https()], []), expect: [{ resource: 'tg-api', contains: ['TargetTLSNegotiationErrorCount'] }] }],
@@ -44,15 +43,15 @@ checkTester(check, {
 
 describe(`${check.id} scope and evidence`, () => {
   it('does not judge plain HTTP pools', () => {
-    expect(evaluateCheck(check, alb([pool('tg-plain')], [tlsErrors([7])]), {})).toEqual([]);
+    expect(evaluateAsAudit(check, alb([pool('tg-plain')], [tlsErrors([7])]), {})).toEqual([]);
   });
 
   it('prefers a per-pool series and fills the diagnostic command', () => {
     const p = https();
     const inv = alb([p], [tlsErrors([0]), tlsErrors([6], p.ref.id)]);
-    const [r] = evaluateCheck(check, inv, {});
+    const [r] = evaluateAsAudit(check, inv, {});
     expect(r).toMatchObject({ status: 'fail', evidence: { observed: 6, details: { metricScope: 'target group', statusCodes: [502] } } });
     expect(r?.message).not.toContain('one of');
-    expect(r?.remediation.cli).toContain('openssl s_client -connect 10.0.1.10:8080 -tls1_2');
+    expect(r?.remediation.console).toContain('make 10.0.1.10 accept TLS 1.2');
   });
 });

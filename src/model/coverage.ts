@@ -1,0 +1,42 @@
+/**
+ * Finding the coverage gap behind a missing input, in provider-neutral terms: normalizers tag each gap with the
+ * inputs it affects (`CoverageGap.inputs`), so checks ask "why is the target health of this pool missing?" without
+ * knowing the provider's API names.
+ */
+import type { CoverageGap, InputKind, Inventory, NotCollected, ResourceRef } from './inventory.js';
+
+/** The gap that explains why `input` is missing for a resource: one about the resource itself first, then a scope-wide one. */
+export function gapFor(inv: Inventory, input: InputKind, ref: Pick<ResourceRef, 'id' | 'provider' | 'region'>): CoverageGap | undefined {
+  const matches = (g: CoverageGap): boolean => g.provider === ref.provider && (g.inputs?.includes(input) ?? false);
+  return (
+    inv.coverage.find((g) => matches(g) && g.resourceId === ref.id) ??
+    inv.coverage.find((g) => matches(g) && !g.resourceId && (!g.region || !ref.region || g.region === ref.region))
+  );
+}
+
+/** A resource's own record of an input it could not collect. */
+export function notCollected(resource: { notCollected?: NotCollected[] }, input: InputKind): NotCollected | undefined {
+  return resource.notCollected?.find((n) => n.input === input);
+}
+
+/**
+ * "target health was not collected (elasticloadbalancing:DescribeTargetHealth: AccessDenied …); grant … and collect
+ * again". `what` names the input in words.
+ */
+export function describeMissing(
+  inv: Inventory,
+  input: InputKind,
+  resource: { ref: ResourceRef; notCollected?: NotCollected[] },
+  what: string,
+  /** What to do when no failed call explains it (e.g. metrics that were not requested). */
+  otherwise = 'collect again with read access to it',
+): string {
+  const own = notCollected(resource, input);
+  const gap = gapFor(inv, input, resource.ref);
+  const api = own?.api ?? gap?.api;
+  const code = own?.code ?? gap?.code;
+  const permission = own?.permission ?? gap?.permission;
+  const detail = api ? ` (${api}${code ? `: ${code}` : ''}${gap?.message ? ` ${gap.message}` : ''})` : '';
+  const advice = permission ? `grant ${permission} and collect again` : api ? `make ${api} succeed and collect again` : otherwise;
+  return `${what}: not collected${detail}; ${advice}`;
+}
