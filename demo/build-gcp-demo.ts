@@ -474,6 +474,8 @@ function build(): GcpProjectSnapshot {
     requestSeries('q0', 'orders', 'global', '503', Array.from({ length: periods }, () => 40), at),
     latencySeries('q1', 'reports-bs', 'global', Array.from({ length: periods }, (_, i) => 41_000 + (i % 9) * 500), at),
     latencySeries('q1', 'shop-api-bs', 'global', Array.from({ length: periods }, (_, i) => 180 + (i % 5) * 20), at),
+    // search answers in under 2 s, yet its backend service drains for 0 s: requests in flight are cut on scale-in.
+    latencySeries('q1', 'search-bs', 'global', Array.from({ length: periods }, (_, i) => 900 + (i % 4) * 150), at),
   ];
 
   return {

@@ -2,7 +2,7 @@ import { defineCheck } from '../../src/engine/index.js';
 import type { LoadBalancerKind } from '../../src/model/index.js';
 
 /** Google Application Load Balancers, whose backend service timeoutSec is a response timeout (fact G1). */
-const GCP_ALB_KINDS: ReadonlySet<LoadBalancerKind> = new Set(['gcp-alb-global', 'gcp-alb-classic', 'gcp-alb-regional', 'gcp-alb-internal']);
+const GCP_ALB_KINDS: readonly LoadBalancerKind[] = ['gcp-alb-global', 'gcp-alb-classic', 'gcp-alb-regional', 'gcp-alb-internal'];
 
 /**
  * A backend service timeout longer than a day (CHECKS.md gcp.lb.backend-timeout-too-long, fact G1; gcpdiag lb/BP/2025_002).
@@ -13,7 +13,8 @@ export const backendTimeoutTooLong = defineCheck({
   family: 'timeouts',
   severity: 'info',
   causes: [502],
-  providers: ['gcp'],
+  kinds: [...GCP_ALB_KINDS],
+  fixes: ['set-request-timeout'],
   rationale:
     'Google does not recommend backend service timeouts above 86,400 s (one day): the Google Front Ends and Envoy proxies ' +
     'that hold these long requests and websockets are restarted for maintenance, so such connections are cut anyway, and ' +
@@ -23,10 +24,6 @@ export const backendTimeoutTooLong = defineCheck({
     summary:
       'Set timeoutSec to the longest response the backend is expected to take (websockets: the longest session you support, at ' +
       'most a day) and make clients reconnect and retry.',
-    gcp: {
-      cli: 'gcloud compute backend-services update {{pool}} {{scope}} --project={{project}} --timeout={{max}}',
-      terraform: 'google_compute_backend_service.timeout_sec / google_compute_region_backend_service.timeout_sec',
-    },
   },
   docs: [
     'https://cloud.google.com/load-balancing/docs/backend-service#timeout-setting',
@@ -46,9 +43,9 @@ export const backendTimeoutTooLong = defineCheck({
       'for maintenance, so such long requests and websockets are cut anyway and clients must retry.',
   },
   evaluate(inv, ctx) {
-    const max = ctx.thresholds.maxSeconds;
+    const max = ctx.thresholds.maxSeconds ?? 86_400;
     for (const lb of inv.loadBalancers) {
-      if (!GCP_ALB_KINDS.has(lb.kind)) continue;
+      if (!GCP_ALB_KINDS.includes(lb.kind)) continue;
       for (const pool of ctx.index.poolsOf(lb)) {
         const where = { ref: pool.ref, loadBalancer: lb };
         const opts = { discriminator: lb.ref.id };
@@ -61,7 +58,6 @@ export const backendTimeoutTooLong = defineCheck({
           ctx.pass(where, { ...opts, message: `${pool.ref.name}: timeout ${timeout.value} s (at most ${max} s).` });
           continue;
         }
-        const regional = pool.ref.region !== undefined && pool.ref.region !== 'global';
         ctx.fail(
           where,
           'tooLong',
@@ -71,10 +67,12 @@ export const backendTimeoutTooLong = defineCheck({
             timeout: timeout.value,
             max,
             source: `${timeout.source}${timeout.detail ? `: ${timeout.detail}` : ''}`,
-            scope: regional ? `--region=${pool.ref.region}` : '--global',
-            project: pool.ref.account ?? '',
           },
-          { ...opts, evidence: { path: 'backendPool.requestTimeoutSeconds', observed: timeout.value, expected: `<= ${max} s`, source: timeout.source } },
+          {
+            ...opts,
+            fix: { kind: 'set-request-timeout', lbId: lb.ref.id, poolId: pool.ref.id, seconds: max },
+            evidence: { path: 'backendPool.requestTimeoutSeconds', observed: timeout.value, expected: `<= ${max} s`, source: timeout.source },
+          },
         );
       }
     }

@@ -1,15 +1,13 @@
 /**
  * Fix intents → gcloud commands and Terraform `google_*` attributes for Google Cloud load balancers. Resources are
  * addressed by the parts of their relative names (`projects/p/regions/r/backendServices/b` → `b --region=r
- * --project=p`), and every interpolated value is shell-quoted for bash.
+ * --project=p`), and every interpolated value goes through `sh()`.
  */
-import { Shescape } from 'shescape';
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix } from '../../src/engine/fix.js';
+import { sh as q } from '../../src/engine/shell.js';
 import type { LoadBalancerKind, Peer } from '../../src/model/index.js';
+import { keepAliveSetting } from '../../src/model/index.js';
 import { lastSegment, parseLink } from './links.js';
-
-const shell = new Shescape({ shell: 'bash', flagProtection: false });
-const q = (value: string | number): string => shell.quote(String(value));
 
 const GCP_KINDS: ReadonlySet<LoadBalancerKind> = new Set([
   'gcp-alb-global',
@@ -202,14 +200,14 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
     case 'fix-backend-certificate': {
       const s = scopeFlags(intent.poolId);
       return {
-        cli: `gcloud compute backend-services describe ${s.name} ${s.flags} --format='yaml(tlsSettings)'`,
+        cli: `gcloud compute backend-services describe ${s.name} ${s.flags} --format=${q('yaml(tlsSettings)')}`,
         terraform: `${serviceTf(intent.poolId)}.tls_settings (sni, subject_alt_names, authentication_config)`,
         console: `Reissue the backend certificate so it matches tlsSettings (${intent.problem}) and chains to the trust config, or change tlsSettings.`,
       };
     }
     case 'set-backend-keepalive':
       return {
-        console: `Set the backend server's idle keep-alive above the load balancer's fixed 600 s (e.g. ${intent.seconds} s: nginx keepalive_timeout ${intent.seconds}s; Node server.keepAliveTimeout = ${intent.seconds * 1000}; gunicorn --keep-alive ${intent.seconds}).`,
+        console: `The load balancer keeps idle backend connections a fixed 600 s: raise the backend's keep-alive above it. ${keepAliveSetting(intent.server, intent.seconds)}`,
       };
     default:
       return undefined;

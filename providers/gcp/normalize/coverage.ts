@@ -2,7 +2,7 @@
  * Collection errors → CoverageGap, each naming the permission to grant (for access denials) and what is now
  * unknown. A failed load-balancer listing says the project was not audited, which is not "nothing there".
  */
-import type { CoverageGap } from '../../../src/model/index.js';
+import type { CoverageGap, InputKind } from '../../../src/model/index.js';
 import type { GcpCollectionError } from '../raw.js';
 
 const LB_LISTINGS = new Set([
@@ -34,6 +34,37 @@ const IMPACT: Record<string, string> = {
   'monitoring.timeSeries.list': 'Cloud Monitoring 5xx counts and backend latency',
 };
 
+/** The model inputs each method provides, so checks can name a gap in neutral terms. */
+const INPUTS: Record<string, InputKind[]> = {
+  'compute.forwardingRules.aggregatedList': ['listeners'],
+  'compute.globalForwardingRules.list': ['listeners'],
+  'compute.targetHttpProxies.aggregatedList': ['listeners', 'certificates'],
+  'compute.targetHttpsProxies.aggregatedList': ['listeners', 'certificates'],
+  'compute.targetTcpProxies.aggregatedList': ['listeners', 'pools'],
+  'compute.targetSslProxies.list': ['listeners', 'pools', 'certificates'],
+  'compute.urlMaps.aggregatedList': ['routes', 'pools'],
+  'compute.backendServices.aggregatedList': ['pools', 'attributes'],
+  'compute.backendServices.getHealth': ['target-health'],
+  'compute.regionBackendServices.getHealth': ['target-health'],
+  'compute.healthChecks.aggregatedList': ['health-check'],
+  'compute.instanceGroups.aggregatedList': ['targets'],
+  'compute.instanceGroups.listInstances': ['targets'],
+  'compute.regionInstanceGroups.listInstances': ['targets'],
+  'compute.networkEndpointGroups.aggregatedList': ['targets'],
+  'compute.networkEndpointGroups.listNetworkEndpoints': ['targets'],
+  'compute.instances.aggregatedList': ['targets', 'network-policies', 'tags'],
+  'compute.firewalls.list': ['network-policies'],
+  'compute.networks.list': ['network-policies'],
+  'compute.networks.getEffectiveFirewalls': ['network-policies'],
+  'compute.subnetworks.aggregatedList': ['network-policies'],
+  'compute.sslCertificates.aggregatedList': ['certificates'],
+  'monitoring.timeSeries.list': ['metrics'],
+};
+
+export function inputsOf(api: string): InputKind[] {
+  return INPUTS[api] ?? [];
+}
+
 export function impactOf(e: GcpCollectionError): string {
   const where = e.location && e.location !== 'global' ? ` in ${e.location}` : '';
   if (LB_LISTINGS.has(e.api)) return `load balancers of project ${e.project}${where} not audited (unknown, not "none")`;
@@ -52,5 +83,6 @@ export function mapCoverage(errors: GcpCollectionError[]): CoverageGap[] {
     message: e.message,
     ...(e.resourceId ? { resourceId: e.resourceId } : {}),
     impact: impactOf(e),
+    ...(inputsOf(e.api).length ? { inputs: inputsOf(e.api) } : {}),
   }));
 }

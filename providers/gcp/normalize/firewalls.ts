@@ -207,6 +207,7 @@ export function mapFirewalls(ctx: ProjectContext): NetworkFirewalls {
           message: `firewall policy ${id} uses goto_next before other rules, which cloud502 cannot evaluate`,
           resourceId: network,
           impact: `reachability through ${lastSegment(network)} unknown`,
+          inputs: ['network-policies'],
         });
       }
       policies.set(id, {

@@ -59,6 +59,17 @@ export function mapMetrics(monitoring: Monitoring, lbs: LoadBalancer[], pools: B
   const out = new SeriesBuilder();
   const base = { windowStart: window.start, windowEnd: window.end, periodSeconds: window.periodSeconds };
   for (const q of monitoring.queries) {
+    if (q.metricType.endsWith('/backend_latencies')) {
+      // A collected query with no series for a backend service means no latency data, not "not collected".
+      for (const lb of lbs) {
+        if (RESOURCE_TYPE[lb.kind] !== q.resourceType) continue;
+        for (const pool of pools) {
+          if (!pool.loadBalancerIds.includes(lb.ref.id)) continue;
+          out.ensure({ ...base, resourceId: pool.ref.id, name: 'target.latency.p99', providerName: `${q.metricType} ${q.aligner}`, aggregation: 'p99', unit: 'seconds' });
+        }
+      }
+      continue;
+    }
     if (!q.metricType.endsWith('/request_count')) continue;
     for (const lb of lbs) {
       if (RESOURCE_TYPE[lb.kind] !== q.resourceType) continue;

@@ -48,6 +48,7 @@ function intents(lb: LoadBalancer): FixIntent[] {
     { kind: 'set-lb-idle-timeout', lbId: lb.ref.id, seconds: 700 },
     { kind: 'set-flow-idle-timeout', lbId: lb.ref.id, listenerId: 'l', seconds: 60 },
     { kind: 'enable-zones', lbId: lb.ref.id, zones: ['europe-west1-b'] },
+    { kind: 'enable-cross-zone', lbId: lb.ref.id, poolId },
     { kind: 'fix-default-route', routeTableId: 'r', routeName: 'n' },
   ];
 }
@@ -93,13 +94,17 @@ describe('gcpFixes', () => {
     const regional = inv.loadBalancers.find((l) => l.ref.name === 'billing-internal')!;
     const timeout = (lb: LoadBalancer): string | undefined =>
       gcpFixes.render({ kind: 'set-request-timeout', lbId: lb.ref.id, poolId: index.poolsOf(lb)[0]!.ref.id, seconds: 90 }, ctxFor(lb))?.cli;
-    expect(timeout(global)).toBe("gcloud compute backend-services update 'shop-api-bs' --global --project='shop-prod-4711' --timeout='90'");
-    expect(timeout(regional)).toBe("gcloud compute backend-services update 'billing-bs' --region='europe-west1' --project='shop-prod-4711' --timeout='90'");
+    expect(timeout(global)).toBe('gcloud compute backend-services update shop-api-bs --global --project=shop-prod-4711 --timeout=90');
+    expect(timeout(regional)).toBe('gcloud compute backend-services update billing-bs --region=europe-west1 --project=shop-prod-4711 --timeout=90');
     const fw = gcpFixes.render(intents(global)[0]!, ctxFor(global));
-    expect(fw?.cli).toContain("gcloud compute firewall-rules create 'allow-lb-health-checks-8080' --project='shop-prod-4711' --network='shop-vpc' --direction=INGRESS --action=ALLOW --rules='tcp:8080' --source-ranges='35.191.0.0/16,130.211.0.0/22' --target-tags='web' --priority='900'");
+    expect(fw?.cli).toContain(
+      'gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=web --priority=900',
+    );
     expect(fw?.terraform).toContain('google_compute_firewall');
     const hc = gcpFixes.render(intents(global)[4]!, ctxFor(global));
-    expect(hc?.cli).toBe("gcloud compute health-checks update http 'web-hc' --global --project='shop-prod-4711' --check-interval='10s' --timeout='5s' --unhealthy-threshold='3' --request-path='/healthz' --use-serving-port");
+    expect(hc?.cli).toBe(
+      'gcloud compute health-checks update http web-hc --global --project=shop-prod-4711 --check-interval=10s --timeout=5s --unhealthy-threshold=3 --request-path=/healthz --use-serving-port',
+    );
   });
 
   it('hostile names stay inert arguments', () => {
