@@ -497,12 +497,12 @@ function build(): GcpProjectSnapshot {
       firewalls,
       networks: [{ name: 'shop-vpc', selfLink: NETWORK, subnetworks: [APP_SUBNET], networkFirewallPolicyEnforcementOrder: 'AFTER_CLASSIC_FIREWALL' }],
       effectiveFirewalls: {
-        [`projects/${DEMO_PROJECT}/global/networks/shop-vpc`]: {
+        [`projects/${DEMO_PROJECT}/global/networks/shop-vpc@${REGION}`]: {
           firewalls,
           firewallPolicys: [
             {
               name: '204817365520',
-              shortName: 'org-baseline',
+              displayName: 'org-baseline',
               type: 'HIERARCHY',
               rules: [
                 {
@@ -514,6 +514,19 @@ function build(): GcpProjectSnapshot {
                 },
                 { priority: 2_147_483_646, action: 'goto_next', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'all' }] } },
                 { priority: 2_147_483_647, action: 'goto_next', direction: 'EGRESS', match: { destIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'all' }] } },
+              ],
+            },
+            {
+              name: 'europe-west1-baseline',
+              type: 'NETWORK_REGIONAL',
+              rules: [
+                {
+                  priority: 500,
+                  action: 'deny',
+                  direction: 'INGRESS',
+                  ruleName: 'deny-legacy-snmp',
+                  match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'udp', ports: ['161-162'] }] },
+                },
               ],
             },
           ],

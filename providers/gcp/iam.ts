@@ -29,7 +29,8 @@ export const GCP_METHOD_PERMISSIONS = {
   'compute.instances.aggregatedList': 'compute.instances.list',
   'compute.firewalls.list': 'compute.firewalls.list',
   'compute.networks.list': 'compute.networks.list',
-  'compute.networks.getEffectiveFirewalls': 'compute.networks.getEffectiveFirewalls',
+  // The regional answer covers hierarchical, global network and regional network firewall policies.
+  'compute.regionNetworkFirewallPolicies.getEffectiveFirewalls': 'compute.networks.getRegionEffectiveFirewalls',
   'compute.subnetworks.aggregatedList': 'compute.subnetworks.list',
   'compute.sslCertificates.aggregatedList': 'compute.sslCertificates.list',
   'monitoring.timeSeries.list': 'monitoring.timeSeries.list',

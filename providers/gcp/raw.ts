@@ -200,10 +200,12 @@ export interface RawFirewallPolicyRule {
   targetResources?: string[];
 }
 
-/** One firewall policy in `networks.getEffectiveFirewalls`: hierarchical (org / folders), network, system. */
+/**
+ * One firewall policy in `regionNetworkFirewallPolicies.getEffectiveFirewalls`: hierarchical (org / folders), global
+ * network (`NETWORK`), regional network (`NETWORK_REGIONAL`), system.
+ */
 export interface RawEffectiveFirewallPolicy {
   name?: string;
-  shortName?: string;
   displayName?: string;
   type?: string;
   priority?: number;
@@ -297,7 +299,7 @@ export interface GcpProjectSnapshot {
     instances: RawInstance[];
     firewalls: RawFirewall[];
     networks: RawNetwork[];
-    /** By network relative name. Missing key = not collected. */
+    /** By `<network relative name>@<region>` (firewall policies differ per region). Missing key = not collected. */
     effectiveFirewalls: Record<string, RawEffectiveFirewalls>;
     subnetworks: RawSubnetwork[];
     sslCertificates: RawSslCertificate[];

@@ -12,7 +12,6 @@ import type {
   GcpProjectSnapshot,
   RawBackendService,
   RawEffectiveFirewalls,
-  RawForwardingRule,
   RawGroupInstance,
   RawHealthStatus,
   RawNetworkEndpointWithHealth,
@@ -41,6 +40,7 @@ export interface ComputeClients {
   instances: InstanceType<Compute['InstancesClient']>;
   firewalls: InstanceType<Compute['FirewallsClient']>;
   networks: InstanceType<Compute['NetworksClient']>;
+  regionNetworkFirewallPolicies: InstanceType<Compute['RegionNetworkFirewallPoliciesClient']>;
   subnetworks: InstanceType<Compute['SubnetworksClient']>;
   sslCertificates: InstanceType<Compute['SslCertificatesClient']>;
 }
@@ -66,6 +66,7 @@ export function createComputeClients(compute: Compute, options: GoogleClientOpti
     instances: new compute.InstancesClient(options),
     firewalls: new compute.FirewallsClient(options),
     networks: new compute.NetworksClient(options),
+    regionNetworkFirewallPolicies: new compute.RegionNetworkFirewallPoliciesClient(options),
     subnetworks: new compute.SubnetworksClient(options),
     sslCertificates: new compute.SslCertificatesClient(options),
   };
@@ -238,31 +239,33 @@ async function getHealth(ctx: CollectContext, c: ComputeClients, pairs: Array<{ 
   );
 }
 
-/** Networks the backends live in: their groups', their NEGs' and passthrough backend services' networks. */
-function backendNetworks(snap: GcpProjectSnapshot, groups: string[]): string[] {
+/** Where the backends live: the (network, region) pairs of the instance groups and NEGs that backend services use. */
+export function backendPlacements(snap: GcpProjectSnapshot, groups: string[]): Array<{ network: string; region: string }> {
   const wanted = new Set(groups.map((g) => parseLink(g)?.relative).filter((g): g is string => !!g));
-  const networks = new Set<string>();
-  const add = (n: string | undefined): void => {
-    const rel = parseLink(n)?.relative;
-    if (rel) networks.add(rel);
+  const out = new Map<string, { network: string; region: string }>();
+  const add = (network: string | undefined, where: string | undefined): void => {
+    const n = parseLink(network)?.relative;
+    const link = parseLink(where);
+    if (!n || !link) return;
+    const region = link.scope === 'zones' ? link.location.replace(/-[a-z]$/, '') : link.location;
+    if (region !== 'global') out.set(`${n}@${region}`, { network: n, region });
   };
-  for (const g of snap.compute.instanceGroups) if (wanted.has(parseLink(g.selfLink)?.relative ?? '')) add(g.network);
-  for (const n of snap.compute.networkEndpointGroups) if (wanted.has(parseLink(n.selfLink)?.relative ?? '')) add(n.network);
-  for (const s of snap.compute.backendServices) add(s.network);
-  for (const fr of snap.compute.forwardingRules as RawForwardingRule[]) add(fr.network);
-  return [...networks].sort();
+  for (const g of snap.compute.instanceGroups) if (wanted.has(parseLink(g.selfLink)?.relative ?? '')) add(g.network, g.selfLink);
+  for (const n of snap.compute.networkEndpointGroups) if (wanted.has(parseLink(n.selfLink)?.relative ?? '')) add(n.network, n.selfLink);
+  return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
 }
 
-async function effectiveFirewalls(ctx: CollectContext, c: ComputeClients, networks: string[], snap: GcpProjectSnapshot): Promise<void> {
+/** The effective firewalls of every (network, region) the backends live in: VPC rules and every firewall-policy level. */
+async function effectiveFirewalls(ctx: CollectContext, c: ComputeClients, placements: Array<{ network: string; region: string }>, snap: GcpProjectSnapshot): Promise<void> {
   await Promise.all(
-    networks.map(async (network) => {
+    placements.map(async ({ network, region }) => {
       const link = parseLink(network);
       if (!link) return;
-      const answer = await call(ctx, 'compute.networks.getEffectiveFirewalls', { location: 'global', resourceId: link.relative }, async () => {
-        const [eff] = await c.networks.getEffectiveFirewalls({ project: link.project, network: link.name }, CALL_OPTIONS);
+      const answer = await call(ctx, 'compute.regionNetworkFirewallPolicies.getEffectiveFirewalls', { location: region, resourceId: link.relative }, async () => {
+        const [eff] = await c.regionNetworkFirewallPolicies.getEffectiveFirewalls({ project: link.project, region, network: link.name }, CALL_OPTIONS);
         return plain(eff) as RawEffectiveFirewalls;
       });
-      if (answer) snap.compute.effectiveFirewalls[link.relative] = answer;
+      if (answer) snap.compute.effectiveFirewalls[`${link.relative}@${region}`] = answer;
     }),
   );
 }
@@ -278,7 +281,7 @@ export async function collectCompute(ctx: CollectContext, clients: ComputeClient
   await Promise.all([
     listGroupMembers(ctx, clients, groups, snap),
     getHealth(ctx, clients, pairs, snap),
-    effectiveFirewalls(ctx, clients, backendNetworks(snap, groups), snap),
+    effectiveFirewalls(ctx, clients, backendPlacements(snap, groups), snap),
   ]);
 }
 

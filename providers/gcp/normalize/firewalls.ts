@@ -1,7 +1,9 @@
 /**
  * Effective firewalls → `gcp-firewall` policies. A VM's traffic passes, in order: the hierarchical firewall
- * policies (organization, then folders), then the VPC firewall rules and the global network firewall policy in the
- * order the network sets (`networkFirewallPolicyEnforcementOrder`, default VPC rules first), then the implied rules.
+ * policies (organization, then folders), then the VPC firewall rules and the global and regional network firewall
+ * policies in the order the network sets (`networkFirewallPolicyEnforcementOrder`, default VPC rules first), then
+ * the implied rules. Firewall policies differ per region, so the policies a VM passes are looked up by network and
+ * region.
  * The evaluator merges every `gcp-firewall` policy of an interface into one first-match list ordered by priority,
  * so each level's priorities are shifted by a level offset that keeps the levels in that order; each rule's
  * description keeps its own priority.
@@ -137,20 +139,32 @@ function mapPolicyRules(policyId: string, rules: RawFirewallPolicyRule[], offset
   return { rules: out, undecidable };
 }
 
-function policyId(p: RawEffectiveFirewallPolicy, network: string): string {
+function policyId(p: RawEffectiveFirewallPolicy, network: string, region: string): string {
   if (p.type === 'HIERARCHY') return `locations/global/firewallPolicies/${p.name ?? '?'}`;
   const project = network.split('/')[1] ?? '?';
+  if (p.type === 'NETWORK_REGIONAL') return `projects/${project}/regions/${region}/firewallPolicies/${p.name ?? '?'}`;
   return `projects/${project}/global/firewallPolicies/${p.name ?? '?'}`;
 }
 
+const POLICY_TYPE: Record<string, string> = {
+  HIERARCHY: 'gcp-hierarchical-firewall-policy',
+  NETWORK: 'gcp-network-firewall-policy',
+  NETWORK_REGIONAL: 'gcp-regional-network-firewall-policy',
+};
+
 export interface NetworkFirewalls {
   policies: NetworkPolicy[];
-  /** Per network: the policy ids a VM's traffic passes, including ids of layers that were not collected. */
-  idsByNetwork: Map<string, string[]>;
+  /**
+   * Per `<network>@<region>`: the policy ids a VM's traffic passes there, including ids of layers that were not
+   * collected (which the evaluator then cannot resolve, so it answers unknown rather than allowed).
+   */
+  idsByPlacement: Map<string, string[]>;
+  /** Per network: the ids when the firewall policies of the VM's region were not collected. */
+  fallbackIds(network: string): string[];
   gaps: CoverageGap[];
 }
 
-/** Builds the firewall policies of every network that has VPC rules or collected effective firewalls. */
+/** Builds the firewall policies of every network and region the collector read. */
 export function mapFirewalls(ctx: ProjectContext): NetworkFirewalls {
   const c = ctx.raw.compute;
   const vpcListed = !ctx.failure('compute.firewalls.list');
@@ -159,68 +173,84 @@ export function mapFirewalls(ctx: ProjectContext): NetworkFirewalls {
     const n = relativeName(fw.network);
     byNetwork.set(n, [...(byNetwork.get(n) ?? []), fw]);
   }
-  const networks = new Set<string>([...byNetwork.keys(), ...Object.keys(c.effectiveFirewalls), ...c.networks.map((n) => relativeName(n.selfLink))]);
   const policies = new Map<string, NetworkPolicy>();
-  const idsByNetwork = new Map<string, string[]>();
   const gaps: CoverageGap[] = [];
-  for (const network of [...networks].filter(Boolean).sort()) {
-    const effective = c.effectiveFirewalls[network];
-    const hierarchy = (effective?.firewallPolicys ?? []).filter((p) => p.type === 'HIERARCHY');
-    const networkPolicies = (effective?.firewallPolicys ?? []).filter((p) => p.type === 'NETWORK');
-    const policiesFirst = ctx.network(network)?.networkFirewallPolicyEnforcementOrder === 'BEFORE_CLASSIC_FIREWALL';
-    const levels: Array<{ kind: 'vpc' } | { kind: 'policy'; p: RawEffectiveFirewallPolicy }> = [
-      ...hierarchy.map((p) => ({ kind: 'policy' as const, p })),
-      ...(policiesFirst
-        ? [...networkPolicies.map((p) => ({ kind: 'policy' as const, p })), { kind: 'vpc' as const }]
-        : [{ kind: 'vpc' as const }, ...networkPolicies.map((p) => ({ kind: 'policy' as const, p }))]),
-    ];
-    const ids: string[] = [];
-    levels.forEach((level, i) => {
-      const offset = i * LEVEL_OFFSET;
-      if (level.kind === 'vpc') {
-        const id = vpcRulesId(network);
-        ids.push(id);
-        // Without the listing the id stays unresolved, and flows through this network are judged unknown.
-        if (!vpcListed) return;
-        policies.set(id, {
-          ref: ctx.ref('network-policy', 'gcp-vpc-firewall-rules', id, `${lastSegment(network)} VPC firewall rules`, 'global'),
-          kind: 'gcp-firewall',
-          stateful: true,
-          networkId: network,
-          rules: (byNetwork.get(network) ?? []).flatMap((fw) => vpcRules(fw, offset)),
-          attachedTo: [network],
-        });
-        return;
-      }
-      const id = policyId(level.p, network);
-      const mapped = mapPolicyRules(id, level.p.rules ?? [], offset);
-      ids.push(id);
-      if (mapped.undecidable) {
-        // Referenced but never defined: the evaluator then answers unknown for this network's flows.
-        ids.push(`${id}#goto_next`);
-        gaps.push({
-          provider: 'gcp',
-          account: ctx.project,
-          region: 'global',
-          api: 'compute.networks.getEffectiveFirewalls',
-          code: 'GotoNextNotEvaluated',
-          message: `firewall policy ${id} uses goto_next before other rules, which cloud502 cannot evaluate`,
-          resourceId: network,
-          impact: `reachability through ${lastSegment(network)} unknown`,
-          inputs: ['network-policies'],
-        });
-      }
+  const idsByPlacement = new Map<string, string[]>();
+
+  const vpcPolicy = (network: string, offset: number): string => {
+    const id = vpcRulesId(network);
+    // Without the listing the id stays unresolved, and flows through this network are judged unknown.
+    if (vpcListed && !policies.has(id)) {
       policies.set(id, {
-        ref: ctx.ref('network-policy', level.p.type === 'HIERARCHY' ? 'gcp-hierarchical-firewall-policy' : 'gcp-network-firewall-policy', id, level.p.displayName ?? level.p.shortName ?? level.p.name ?? id, 'global'),
+        ref: ctx.ref('network-policy', 'gcp-vpc-firewall-rules', id, `${lastSegment(network)} VPC firewall rules`, 'global'),
         kind: 'gcp-firewall',
         stateful: true,
         networkId: network,
-        rules: mapped.rules,
+        rules: (byNetwork.get(network) ?? []).flatMap((fw) => vpcRules(fw, offset)),
         attachedTo: [network],
       });
-    });
-    if (!effective) ids.push(`${network}#firewall-policies-not-collected`);
-    idsByNetwork.set(network, ids);
+    }
+    return id;
+  };
+
+  for (const [key, effective] of Object.entries(c.effectiveFirewalls).sort(([a], [b]) => a.localeCompare(b))) {
+    const at = key.lastIndexOf('@');
+    const network = at > 0 ? key.slice(0, at) : key;
+    const region = at > 0 ? key.slice(at + 1) : 'global';
+    const all = effective.firewallPolicys ?? [];
+    const hierarchy = all.filter((p) => p.type === 'HIERARCHY');
+    const ofType = (type: string): RawEffectiveFirewallPolicy[] => all.filter((p) => p.type === type);
+    const policiesFirst = ctx.network(network)?.networkFirewallPolicyEnforcementOrder === 'BEFORE_CLASSIC_FIREWALL';
+    // Fixed slots after the hierarchy, so a policy shared by several regions gets the same offsets everywhere.
+    const h = hierarchy.length;
+    const slot = policiesFirst ? { NETWORK: h, NETWORK_REGIONAL: h + 1, VPC: h + 2 } : { VPC: h, NETWORK: h + 1, NETWORK_REGIONAL: h + 2 };
+    const levels: Array<{ p: RawEffectiveFirewallPolicy; level: number }> = [
+      ...hierarchy.map((p, i) => ({ p, level: i })),
+      ...ofType('NETWORK').map((p) => ({ p, level: slot.NETWORK })),
+      ...ofType('NETWORK_REGIONAL').map((p) => ({ p, level: slot.NETWORK_REGIONAL })),
+    ];
+    const ids: string[] = [];
+    for (const { p, level } of levels) {
+      const id = policyId(p, network, region);
+      ids.push(id);
+      const mapped = mapPolicyRules(id, p.rules ?? [], level * LEVEL_OFFSET);
+      if (mapped.undecidable) {
+        // Referenced but never defined: the evaluator then answers unknown for these flows.
+        ids.push(`${id}#goto_next`);
+        if (!gaps.some((g) => g.resourceId === id)) {
+          gaps.push({
+            provider: 'gcp',
+            account: ctx.project,
+            region,
+            api: 'compute.regionNetworkFirewallPolicies.getEffectiveFirewalls',
+            code: 'GotoNextNotEvaluated',
+            message: `firewall policy ${id} uses goto_next before other rules, which cloud502 cannot evaluate`,
+            resourceId: id,
+            impact: `reachability through ${lastSegment(network)} unknown`,
+            inputs: ['network-policies'],
+          });
+        }
+      }
+      if (!policies.has(id)) {
+        policies.set(id, {
+          ref: ctx.ref('network-policy', POLICY_TYPE[p.type ?? ''] ?? 'gcp-firewall-policy', id, p.displayName ?? p.name ?? id, region),
+          kind: 'gcp-firewall',
+          stateful: true,
+          networkId: network,
+          rules: mapped.rules,
+          attachedTo: [network],
+        });
+      }
+    }
+    ids.splice(policiesFirst ? ids.length : h, 0, vpcPolicy(network, slot.VPC * LEVEL_OFFSET));
+    idsByPlacement.set(`${network}@${region}`, ids);
   }
-  return { policies: [...policies.values()], idsByNetwork, gaps };
+  // Networks whose VPC rules were listed but whose policies were not read anywhere still get their rules mapped.
+  for (const network of byNetwork.keys()) vpcPolicy(network, 0);
+  return {
+    policies: [...policies.values()],
+    idsByPlacement,
+    fallbackIds: (network) => [vpcRulesId(network), `${network}#firewall-policies-not-collected`],
+    gaps,
+  };
 }

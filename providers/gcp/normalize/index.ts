@@ -53,7 +53,7 @@ function normalizeProject(raw: GcpProjectSnapshot, inv: Inventory): void {
   const gaps: CoverageGap[] = [];
   const firewalls = mapFirewalls(ctx);
   const lbs: LoadBalancer[] = mapLoadBalancers(ctx, groupNetworks(raw));
-  const placement = vmPlacement(ctx, firewalls.idsByNetwork, gaps);
+  const placement = vmPlacement(ctx, firewalls, gaps);
   const lbsOfPool = new Map<string, LoadBalancer[]>();
   for (const lb of lbs) {
     const ids = new Set(lb.listeners.flatMap((l) => [...l.defaultPoolIds, ...l.routes.flatMap((r) => r.poolIds)]));

@@ -9,6 +9,7 @@ import { parseKeepAliveTag } from '../../../src/model/declarations.js';
 import { lastSegment, parseLink, relativeName } from '../links.js';
 import type { RawInstance } from '../raw.js';
 import type { ProjectContext } from './context.js';
+import type { NetworkFirewalls } from './firewalls.js';
 import type { TargetPlacement, VmPlacement } from './targets.js';
 
 export const SERVER_LABEL = 'cloud502-server';
@@ -49,7 +50,7 @@ export function declaredBackend(vm: RawInstance, gaps: CoverageGap[], project: s
 }
 
 /** Resolves VMs (by relative name or, for NEG endpoints without one, by address) to their placement. */
-export function vmPlacement(ctx: ProjectContext, policyIds: Map<string, string[]>, gaps: CoverageGap[]): TargetPlacement {
+export function vmPlacement(ctx: ProjectContext, firewalls: Pick<NetworkFirewalls, 'idsByPlacement' | 'fallbackIds'>, gaps: CoverageGap[]): TargetPlacement {
   const byAddress = new Map<string, RawInstance>();
   for (const vm of ctx.raw.compute.instances) for (const nic of vm.networkInterfaces ?? []) if (nic.networkIP) byAddress.set(nic.networkIP, vm);
   const declared = new Map<string, BackendProfile | undefined>();
@@ -64,7 +65,8 @@ export function vmPlacement(ctx: ProjectContext, policyIds: Map<string, string[]
     if (!declared.has(id)) declared.set(id, declaredBackend(vm, gaps, ctx.project));
     const nic = (address ? vm.networkInterfaces?.find((n) => n.networkIP === address) : undefined) ?? vm.networkInterfaces?.[0];
     const network = nic?.network ? relativeName(nic.network) : undefined;
-    const ids = network ? (policyIds.get(network) ?? [`${network}#firewalls-not-collected`]) : [];
+    const region = vm.zone ? lastSegment(vm.zone).replace(/-[a-z]$/, '') : undefined;
+    const ids = network ? (firewalls.idsByPlacement.get(`${network}@${region ?? '?'}`) ?? firewalls.fallbackIds(network)) : [];
     const backend = declared.get(id);
     const placement: VmPlacement = {
       ...((address ?? nic?.networkIP) ? { address: address ?? nic?.networkIP } : {}),

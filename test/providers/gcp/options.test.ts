@@ -54,7 +54,7 @@ describe('permissions', () => {
     expect(yaml).toContain('includedPermissions:\n- compute.backendServices.get\n');
     expect(yaml.match(/^- /gm)).toHaveLength(GCP_PERMISSIONS.length);
     expect([...GCP_PERMISSIONS]).toEqual([...GCP_PERMISSIONS].sort());
-    expect(GCP_PERMISSIONS.every((p) => /^(compute|monitoring)\.[a-zA-Z]+\.(list|get|getEffectiveFirewalls)$/.test(p))).toBe(true);
+    expect(GCP_PERMISSIONS.every((p) => /^(compute|monitoring)\.[a-zA-Z]+\.(list|get|getRegionEffectiveFirewalls)$/.test(p))).toBe(true);
     expect(gcpPermissionDocument().title).toContain('roles/compute.viewer plus roles/monitoring.viewer');
   });
 });

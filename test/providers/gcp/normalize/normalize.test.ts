@@ -236,10 +236,11 @@ describe('effective firewalls', () => {
         ],
       },
       { name: 'net-policy', type: 'NETWORK', rules: [{ priority: 100, action: 'allow', direction: 'INGRESS', match: { srcIpRanges: ['10.0.0.0/8'], layer4Configs: [{ ipProtocol: 'tcp' }] } }] },
+      { name: 'regional', type: 'NETWORK_REGIONAL', rules: [{ priority: 1, action: 'deny', direction: 'INGRESS', match: { srcIpRanges: ['10.9.0.0/16'], layer4Configs: [{ ipProtocol: 'tcp' }] } }] },
     ],
   };
 
-  it('levels in order: hierarchy, VPC rules, network policy (default), then BEFORE_CLASSIC_FIREWALL swaps the last two', () => {
+  it('levels in order: hierarchy, VPC rules, network policy, regional policy (default); BEFORE_CLASSIC_FIREWALL puts the VPC rules last', () => {
     const inv = inventory({ effective: hierarchy, firewalls: [{ sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp', ports: ['8080'] }] }] });
     const prio = (id: string): number => inv.networkPolicies.find((p) => p.ref.id === id)?.rules[0]?.priority ?? Number.NaN;
     const h = 'locations/global/firewallPolicies/123';
@@ -247,10 +248,13 @@ describe('effective firewalls', () => {
     const n = `projects/${P}/global/firewallPolicies/net-policy`;
     expect(prio(h)).toBeLessThan(prio(v));
     expect(prio(v)).toBeLessThan(prio(n));
-    expect(poolOf(inv).targets?.[0]?.networkPolicyIds).toEqual([h, v, n]);
+    const r = `projects/${P}/regions/us-central1/firewallPolicies/regional`;
+    expect(prio(n)).toBeLessThan(prio(r));
+    expect(poolOf(inv).targets?.[0]?.networkPolicyIds).toEqual([h, v, n, r]);
     const swapped = inventory({ effective: hierarchy, enforcementOrder: 'BEFORE_CLASSIC_FIREWALL', firewalls: [{ sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp' }] }] });
     const prio2 = (id: string): number => swapped.networkPolicies.find((p) => p.ref.id === id)?.rules[0]?.priority ?? Number.NaN;
     expect(prio2(n)).toBeLessThan(prio2(v));
+    expect(prio2(`projects/${P}/regions/us-central1/firewallPolicies/regional`)).toBeLessThan(prio2(v));
   });
 
   it('a trailing goto_next is dropped; one before other rules makes the network undecidable (marker + gap)', () => {

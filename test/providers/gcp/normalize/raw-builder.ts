@@ -119,7 +119,7 @@ export function project(o: FixtureOptions = {}): GcpProjectSnapshot {
     ...(o.firewalls ?? []).map((f, i) => ({ name: `fw-${i}`, selfLink: l(`global/firewalls/fw-${i}`), network: NETWORK, direction: 'INGRESS', priority: 1000, ...f })),
   );
   c.networks.push({ name: 'vpc', selfLink: NETWORK, ...(o.enforcementOrder ? { networkFirewallPolicyEnforcementOrder: o.enforcementOrder } : {}) });
-  if (o.effective !== null) c.effectiveFirewalls[NETWORK.replace(`${API}/`, '')] = o.effective ?? { firewallPolicys: [] };
+  if (o.effective !== null) c.effectiveFirewalls[`${NETWORK.replace(`${API}/`, '')}@us-central1`] = o.effective ?? { firewallPolicys: [] };
   c.subnetworks.push({ name: 'app', selfLink: SUBNET, region: l('regions/us-central1'), network: NETWORK, ipCidrRange: '10.0.1.0/24', purpose: 'PRIVATE' });
   if (o.proxyOnlyCidr) {
     c.subnetworks.push({ name: 'proxy', selfLink: l('regions/us-central1/subnetworks/proxy'), network: NETWORK, ipCidrRange: o.proxyOnlyCidr, purpose: 'REGIONAL_MANAGED_PROXY', role: 'ACTIVE' });

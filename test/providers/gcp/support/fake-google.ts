@@ -2,7 +2,7 @@
  * A fake Compute Engine + Cloud Monitoring + STS server on 127.0.0.1, started by the test on port 0. It serves
  * raw project snapshots (GcpProjectSnapshot) the way the REST API does: aggregated lists grouped by scope with
  * warnings, `nextPageToken` paging, POST `listInstances` / `listNetworkEndpoints` / `getHealth`, and
- * `getEffectiveFirewalls`; it records every call by API method name, and can deny a method (403 naming the
+ * regional `getEffectiveFirewalls`; it records every call by API method name, and can deny a method (403 naming the
  * permission in its text, as Compute does) or throttle it (429 + Retry-After, or 403 rateLimitExceeded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -168,9 +168,9 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
         const h = project?.compute.backendHealth.find((x) => x.backendService === service && x.group === group);
         return h ? { healthStatus: h.healthStatus, kind: 'compute#backendServiceGroupHealth' } : undefined;
       };
-    } else if (compute && (m = /^global\/networks\/([^/]+)\/getEffectiveFirewalls$/.exec(rest))) {
-      method = 'compute.networks.getEffectiveFirewalls';
-      const key = `projects/${compute[1]}/global/networks/${m[1]}`;
+    } else if (compute && (m = /^regions\/([^/]+)\/firewallPolicies\/getEffectiveFirewalls$/.exec(rest))) {
+      method = 'compute.regionNetworkFirewallPolicies.getEffectiveFirewalls';
+      const key = `projects/${compute[1]}/global/networks/${url.searchParams.get('network') ?? ''}@${m[1]}`;
       answer = () => project?.compute.effectiveFirewalls[key];
     } else if (monitoring) {
       method = 'monitoring.timeSeries.list';
