@@ -72,3 +72,12 @@ describe('lazy SDK', () => {
     expect(readFileSync('providers/gcp/index.ts', 'utf8')).toMatch(/await import\('\.\/collect\/index\.js'\)/);
   });
 });
+
+describe('README section', () => {
+  it('lists exactly the permissions of the custom role', () => {
+    const text = readFileSync('providers/gcp/README-section.md', 'utf8');
+    const block = /includedPermissions:\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+    const listed = [...block.matchAll(/^- ([a-zA-Z.]+)/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...GCP_PERMISSIONS]);
+  });
+});
