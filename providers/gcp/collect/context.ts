@@ -82,6 +82,7 @@ const GRPC_CODES: Record<number, string> = {
 };
 
 const RATE_LIMIT_TEXT = /rateLimitExceeded|Rate Limit Exceeded|Quota exceeded/i;
+const SERVICE_DISABLED_TEXT = /SERVICE_DISABLED|accessNotConfigured|has not been used in project|API has not been enabled|is disabled/i;
 
 /** One line of an SDK message: no stack, no multi-line dumps, bounded. */
 export function oneLine(text: string): string {
@@ -96,6 +97,8 @@ export function errorCode(err: unknown): { code: string; httpStatus?: number; co
   const message = String(e.message ?? '');
   const http = status !== undefined ? { httpStatus: status } : {};
   if (status === 429 || (status === 403 && RATE_LIMIT_TEXT.test(message))) return { code: 'rateLimitExceeded', ...http, connection: false };
+  // An API not enabled in the project is a 403 too, but no permission would fix it.
+  if (status === 403 && SERVICE_DISABLED_TEXT.test(message)) return { code: 'SERVICE_DISABLED', ...http, connection: false };
   if (status === 403) return { code: 'PERMISSION_DENIED', ...http, connection: false };
   if (status === 401) return { code: 'UNAUTHENTICATED', ...http, connection: false };
   if (status === 404) return { code: 'NOT_FOUND', ...http, connection: false };
