@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { HEALTH_CHECKED_KINDS } from '../kinds.js';
+import { OPTIONAL_HEALTH_CHECK_KINDS } from '../kinds.js';
 import { corroborate, healthCheckMissing, isLambdaPool, lbLabel, poolContexts } from '../targets/pool-context.js';
 
 export const checkDisabled = defineCheck({
@@ -8,7 +8,7 @@ export const checkDisabled = defineCheck({
   family: 'health',
   severity: 'medium',
   causes: [502, 504],
-  kinds: [...HEALTH_CHECKED_KINDS],
+  kinds: [...OPTIONAL_HEALTH_CHECK_KINDS],
   fixes: ['enable-health-check'],
   rationale:
     'Without health checks the load balancer cannot take a crashed, hung or unreachable target out of rotation: it keeps ' +

@@ -2,7 +2,7 @@ import { defineCheck } from '../../src/engine/index.js';
 import type { FlowStep } from '../../src/network/index.js';
 import type { TargetPath } from '../../src/network/lb-paths.js';
 import type { StepHit } from './paths.js';
-import { awsLbPools, blocks, decidingLabel, firstHits, fixesOf, hitDetails, listTargets, netContext, pathsOf, targetGroupId } from './paths.js';
+import { blocks, decidingLabel, firstHits, fixesOf, hitDetails, lbPools, listTargets, netContext, pathsOf } from './paths.js';
 
 /** The load balancer's own security groups, outbound, on the way to a target. */
 const isLbEgress = (s: FlowStep): boolean => s.path === 'forward' && s.at === 'source' && s.direction === 'egress' && s.scope === 'interface';
@@ -13,19 +13,20 @@ export const lbEgressMissing = defineCheck({
   family: 'network',
   severity: 'critical',
   causes: [502, 504],
-  providers: ['aws'],
+  // AWS-only: the outbound rules of ALB and Classic security groups (NLB ones: network/nlb-security-specifics).
+  kinds: ['aws-alb', 'aws-clb'],
+  fixes: ['allow-flow'],
   rationale:
     'Security groups filter what leaves an interface too. An ALB\'s (or Classic Load Balancer\'s) security groups must allow ' +
     'outbound traffic to the targets on the traffic port and on the health-check port. ' +
     'A new security group allows all outbound traffic, so this fails only when someone removed ' +
     'or narrowed that default rule, often while tightening inbound rules. Then no health check and no request leaves the ' +
     'load balancer: every target turns unhealthy, the load balancer fails open and clients get 502/504. NLB security groups ' +
-    'are judged by network/nlb-security-specifics, which explains their outbound-only health checks (N5). Azure App ' +
-    'Gateway subnet NSGs (outbound to the backends) will be judged the same way once the Azure adapter produces them.',
+    'are judged by network/nlb-security-specifics, which explains their outbound-only health checks.',
   remediation: {
     summary:
       "Add an outbound rule to the load balancer's security group allowing the traffic port and the health-check port to the " +
-      "targets' security group (or restore the default allow-all outbound rule). evidence.details.fixes lists one command per port.",
+      "targets' security group (or restore the default allow-all outbound rule).",
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
@@ -38,7 +39,7 @@ export const lbEgressMissing = defineCheck({
   },
   evaluate(inv, ctx) {
     const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index, ['aws-alb', 'aws-clb'])) {
+    for (const c of lbPools(inv, ctx.index)) {
       const opts = { discriminator: c.discriminator };
       const results = [pathsOf(inv, ctx.index, c, 'traffic', netCtx), pathsOf(inv, ctx.index, c, 'health-check', netCtx)];
       const evaluated = results.flatMap((r) => (r.kind === 'evaluated' ? [r] : []));
@@ -80,17 +81,16 @@ export const lbEgressMissing = defineCheck({
           total,
           targets: listTargets(blockedTargets),
           rule: decidingLabel(first.step),
-          lbGroupId: first.step.policyIds[0] ?? c.lb.networkPolicyIds[0] ?? '<load-balancer-security-group>',
-          targetGroupId: targetGroupId(first.path.target, ctx.index) ?? '<target-security-group>',
         },
         {
           ...opts,
+          fix: fixesOf(hits, netCtx, 'traffic', isLbEgress),
           evidence: {
             path: `loadBalancer.networkPolicyIds → networkPolicies[${first.step.policyIds.join(', ')}].rules (egress)`,
             observed: `no outbound rule allows ${first.flow.flow.protocol}/${ports.join(', ')} to ${blockedTargets.length} of ${total} targets`,
             expected: `outbound ${first.flow.flow.protocol} on the traffic port and the health-check port to the targets' security group`,
             source: 'api',
-            details: { blocked: hitDetails(hits), fixes: fixesOf(hits, netCtx) },
+            details: { blocked: hitDetails(hits) },
           },
         },
       );

@@ -1,12 +1,12 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { FlowStep } from '../../src/network/index.js';
 import { formatPorts } from '../../src/network/index.js';
-import { naclFix } from '../../src/network/aws-fixes.js';
 import type { TargetPath } from '../../src/network/lb-paths.js';
 import type { StepHit } from './paths.js';
-import { awsLbPools, blocks, decidingLabel, firstHits, fixesOf, hitDetails, listTargets, netContext, pathsOf } from './paths.js';
+import { blocks, decidingLabel, firstHits, fixesOf, hitDetails, lbPools, listTargets, netContext, pathsOf } from './paths.js';
 
-const isReturnStep = (s: FlowStep): boolean => s.path === 'return' && s.policyKind === 'aws-nacl';
+/** A reply step: only stateless policies (network ACLs) judge replies. */
+const isReturnStep = (s: FlowStep): boolean => s.path === 'return' && s.policyKind !== 'unknown';
 
 export const naclReturnPathBlocked = defineCheck({
   id: 'network/nacl-return-path-blocked',
@@ -14,7 +14,9 @@ export const naclReturnPathBlocked = defineCheck({
   family: 'network',
   severity: 'critical',
   causes: [504],
-  providers: ['aws'],
+  // AWS-only: network ACLs, the one stateless policy kind.
+  kinds: ['aws-alb', 'aws-nlb', 'aws-clb'],
+  fixes: ['allow-flow'],
   rationale:
     'Network ACLs are stateless: a reply is a new packet that must be allowed on its own. A target answers the load ' +
     'balancer\'s connection from its service port to the node\'s ephemeral port, so the target subnet\'s ACL must allow ' +
@@ -29,8 +31,7 @@ export const naclReturnPathBlocked = defineCheck({
   remediation: {
     summary:
       'Add a network ACL entry, numbered before the rule that denies, allowing TCP 1024–65535: outbound from the target ' +
-      'subnet to the load balancer subnets, and inbound to the load balancer subnets from the target subnets. ' +
-      'evidence.details.fixes lists every entry needed.',
+      'subnet to the load balancer subnets, and inbound to the load balancer subnets from the target subnets.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
@@ -44,7 +45,7 @@ export const naclReturnPathBlocked = defineCheck({
   },
   evaluate(inv, ctx) {
     const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index)) {
+    for (const c of lbPools(inv, ctx.index)) {
       const opts = { discriminator: c.discriminator };
       const hc = pathsOf(inv, ctx.index, c, 'health-check', netCtx);
       const traffic = pathsOf(inv, ctx.index, c, 'traffic', netCtx);
@@ -81,11 +82,12 @@ export const naclReturnPathBlocked = defineCheck({
         continue;
       }
       const first = hits[0] as StepHit;
-      const fix = naclFix(first.step, first.flow.flow, netCtx);
       const subnet = first.step.at === 'destination' ? first.flow.flow.destination.subnetId : first.flow.flow.source.subnetId;
       const blockedPorts = (first.step.parts ?? []).filter((p) => p.decision === 'deny').map((p) => formatPorts(p.ports));
       const hcAll = hc.kind === 'evaluated' && hcHits.length === hc.targets.length;
-      const fixes = fixesOf(hits, netCtx, isReturnStep);
+      const fixes = fixesOf(hits, netCtx, 'traffic', isReturnStep);
+      const peer = fixes[0]?.kind === 'allow-flow' ? fixes[0].peers[0] : undefined;
+      const otherSide = peer?.type === 'cidr' ? peer.cidr : 'the other side';
       ctx.fail(
         c.resource,
         'blocked',
@@ -102,25 +104,20 @@ export const naclReturnPathBlocked = defineCheck({
           subnet: subnet ?? 'unknown',
           ports: blockedPorts.length ? [...new Set(blockedPorts)].join(', ') : formatPorts(first.step.ports),
           rule: decidingLabel(first.step),
-          protocol: first.flow.flow.protocol,
-          fromPort: first.step.ports.from,
-          toPort: first.step.ports.to,
-          ruleNumber: fix?.ruleNumber ?? '<rule-number>',
-          cidr: fix?.cidr ?? '<load-balancer-or-target-subnet-cidr>',
         },
         {
           ...opts,
+          fix: fixes,
           severity: hcAll ? 'critical' : 'high',
           evidence: {
             path: `networkPolicies[${first.step.policyId}].rules (${first.step.direction})`,
             observed: `${first.step.direction === 'egress' ? 'outbound' : 'inbound'} ${first.flow.flow.protocol}/${formatPorts(first.step.ports)}: ${decidingLabel(first.step)}`,
-            expected: `${first.flow.flow.protocol}/${formatPorts(first.step.ports)} allowed ${first.step.direction === 'egress' ? 'to' : 'from'} ${fix?.cidr ?? 'the other side'}`,
+            expected: `${first.flow.flow.protocol}/${formatPorts(first.step.ports)} allowed ${first.step.direction === 'egress' ? 'to' : 'from'} ${otherSide}`,
             source: 'api',
             details: {
               healthCheckRepliesBlocked: hcHits.length,
               trafficRepliesBlocked: trafficHits.length,
               blocked: hitDetails(hits),
-              fixes,
             },
           },
         },

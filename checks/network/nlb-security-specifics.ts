@@ -1,10 +1,9 @@
 import type { Severity } from '../../src/engine/index.js';
 import { defineCheck } from '../../src/engine/index.js';
 import type { FlowStep } from '../../src/network/index.js';
-import { sourceSpec } from '../../src/network/aws-fixes.js';
 import type { FlowResult, TargetPath } from '../../src/network/lb-paths.js';
 import type { StepHit } from './paths.js';
-import { awsLbPools, blocks, decidingLabel, firstHits, fixesOf, hitDetails, listTargets, netContext, pathsOf, targetGroupId } from './paths.js';
+import { blocks, decidingLabel, firstHits, fixesOf, hitDetails, lbPools, listTargets, netContext, pathsOf } from './paths.js';
 
 const isLbEgress = (s: FlowStep): boolean => s.path === 'forward' && s.at === 'source' && s.direction === 'egress' && s.scope === 'interface';
 const isTargetIngress = (s: FlowStep): boolean => s.path === 'forward' && s.at === 'destination' && s.direction === 'ingress' && s.scope === 'interface';
@@ -32,7 +31,9 @@ export const nlbSecuritySpecifics = defineCheck({
   family: 'network',
   severity: 'critical',
   causes: [502, 504],
-  providers: ['aws'],
+  // AWS-only: Network Load Balancer security groups and client IP preservation.
+  kinds: ['aws-nlb'],
+  fixes: ['allow-flow'],
   rationale:
     'Network Load Balancers differ from ALBs in three ways that break targets. ' +
     '(1) Health checks are subject to the outbound rules of the NLB\'s security groups, not to their inbound rules: an ' +
@@ -50,8 +51,7 @@ export const nlbSecuritySpecifics = defineCheck({
       'Outbound: allow the traffic and health-check ports from the NLB security group to the targets. Clients: reference the ' +
       'NLB security group in the target security group, or allow the client ranges. NLB without security groups: allow its ' +
       'node addresses (or the VPC CIDR) on the health-check port in the target security group; security groups can only be ' +
-      'associated with an NLB when it is created, so adding one means creating a new NLB. evidence.details.fixes lists the ' +
-      'exact commands.',
+      'associated with an NLB when it is created, so adding one means creating a new NLB.',
   },
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
@@ -72,7 +72,7 @@ export const nlbSecuritySpecifics = defineCheck({
   },
   evaluate(inv, ctx) {
     const netCtx = netContext(ctx);
-    for (const c of awsLbPools(inv, ctx.index, ['aws-nlb'])) {
+    for (const c of lbPools(inv, ctx.index)) {
       const hasGroups = c.lb.networkPolicyIds.length > 0;
       const hc = pathsOf(inv, ctx.index, c, 'health-check', netCtx);
       const traffic = pathsOf(inv, ctx.index, c, 'traffic', netCtx);
@@ -107,7 +107,6 @@ export const nlbSecuritySpecifics = defineCheck({
       for (const f of findings) {
         const first = f.hits[0] as StepHit;
         const flow = first.flow.flow;
-        const spec = sourceSpec(flow.source, netCtx);
         const groups = c.lb.networkPolicyIds;
         const advice = hasGroups
           ? `Reference the NLB security group ${groups[0] ?? ''} in the targets' security group (AWS documents that it admits the NLB's traffic even with client IP preservation on), or allow the client ranges.`
@@ -128,10 +127,9 @@ export const nlbSecuritySpecifics = defineCheck({
             clients: sourcesOf(f.hits, 'client'),
             nodes: sourcesOf(f.hits, 'node'),
             advice,
-            groupId: targetGroupId(first.path.target, ctx.index) ?? '<target-security-group>',
-            source: spec ? (spec.kind === 'group' ? `--source-group ${spec.groupId}` : `--cidr ${spec.cidr}`) : '--cidr <vpc-cidr>',
           },
           {
+            fix: fixesOf(f.hits, netCtx, f.messageId === 'hcEgressBlocked' ? 'health-check' : 'traffic'),
             discriminator: `${c.discriminator}:${f.messageId}`,
             severity: f.severity,
             evidence: {
@@ -151,7 +149,6 @@ export const nlbSecuritySpecifics = defineCheck({
                 securityGroups: groups,
                 ...(traffic.kind === 'evaluated' && traffic.notes.length ? { notes: traffic.notes } : {}),
                 blocked: hitDetails(f.hits),
-                fixes: fixesOf(f.hits, netCtx),
               },
             },
           },

@@ -4,11 +4,10 @@
  */
 import type { CheckContext, Evidence, MetricEvidence, ResourceTarget } from '../../src/engine/index.js';
 import { metricEvidence } from '../../src/engine/evidence.js';
+import type { FixIntent } from '../../src/engine/fix.js';
 import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, MetricName, Target } from '../../src/model/index.js';
 import type { FlowStep, FlowVerdict, NetworkContext } from '../../src/network/index.js';
-import { formatPorts, networkContextFromIndex } from '../../src/network/index.js';
-import type { ReservedRuleNumbers } from '../../src/network/aws-fixes.js';
-import { awsFix, sourceSpec } from '../../src/network/aws-fixes.js';
+import { allowIntentFor, formatPorts, networkContextFromIndex } from '../../src/network/index.js';
 import type { FlowResult, PathPurpose, PoolPaths, TargetPath } from '../../src/network/lb-paths.js';
 import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
 
@@ -24,11 +23,10 @@ export interface LbPool {
   lbLabel: string;
 }
 
-/** AWS load balancers (optionally of some kinds) × the pools their listeners route to, in inventory order. */
-export function awsLbPools(inv: Inventory, index: InventoryIndex, kinds?: ReadonlyArray<LoadBalancer['kind']>): LbPool[] {
+/** The load balancers the engine handed the check × the pools their listeners route to, in inventory order. */
+export function lbPools(inv: Inventory, index: InventoryIndex): LbPool[] {
   const out: LbPool[] = [];
   for (const lb of inv.loadBalancers) {
-    if (lb.ref.provider !== 'aws' || (kinds && !kinds.includes(lb.kind))) continue;
     for (const pool of index.poolsOf(lb)) {
       const listeners = lb.listeners
         .filter((l) => l.defaultPoolIds.includes(pool.ref.id) || l.routes.some((r) => r.poolIds.includes(pool.ref.id)))
@@ -143,12 +141,11 @@ export function hitDetails(hits: StepHit[]): Array<Record<string, unknown>> {
 }
 
 /**
- * Distinct fix commands for every blocking step of the given targets' flows (not only the first per target), with
- * distinct NACL rule numbers. `pick` narrows the steps (default: every blocking step).
+ * The fixes that open every blocking step of the given targets' flows (not only the first per target), the deciding
+ * rule of the first hit first. `pick` narrows the steps (default: every blocking step).
  */
-export function fixesOf(hits: StepHit[], netCtx: NetworkContext, pick: (s: FlowStep) => boolean = blocks): string[] {
-  const reserved: ReservedRuleNumbers = new Map();
-  const out = new Set<string>();
+export function fixesOf(hits: StepHit[], netCtx: NetworkContext, purpose: 'health-check' | 'traffic', pick: (s: FlowStep) => boolean = blocks): FixIntent[] {
+  const out: FixIntent[] = [];
   const seen = new Set<string>();
   for (const h of hits) {
     for (const flow of h.path.flows) {
@@ -159,12 +156,33 @@ export function fixesOf(hits: StepHit[], netCtx: NetworkContext, pick: (s: FlowS
         const key = `${step.policyId}|${step.direction}|${step.ports.from}-${step.ports.to}|${flow.flow.port}|${other.subnetId ?? other.cidr ?? other.address ?? ''}|${step.at}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const fix = awsFix(step, flow.flow, netCtx, reserved);
-        if (fix) out.add(fix);
+        const fix = allowIntentFor(step, flow.flow, netCtx, purpose);
+        if (fix) out.push(fix);
       }
     }
   }
-  return [...out];
+  return mergeByRule(out);
+}
+
+/**
+ * One intent per policy, direction, protocol and ports, with every peer it needs: a provider then numbers the entries
+ * of one ordered policy together (two network ACL entries never get the same rule number).
+ */
+function mergeByRule(intents: FixIntent[]): FixIntent[] {
+  const byRule = new Map<string, FixIntent>();
+  for (const i of intents) {
+    if (i.kind !== 'allow-flow') continue;
+    const key = `${i.policyId}|${i.direction}|${i.protocol}|${i.ports.from}-${i.ports.to}|${i.purpose}`;
+    const seen = byRule.get(key);
+    if (seen?.kind !== 'allow-flow') {
+      byRule.set(key, i);
+      continue;
+    }
+    const peers = [...seen.peers];
+    for (const p of i.peers) if (!peers.some((q) => JSON.stringify(q) === JSON.stringify(p))) peers.push(p);
+    byRule.set(key, { ...seen, peers });
+  }
+  return [...byRule.values()];
 }
 
 /** Why some targets could not be judged, naming what is missing; undefined when every target was judged. */
@@ -182,13 +200,8 @@ export function unknownReason(paths: TargetPath[], select: (p: TargetPath) => bo
     }
   }
   const parts = [...reasons].slice(0, 2);
-  if (missing.size) parts.push(`not in the inventory: ${[...missing].join(', ')} (collect them: ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeSubnets)`);
+  if (missing.size) parts.push(`not in the inventory: ${[...missing].join(', ')} (their network policies and subnets were not collected)`);
   return `cannot decide for ${unknown.length} of ${paths.length} targets (${listTargets(unknown.map((p) => p.target))}): ${parts.join('; ')}`;
-}
-
-/** The first security group of the target that is in the inventory (or any id it lists). */
-export function targetGroupId(target: Target, index: InventoryIndex): string | undefined {
-  return target.networkPolicyIds.find((id) => index.policy(id)?.kind === 'aws-security-group') ?? target.networkPolicyIds.find((id) => index.policy(id) === undefined);
 }
 
 /** Pool-level metrics that corroborate a path finding, when collected. */
@@ -201,14 +214,14 @@ export function blockedFinding(
   c: LbPool,
   targets: TargetPath[],
   hits: StepHit[],
-  index: InventoryIndex,
+  purpose: 'health-check' | 'traffic',
   netCtx: NetworkContext,
   extra: { notes?: string[]; metrics?: MetricEvidence[] } = {},
-): { data: Record<string, string | number>; evidence: Evidence } {
+): { data: Record<string, string | number>; evidence: Evidence; fixes: FixIntent[] } {
   const first = hits[0];
   if (!first) throw new Error('blockedFinding needs at least one hit');
   const flow = first.flow.flow;
-  const spec = sourceSpec(flow.source, netCtx);
+  const fixes = fixesOf(hits, netCtx, purpose);
   const ports = [...new Set(hits.map((h) => h.flow.flow.port))];
   const unknown = unknownReason(targets);
   return {
@@ -222,22 +235,20 @@ export function blockedFinding(
       port: ports.join(', '),
       reason: first.flow.verdict.reason,
       rule: decidingLabel(first.step),
-      groupId: targetGroupId(first.path.target, index) ?? '<target-security-group>',
-      source: spec ? (spec.kind === 'group' ? `--source-group ${spec.groupId}` : `--cidr ${spec.cidr}`) : '--source-group <load-balancer-security-group>',
     },
     evidence: {
       path: `networkPolicies[${first.step.policyId}].rules (${first.step.direction})`,
       observed: `${hits.length} of ${targets.length} targets blocked on ${flow.protocol}/${ports.join(', ')}: ${decidingLabel(first.step)}`,
-      expected: `${flow.protocol}/${ports.join(', ')} allowed from ${c.lb.ref.name} by every security group and network ACL on the path, and the replies on ephemeral ports`,
+      expected: `${flow.protocol}/${ports.join(', ')} allowed from ${c.lb.ref.name} by every network policy on the path, and the replies where a policy is stateless`,
       source: 'api',
       details: {
         blocked: hitDetails(hits),
-        fixes: fixesOf(hits, netCtx),
         ...(unknown ? { undecided: unknown } : {}),
         ...(extra.notes?.length ? { notes: extra.notes } : {}),
       },
       ...(extra.metrics?.length ? { metrics: extra.metrics } : {}),
     },
+    fixes,
   };
 }
 
@@ -245,7 +256,7 @@ export function blockedFinding(
 export type EvaluatedPaths = Extract<PoolPaths, { kind: 'evaluated' }>;
 
 /**
- * Walks every AWS load balancer → pool path for one purpose and reports what the two port checks share:
+ * Walks every load balancer → pool path for one purpose and reports what the two port checks share:
  * not applicable, unknown (the path or a target could not be judged) or pass. `onBlocked` reports the failure
  * when at least one target is blocked.
  */
@@ -256,7 +267,7 @@ export function judgeBlockedPaths(
   onBlocked: (c: LbPool, paths: EvaluatedPaths, hits: StepHit[], netCtx: NetworkContext) => void,
 ): void {
   const netCtx = netContext(ctx);
-  for (const c of awsLbPools(inv, ctx.index)) {
+  for (const c of lbPools(inv, ctx.index)) {
     const opts = { discriminator: c.discriminator };
     const r = pathsOf(inv, ctx.index, c, purpose, netCtx);
     if (r.kind === 'not-applicable') {

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { CoverageGap } from '../../src/model/index.js';
-import { ALL_KINDS } from '../kinds.js';
+import { SEPARATE_POOL_KINDS } from '../kinds.js';
 import { poolContexts } from './pool-context.js';
 
 /** Inputs whose absence leaves the picture of which listener routes where incomplete. */
@@ -13,7 +13,7 @@ export const unreferencedTargetGroup = defineCheck({
   family: 'targets',
   severity: 'low',
   causes: [503],
-  kinds: [...ALL_KINDS],
+  kinds: [...SEPARATE_POOL_KINDS],
   fixes: ['remove-pool'],
   rationale:
     'A pool that no listener or rule routes to serves no traffic, and its targets report "not in use", so its ' +

@@ -1,15 +1,12 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { metricEvidence } from '../../src/engine/evidence.js';
-import type { BackendPool, LoadBalancerKind, Sourced } from '../../src/model/index.js';
+import type { BackendPool, Sourced } from '../../src/model/index.js';
 import { describeMissing, metricMax, metricSum, symptomOf } from '../../src/model/index.js';
-import { ALL_KINDS } from '../kinds.js';
+import { DRAINING_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
 
 /** Every provider caps the draining timeout at one hour (ELBv2, Classic, App Gateway, Google backend services). */
 const MAX_DRAIN_SECONDS = 3600;
-
-/** Kinds without connection draining: Azure Load Balancer and the Gateway Load Balancer's appliances. */
-const NO_DRAIN = new Set<LoadBalancerKind>(['azure-lb', 'aws-gwlb']);
 
 /** The longest declared request over the pool and its targets (config `backends[].maxRequestSeconds`). */
 function declaredMaxRequest(pool: BackendPool): Sourced<number> | undefined {
@@ -25,7 +22,7 @@ export const deregistrationDelayTooShort = defineCheck({
   family: 'timeouts',
   severity: 'low',
   causes: [502, 503],
-  kinds: ALL_KINDS.filter((k) => !NO_DRAIN.has(k)),
+  kinds: [...DRAINING_KINDS],
   fixes: ['set-drain'],
   rationale:
     'When a target is deregistered (deploy, scale-in, instance refresh) the load balancer waits for the deregistration delay ' +

@@ -2,7 +2,7 @@
  * The AWS provider's descriptor: its kinds, CLI options and demo. Imports no SDK (see src/provider.ts).
  */
 import type { ProviderDescriptor } from '../../src/provider.js';
-import { parseRoleArn } from './role-arn.js';
+import { parseRegionName, parseRoleArn } from './option-values.js';
 
 export const awsDescriptor: ProviderDescriptor = {
   id: 'aws',
@@ -14,6 +14,7 @@ export const awsDescriptor: ProviderDescriptor = {
       flags: '--region <region>',
       key: 'region',
       list: true,
+      parse: parseRegionName,
       description: "AWS region to audit; repeat or comma-separate for several (default: the profile's region)",
     },
     {

@@ -107,11 +107,16 @@ function terraformSgRule(direction: 'ingress' | 'egress', peer: Peer): string {
 function securityGroupFix(policy: string, intent: Extract<FixIntent, { kind: 'allow-flow' }>): RenderedFix {
   const verb = intent.direction === 'ingress' ? 'authorize-security-group-ingress' : 'authorize-security-group-egress';
   const commands = intent.peers.map((peer) => {
+    // The short form reads best for the common case: one inbound port (or range) from a group or an IPv4 range.
+    if (intent.direction === 'ingress' && (peer.type === 'security-group' || (peer.type === 'cidr' && !isIpv6(peer.cidr)))) {
+      const from = peer.type === 'security-group' ? `--source-group ${sh(peer.groupId)}` : `--cidr ${sh(peer.cidr)}`;
+      return `aws ec2 ${verb} --group-id ${sh(policy)} --protocol ${intent.protocol} --port ${portArg(intent.ports)} ${from}`;
+    }
     const permission = ipPermission(intent.protocol, intent.ports, peer);
     return permission ? `aws ec2 ${verb} --group-id ${sh(policy)} --ip-permissions ${sh(permission)}` : `# ${peerLabel(peer)}: add the rule in the console`;
   });
   return {
-    cli: lines(`# allow ${intent.purpose} ${intent.protocol}/${portArg(intent.ports)} ${intent.direction === 'ingress' ? 'into' : 'out of'} ${policy}`, ...commands),
+    cli: lines(...commands),
     terraform: terraformSgRule(intent.direction, intent.peers[0] ?? { type: 'any' }),
   };
 }
@@ -158,7 +163,7 @@ function naclFix(policy: NetworkPolicy | undefined, policyId: string, intent: Ex
   const commands = intent.peers.map((peer) => {
     const cidr = peer.type === 'cidr' ? peer.cidr : peer.type === 'any' ? '0.0.0.0/0' : undefined;
     if (!cidr) return `# ${peerLabel(peer)}: network ACL entries take CIDR blocks only`;
-    const number = taken.size === 0 && intent.priority !== undefined ? intent.priority : freeRuleNumber(policy?.rules ?? [], intent.direction, intent.priority, taken);
+    const number = freeRuleNumber(policy?.rules ?? [], intent.direction, intent.beforePriority, taken);
     taken.add(number);
     return (
       `aws ec2 create-network-acl-entry --network-acl-id ${sh(policyId)} --${intent.direction} --rule-number ${number} ` +
@@ -166,7 +171,7 @@ function naclFix(policy: NetworkPolicy | undefined, policyId: string, intent: Ex
     );
   });
   return {
-    cli: lines(`# allow ${intent.purpose} ${intent.protocol}/${portArg(intent.ports)} ${intent.direction} in network ACL ${policyId} (stateless: both directions need a rule)`, ...commands),
+    cli: lines(...commands),
     terraform: 'aws_network_acl_rule (network_acl_id, rule_number, egress, protocol, rule_action, cidr_block, from_port, to_port)',
   };
 }

@@ -44,17 +44,6 @@ export function collectList(value: string, previous: string[] | undefined): stri
   return [...(previous ?? []), ...items];
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** Repeatable and comma-separated regions, checked for shape so a typo fails before any API call. */
-export function collectRegions(value: string, previous: string[] | undefined): string[] {
-  const regions = collectList(value, undefined);
-  for (const r of regions) {
-    if (!REGION.test(r)) throw new InvalidArgumentError(`"${r}" is not a region name (e.g. eu-west-1).`);
-  }
-  return [...new Set([...(previous ?? []), ...regions])];
-}
-
 export function parseEndpointUrl(value: string): string {
   try {
     return checkEndpointUrl(value);
@@ -87,13 +76,4 @@ export function formatList<T extends string>(allowed: readonly T[]): (value: str
     }
     return out;
   };
-}
-
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-/** Repeatable `--role-arn`, checked for shape so a typo fails before any API call. */
-export function collectRoleArns(value: string, previous: string[] | undefined): string[] {
-  const arn = value.trim();
-  if (!ROLE_ARN.test(arn)) throw new InvalidArgumentError(`"${arn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).`);
-  return [...new Set([...(previous ?? []), arn])];
 }

@@ -81,22 +81,17 @@ function providerOptionTable(): Array<{ spec: ProviderOptionSpec; providers: str
   return table;
 }
 
-/** Commander's parser for a provider option: validates each value, collects lists (repeatable and comma-separated). */
+/**
+ * Commander's parser for a provider option: collects lists (repeatable and comma-separated). Values are validated by
+ * the chosen provider once the command runs, since one flag (`--region`) can belong to several providers.
+ */
 function providerOptionParser(spec: ProviderOptionSpec): ((value: string, previous: unknown) => unknown) | undefined {
-  const one = (v: string): string => {
-    try {
-      return spec.parse ? spec.parse(v) : v;
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
+  if (!spec.list) return undefined;
+  return (value: string, previous: unknown) => {
+    const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    if (values.length === 0) throw new InvalidArgumentError('Expected a comma-separated list.');
+    return [...new Set([...((previous as string[] | undefined) ?? []), ...values])];
   };
-  if (spec.list) {
-    return (value: string, previous: unknown) => {
-      const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '').map(one);
-      return [...new Set([...((previous as string[] | undefined) ?? []), ...values])];
-    };
-  }
-  return spec.parse ? (value: string) => one(value) : undefined;
 }
 
 function addSourceOptions(cmd: Command): Command {

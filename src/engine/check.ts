@@ -25,8 +25,11 @@ export interface FailOptions {
   /** Distinguishes several findings of one check on one resource (e.g. the port). Part of the fingerprint. */
   discriminator?: string;
   evidence?: Evidence;
-  /** The one fix, rendered by the resource's provider for its kind. Its kind must be listed in the check's `fixes`. */
-  fix?: FixIntent;
+  /**
+   * The one fix, rendered by the resource's provider for its kind; every intent's kind must be listed in the check's
+   * `fixes`. Several intents when one change needs several rules (a path blocked by two policies), the deciding one first.
+   */
+  fix?: FixIntent | FixIntent[];
 }
 
 export interface OtherOptions {

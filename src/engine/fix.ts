@@ -47,8 +47,11 @@ export type FixIntent =
       ports: PortRange;
       peers: Peer[];
       purpose: 'health-check' | 'traffic' | 'return-traffic' | 'infrastructure';
-      /** For ordered policies (NACL rule number, NSG / firewall priority): a free slot before the deciding deny. */
-      priority?: number;
+      /**
+       * For ordered policies (NACL rule number, NSG / firewall priority): the priority of the rule that denied, so the
+       * new rule is placed before it. Undefined when only the policy's default denied.
+       */
+      beforePriority?: number;
     }
   /** Raise the backend server's idle keep-alive (server configuration, not a cloud API). */
   | { kind: 'set-backend-keepalive'; poolId: string; seconds: number; server?: ServerKind }

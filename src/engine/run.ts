@@ -74,13 +74,24 @@ function remediationFor(
   check: AnyCheck,
   data: MessageData,
   status: Status,
-  fix: FixIntent | undefined,
+  fix: FixIntent | FixIntent[] | undefined,
   render: (fix: FixIntent) => RenderedFix | undefined,
 ): Remediation {
   const r: Remediation = { summary: interpolate(check.remediation.summary, data) };
-  if (status !== 'fail' || !fix) return r;
-  if (!check.fixes.includes(fix.kind)) throw new Error(`check ${check.id} emitted fix ${fix.kind} but declares fixes ${check.fixes.join(', ') || '(none)'}`);
-  return { ...r, ...render(fix) };
+  const intents = fix === undefined ? [] : Array.isArray(fix) ? fix : [fix];
+  if (status !== 'fail' || intents.length === 0) return r;
+  for (const i of intents) {
+    if (!check.fixes.includes(i.kind)) throw new Error(`check ${check.id} emitted fix ${i.kind} but declares fixes ${check.fixes.join(', ') || '(none)'}`);
+  }
+  const rendered = intents.map(render).filter((x): x is RenderedFix => x !== undefined);
+  const joined = (key: keyof RenderedFix, sep: string): string | undefined => {
+    const parts = [...new Set(rendered.map((x) => x[key]).filter((v): v is string => v !== undefined && v !== ''))];
+    return parts.length ? parts.join(sep) : undefined;
+  };
+  const cli = joined('cli', '\n');
+  const terraform = joined('terraform', '; ');
+  const consoleStep = joined('console', ' ');
+  return { ...r, ...(cli ? { cli } : {}), ...(terraform ? { terraform } : {}), ...(consoleStep ? { console: consoleStep } : {}) };
 }
 
 function scopeResource(inv: Inventory, provider: Provider): ResultResource {
@@ -114,13 +125,14 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
     message: string,
     data: MessageData,
     severity: Severity,
-    options: { discriminator?: string; evidence?: Evidence; fix?: FixIntent },
+    options: { discriminator?: string; evidence?: Evidence; fix?: FixIntent | FixIntent[] },
   ): void => {
     const resource = toResultResource(target);
     if (!providers.includes(resource.provider)) {
       throw new Error(`check ${check.id} reported a ${resource.provider} resource but declares kinds ${check.kinds.join(', ')}`);
     }
     const render = (fix: FixIntent): RenderedFix | undefined => {
+      // The intent names the resources to render for; the finding's own pool / load balancer fill the gaps.
       const renderer = options_.fixRenderers?.[resource.provider];
       if (!renderer) return undefined;
       return renderer.render(fix, fixContext(index, target, fix));
@@ -231,17 +243,27 @@ export function scopeInventory(inv: Inventory, kinds: readonly LoadBalancerKind[
   return { ...inv, loadBalancers, backendPools };
 }
 
-/** One `not_applicable` result per kind present in the inventory that the check does not claim. */
+/** One `not_applicable` result per kind (and scope) present in the inventory that the check does not claim. */
 function unclaimedKinds(check: AnyCheck, inv: Inventory): CheckResult[] {
   const claimed = new Set(check.kinds);
-  const present = new Map<LoadBalancerKind, LoadBalancer[]>();
+  const present = new Map<string, LoadBalancer[]>();
   for (const lb of inv.loadBalancers) {
     if (claimed.has(lb.kind)) continue;
-    present.set(lb.kind, [...(present.get(lb.kind) ?? []), lb]);
+    const key = `${lb.kind}\u0000${lb.ref.account ?? ''}\u0000${lb.ref.region ?? ''}`;
+    present.set(key, [...(present.get(key) ?? []), lb]);
   }
-  return [...present.entries()].map(([kind, lbs]) => {
+  return [...present.values()].map((lbs) => {
+    const { kind, ref } = lbs[0] as LoadBalancer;
     const facts = kindFacts(kind);
-    const resource: ResultResource = { provider: facts.provider, kind: 'scope', type: kind, id: `${facts.provider}:kind:${kind}`, name: facts.label };
+    const resource: ResultResource = {
+      provider: facts.provider,
+      kind: 'scope',
+      type: kind,
+      id: [facts.provider, 'kind', kind, ref.account, ref.region].filter((p) => p !== undefined).join(':'),
+      name: facts.label,
+      ...(ref.region !== undefined ? { region: ref.region } : {}),
+      ...(ref.account !== undefined ? { account: ref.account } : {}),
+    };
     return {
       checkId: check.id,
       family: check.family,

@@ -38,7 +38,43 @@ export interface HealthCheckBounds {
 const ELBV2_BOUNDS: HealthCheckBounds = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] };
 const GCP_BOUNDS: HealthCheckBounds = { intervalSeconds: [1, 300], timeoutSeconds: [1, 300], unhealthyThreshold: [1, 10], healthyThreshold: [1, 10] };
 
+/** How the network checks model a kind's paths to its targets. */
+export interface NetworkFacts {
+  /** Every target interface carries policies (AWS security groups): none recorded means they were not collected. */
+  targetPoliciesRequired: boolean;
+  /** Every subnet carries a policy (AWS network ACLs): none recorded means it was not collected. */
+  subnetPoliciesRequired: boolean;
+  /** The load balancer always has policies of its own (ALB / Classic security groups). */
+  lbPoliciesRequired: boolean;
+  /** Health checks come from the nodes' own addresses whatever the traffic sources are (NLB). */
+  healthChecksFromNodes: boolean;
+  /** Cross-zone load balancing when the model does not say (NLB off, others on). */
+  crossZoneDefault: boolean;
+  /** Whether targets see client addresses is a per-pool setting that must be known (NLB client IP preservation). */
+  clientIpPreservationPerPool: boolean;
+}
+
+const AWS_NETWORK: NetworkFacts = {
+  targetPoliciesRequired: true,
+  subnetPoliciesRequired: true,
+  lbPoliciesRequired: true,
+  healthChecksFromNodes: false,
+  crossZoneDefault: true,
+  clientIpPreservationPerPool: false,
+};
+
+/** Azure NSGs and Google firewalls are optional per interface / subnet, and their load balancers have no nodes of their own. */
+const OPTIONAL_POLICIES: NetworkFacts = {
+  targetPoliciesRequired: false,
+  subnetPoliciesRequired: false,
+  lbPoliciesRequired: false,
+  healthChecksFromNodes: false,
+  crossZoneDefault: true,
+  clientIpPreservationPerPool: false,
+};
+
 export interface LoadBalancerKindFacts {
+  network: NetworkFacts;
   provider: Provider;
   /** The product's name, e.g. `Application Load Balancer`. */
   label: string;
@@ -62,6 +98,10 @@ export interface LoadBalancerKindFacts {
   maxRequestTimeoutSeconds?: number;
   /** Where to look next when the load balancer returned 5xx that no configuration explains (layer 7 only). */
   triage?: string;
+  /** Health checks cannot be turned off (Classic ELB, Application Gateway's default probe). */
+  healthChecksAlwaysOn?: boolean;
+  /** The kind has no connection draining / deregistration delay (Azure Load Balancer, Gateway Load Balancer appliances). */
+  noConnectionDraining?: boolean;
   /** The load balancer is its own (single) pool: findings about the pool are reported on the load balancer (Classic ELB). */
   poolIsLoadBalancer?: boolean;
   /** The provider documents no backend idle timeout for this kind (Application Gateway): it cannot be compared. */
@@ -96,6 +136,7 @@ const GCP_ALB_BASE = {
   reusesBackendConnections: true,
   whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'Google ALBs answer failed_to_pick_backend' },
   fixedBackendIdleTimeoutSeconds: 600,
+  network: OPTIONAL_POLICIES,
   triage:
     'in Cloud Logging (resource.type="http_load_balancer" or the regional equivalent), filter httpRequest.status >= 500 and ' +
     'read jsonPayload.statusDetails: it names the cause (failed_to_pick_backend, backend_timeout, ' +
@@ -139,6 +180,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'generated the response, target_processing_time -1 means it could not dispatch the request or the target closed the ' +
       'connection, and error_reason names Lambda and authentication failures; read the target logs at those times; look for ' +
       'responses whose headers exceed 32 KB (502); for Lambda targets check function errors, timeouts and response bodies over 1 MB.',
+    network: AWS_NETWORK,
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/ApplicationELB HTTPCode_ELB_502/503/504_Count',
     latencyMetricLabel: 'AWS/ApplicationELB TargetResponseTime',
@@ -159,6 +201,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed', detail: 'NLB routes to all targets when none is healthy' },
     httpsHealthCheckNeedsTls12: true,
     requestTimeoutFrom: 'none',
+    // NLB security groups are optional; health checks come from the nodes; cross-zone is off by default.
+    network: { ...AWS_NETWORK, lbPoliciesRequired: false, healthChecksFromNodes: true, crossZoneDefault: false, clientIpPreservationPerPool: true },
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/NetworkELB TCP_ELB_Reset_Count',
   },
@@ -183,6 +227,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'in the Classic ELB access logs, find the requests with elb_status_code 5xx and backend_status_code "-" (the load balancer ' +
       'generated them) or backend_processing_time -1; read the instance logs at those times; check SurgeQueueLength and ' +
       'SpilloverCount for capacity 503s and BackendConnectionErrors for refused connections.',
+    network: AWS_NETWORK,
+    healthChecksAlwaysOn: true,
     healthCheckBounds: { intervalSeconds: [5, 300], timeoutSeconds: [2, 60], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] },
     errorMetricLabel: 'AWS/ELB HTTPCode_ELB_5XX',
     latencyMetricLabel: 'AWS/ELB Latency',
@@ -202,6 +248,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     },
     whenAllUnhealthy: { value: 'fail-open', source: 'fixed' },
     requestTimeoutFrom: 'none',
+    network: { ...AWS_NETWORK, lbPoliciesRequired: false },
+    noConnectionDraining: true,
     healthCheckBounds: ELBV2_BOUNDS,
     errorMetricLabel: 'AWS/GatewayELB',
   },
@@ -227,6 +275,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       'in the Application Gateway access log (ApplicationGatewayAccessLog), find the requests with httpStatus 502/504 and read ' +
       'serverStatus, serverRouted and serverResponseLatency; check backend health for the pool at those times and ' +
       'BackendResponseStatus for the backends\' own 5xx.',
+    network: OPTIONAL_POLICIES,
+    healthChecksAlwaysOn: true,
     healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
@@ -247,6 +297,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     whenAllUnhealthy: { value: 'drop', source: 'fixed', detail: 'Standard Load Balancer sends no new flows when every probe is down' },
     // The probe timeout is fixed; probeThreshold counts consecutive probes.
     requestTimeoutFrom: 'none',
+    network: OPTIONAL_POLICIES,
+    noConnectionDraining: true,
     healthCheckBounds: { intervalSeconds: [5, 2147483646], unhealthyThreshold: [1, 100] },
     errorMetricLabel: 'Microsoft.Network/loadBalancers DipAvailability / VipAvailability',
   },
@@ -263,6 +315,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     symptoms: GCP_L4_SYMPTOMS,
     whenAllUnhealthy: { value: 'error-response', source: 'fixed', detail: 'the proxy closes client connections' },
     requestTimeoutFrom: 'none',
+    network: OPTIONAL_POLICIES,
     healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
   },
@@ -278,6 +331,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
       detail: 'without failoverPolicy.dropTrafficIfUnhealthy, traffic is spread over all primary VMs',
     },
     requestTimeoutFrom: 'none',
+    network: OPTIONAL_POLICIES,
     healthCheckBounds: GCP_BOUNDS,
     errorMetricLabel: 'compute.googleapis.com instance network metrics',
   },

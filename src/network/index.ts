@@ -7,3 +7,4 @@ export type { NetworkContextOptions } from './evaluate.js';
 export { DEFAULT_EPHEMERAL_PORTS, endpointLabel, evaluateFlow, networkContext, networkContextFromIndex } from './evaluate.js';
 export { describePeer, describeRule, formatPorts } from './describe.js';
 export { BUILTIN_SERVICE_TAG_PREFIXES, protocolMatches } from './match.js';
+export { allowIntentFor, endpointCidr, peerFor } from './fix-intents.js';

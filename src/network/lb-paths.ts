@@ -11,6 +11,7 @@
 import type { AddressRange } from '../model/cidr.js';
 import { parseIp, rangeContains, toRange } from '../model/cidr.js';
 import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, Peer, Target } from '../model/index.js';
+import { kindFacts } from '../model/index.js';
 import { evaluateFlow, networkContextFromIndex } from './evaluate.js';
 import type { Endpoint, Flow, FlowVerdict, NetworkContext, Reachability } from './types.js';
 
@@ -51,10 +52,6 @@ const NO_NETWORK_PATH: Partial<Record<Target['type'], string>> = {
   lambda: 'a Lambda function is invoked, not connected to, so no network policy applies',
   alb: 'an Application Load Balancer target is reached through its own security groups; judge that ALB instead',
 };
-
-export function isAws(lb: LoadBalancer): boolean {
-  return lb.ref.provider === 'aws';
-}
 
 function sgIdsOf(lb: LoadBalancer): string[] {
   return lb.networkPolicyIds;
@@ -121,18 +118,13 @@ function peerEndpoint(peer: Peer, lb: LoadBalancer, zone: NodeZone | undefined):
   }
 }
 
-/** Does the pool's target see client addresses? Undefined when neither collected nor documented. */
-export function preservesClientIp(lb: LoadBalancer, pool: BackendPool): { value: boolean; detail: string } | undefined {
-  if (pool.preservesClientIp) return { value: pool.preservesClientIp.value, detail: `${pool.preservesClientIp.source}${pool.preservesClientIp.detail ? `: ${pool.preservesClientIp.detail}` : ''}` };
-  if (lb.kind !== 'aws-nlb') return undefined;
-  // Documented NLB defaults: on for instance targets and for UDP/TCP_UDP IP targets, off for TCP/TLS IP targets.
-  // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
-  if (pool.targetType === 'instance') return { value: true, detail: 'provider default for instance targets' };
-  if (pool.targetType === 'ip') {
-    const udp = pool.protocol === 'UDP' || pool.protocol === 'TCP_UDP';
-    return { value: udp, detail: `provider default for ${pool.protocol ?? 'TCP'} IP targets` };
-  }
-  return undefined;
+/**
+ * Does the pool's target see client addresses? As the normalizer recorded it (with the provider's documented default
+ * when the API omitted it); undefined when not collected.
+ */
+export function preservesClientIp(pool: BackendPool): { value: boolean; detail: string } | undefined {
+  const p = pool.preservesClientIp;
+  return p ? { value: p.value, detail: `${p.source}${p.detail ? `: ${p.detail}` : ''}` } : undefined;
 }
 
 function trafficProtocols(pool: BackendPool): Array<'tcp' | 'udp'> {
@@ -160,32 +152,50 @@ function targetSubnetId(target: Target, inv: Inventory, networkId: string | unde
   return candidates[0]?.s.id;
 }
 
-/** AWS facts every path needs; a gap here would otherwise read as "no policy, so allowed". */
-function awsTargetGap(target: Target, subnetId: string | undefined, index: InventoryIndex): string | undefined {
+/**
+ * Facts every path needs where the kind guarantees they exist (every AWS interface has security groups, every subnet a
+ * network ACL): missing here they were not collected, and would otherwise read as "no policy, so allowed".
+ */
+function targetGap(lb: LoadBalancer, target: Target, subnetId: string | undefined, index: InventoryIndex): string | undefined {
+  const facts = kindFacts(lb.kind).network;
   const ids = target.networkPolicyIds;
-  const sgLike = ids.filter((id) => {
+  const interfaceLike = ids.filter((id) => {
     const p = index.policy(id);
-    return p === undefined || p.kind === 'aws-security-group';
+    return p === undefined || !isSubnetPolicy(p.ref.id, index);
   });
-  if (sgLike.length === 0) return `the security groups of target ${target.id} were not recorded`;
+  if (facts.targetPoliciesRequired && interfaceLike.length === 0) return `the network policies of target ${target.id} were not recorded`;
   if (!target.address) return `the address of target ${target.id} was not recorded`;
-  if (!subnetId) return `the subnet of target ${target.id} (${target.address}) is not known, so its network ACL cannot be evaluated`;
-  const s = index.subnet(subnetId);
-  if (s && s.networkPolicyIds.length === 0 && !ids.some((id) => index.policy(id)?.kind === 'aws-nacl')) {
-    return `the network ACL of subnet ${subnetId} was not recorded`;
+  if (facts.subnetPoliciesRequired) {
+    if (!subnetId) return `the subnet of target ${target.id} (${target.address}) is not known, so its subnet policy cannot be evaluated`;
+    const s = index.subnet(subnetId);
+    if (s && s.networkPolicyIds.length === 0 && !ids.some((id) => isSubnetPolicy(id, index))) return `the network policy of subnet ${subnetId} was not recorded`;
   }
   return undefined;
 }
 
-function awsLbGap(lb: LoadBalancer, zones: NodeZone[], index: InventoryIndex): string | undefined {
+/** A policy attached to subnets (a network ACL): stateless policies filter whole subnets. */
+function isSubnetPolicy(id: string, index: InventoryIndex): boolean {
+  const p = index.policy(id);
+  return p !== undefined && !p.stateful;
+}
+
+function lbGap(lb: LoadBalancer, zones: NodeZone[], index: InventoryIndex): string | undefined {
+  const facts = kindFacts(lb.kind).network;
+  if (!facts.subnetPoliciesRequired && !facts.lbPoliciesRequired) return undefined;
   if (zones.length === 0 || zones.every((z) => z.subnetId === undefined)) return `the subnets of ${lb.ref.name} are not known`;
-  // ALBs and CLBs in a VPC always have security groups; NLBs may have none (fact N5).
-  if (lb.kind !== 'aws-nlb' && lb.kind !== 'aws-gwlb' && lb.networkPolicyIds.length === 0) return `the security groups of ${lb.ref.name} were not recorded`;
-  for (const z of zones) {
-    const s = z.subnetId ? index.subnet(z.subnetId) : undefined;
-    if (s && s.networkPolicyIds.length === 0) return `the network ACL of subnet ${s.id} (${lb.ref.name}) was not recorded`;
+  if (facts.lbPoliciesRequired && lb.networkPolicyIds.length === 0) return `the network policies of ${lb.ref.name} were not recorded`;
+  if (facts.subnetPoliciesRequired) {
+    for (const z of zones) {
+      const s = z.subnetId ? index.subnet(z.subnetId) : undefined;
+      if (s && s.networkPolicyIds.length === 0) return `the network policy of subnet ${s.id} (${lb.ref.name}) was not recorded`;
+    }
   }
   return undefined;
+}
+
+/** A verdict that rests on an assumption: reported as undecided, with the deciding steps kept for the trace. */
+function undecided(verdict: FlowVerdict, reason: string): FlowVerdict {
+  return { ...verdict, allowed: 'unknown', reason };
 }
 
 function combine(values: Reachability[]): Reachability {
@@ -222,23 +232,22 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
   if (candidates.length === 0) return { kind: 'not-applicable', reason: `no target of ${pool.ref.name} is reached over the network (${skipped[0]?.reason ?? ''})` };
 
   const zones = nodeZones(lb, index);
-  if (isAws(lb)) {
-    const gap = awsLbGap(lb, zones, index);
-    if (gap) return { kind: 'unknown', reason: gap };
-  }
+  const facts = kindFacts(lb.kind).network;
+  const gap = lbGap(lb, zones, index);
+  if (gap) return { kind: 'unknown', reason: gap };
   const notes: string[] = [];
   let useNodes: boolean;
   let clientPeers: Peer[];
   if (purpose === 'health-check') {
     const peers = lb.healthCheckSources;
     if (peers.length === 0) return { kind: 'unknown', reason: `the health-check sources of ${lb.ref.name} were not recorded` };
-    // NLB health checks come from the nodes' private IPs whatever client IP preservation does (fact N5).
-    const nodesOnly = lb.kind === 'aws-nlb';
+    // Some kinds health-check from the nodes' private IPs whatever client IP preservation does (NLB).
+    const nodesOnly = facts.healthChecksFromNodes;
     useNodes = nodesOnly || peers.some((p) => describesNodes(p, lb, zones));
     clientPeers = nodesOnly ? [] : peers.filter((p) => !describesNodes(p, lb, zones));
   } else {
-    const preserve = preservesClientIp(lb, pool);
-    if (lb.kind === 'aws-nlb' && !preserve) return { kind: 'unknown', reason: `whether ${pool.ref.name} preserves client IPs is not known` };
+    const preserve = preservesClientIp(pool);
+    if (facts.clientIpPreservationPerPool && !preserve) return { kind: 'unknown', reason: `whether ${pool.ref.name} preserves client IPs is not known` };
     if (preserve) notes.push(`client IP preservation ${preserve.value ? 'on' : 'off'} (${preserve.detail})`);
     if (preserve?.value === false) {
       // Targets see the nodes' addresses, whoever the clients are.
@@ -256,8 +265,11 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     }
   }
 
-  // Undocumented in the data: NLBs default to off, ALBs are always on (CLBs carry the attribute when collected).
-  const crossZone = lb.crossZoneEnabled?.value ?? lb.kind !== 'aws-nlb';
+  // Cross-zone off is a per-load-balancer attribute where the kind defaults to off: if it was not collected, flows from
+  // other zones are judged but can only make a path unknown, never blocked (no finding rests on an assumed value).
+  const crossZoneUnknown = lb.crossZoneEnabled === undefined && !facts.crossZoneDefault && purpose === 'traffic';
+  const crossZone = lb.crossZoneEnabled?.value ?? (crossZoneUnknown ? true : facts.crossZoneDefault);
+  if (crossZoneUnknown) notes.push(`the cross-zone setting of ${lb.ref.name} was not collected: paths from other zones can only be undecided`);
   const zoneNames = new Set(zones.map((z) => z.name));
 
   const targets: TargetPath[] = candidates.map((target) => {
@@ -265,10 +277,8 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     const protocols = purpose === 'health-check' ? (['tcp'] as const).slice() : trafficProtocols(pool);
     if (port === undefined) return { target, port: target.port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: `the health-check port of ${pool.ref.name} was not recorded` };
     const subnetId = targetSubnetId(target, inv, pool.networkId);
-    if (isAws(lb)) {
-      const gap = awsTargetGap(target, subnetId, index);
-      if (gap) return { target, port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: gap };
-    }
+    const missing = targetGap(lb, target, subnetId, index);
+    if (missing) return { target, port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: missing };
     const destination: Endpoint = {
       label: target.address && target.address !== target.id ? `${target.id} (${target.address})` : target.id,
       ...(target.address ? { address: target.address } : {}),
@@ -282,17 +292,19 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     const otherFamily = (p: Peer): boolean => p.type === 'cidr' && family !== undefined && toRange(p.cidr)?.family !== family;
     const peersHere = clientPeers.filter((p) => !otherFamily(p));
     const nodesHere = useNodes || peersHere.length < clientPeers.length;
-    const sources: Array<{ endpoint: Endpoint; sourceKind: FlowResult['sourceKind'] }> = [];
-    if (nodesHere) for (const z of usedZones) for (const e of nodeEndpoints(lb, z)) sources.push({ endpoint: e, sourceKind: 'node' });
+    const sources: Array<{ endpoint: Endpoint; sourceKind: FlowResult['sourceKind']; assumed?: boolean }> = [];
+    const otherZone = (z: NodeZone): boolean => crossZoneUnknown && target.zone !== undefined && z.name !== target.zone;
+    if (nodesHere) for (const z of usedZones) for (const e of nodeEndpoints(lb, z)) sources.push({ endpoint: e, sourceKind: 'node', ...(otherZone(z) ? { assumed: true } : {}) });
     for (const p of peersHere) {
       const viaZones: Array<NodeZone | undefined> = usedZones.length && p.type !== 'service-tag' && p.type !== 'network-tag' && p.type !== 'service-account' && p.type !== 'security-group' ? usedZones : [undefined];
-      for (const z of viaZones) sources.push({ endpoint: peerEndpoint(p, lb, z), sourceKind: 'client' });
+      for (const z of viaZones) sources.push({ endpoint: peerEndpoint(p, lb, z), sourceKind: 'client', ...(z && otherZone(z) ? { assumed: true } : {}) });
     }
     const flows: FlowResult[] = [];
     for (const protocol of protocols) {
       for (const s of sources) {
         const flow: Flow = { source: s.endpoint, destination, protocol, port };
-        flows.push({ flow, verdict: evaluateFlow(flow, netCtx), sourceKind: s.sourceKind });
+        const verdict = evaluateFlow(flow, netCtx);
+        flows.push({ flow, verdict: s.assumed && verdict.allowed === false ? undecided(verdict, `blocked only if ${lb.ref.name} load-balances across zones, which was not collected`) : verdict, sourceKind: s.sourceKind });
       }
     }
     return { target, port, protocols, flows, allowed: combine(flows.map((f) => f.verdict.allowed)) };

@@ -17,6 +17,8 @@ export interface EvalRule {
 export type Direction = 'ingress' | 'egress';
 
 export interface KindSemantics {
+  /** Rules can name another policy as the peer (AWS security groups referencing a security group). */
+  referencesPolicies: boolean;
   /** Several policies of this kind on one interface form one rule set (union of SGs; Google's network-wide ordering). */
   merged: boolean;
   /** False when the policy does not see traffic between two interfaces of the same subnet (AWS network ACLs). */
@@ -56,6 +58,7 @@ function byPriority(defaultPriority: number | undefined, denyFirstOnTies: boolea
  * allows is denied. https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html
  */
 const awsSecurityGroup: KindSemantics = {
+  referencesPolicies: true,
   merged: true,
   appliesWithinSubnet: true,
   ruleList(rules, direction, policyIds) {
@@ -71,6 +74,7 @@ const awsSecurityGroup: KindSemantics = {
  * https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
  */
 const awsNacl: KindSemantics = {
+  referencesPolicies: false,
   merged: false,
   // A network ACL filters traffic entering and leaving its subnet, not traffic between two interfaces inside it.
   appliesWithinSubnet: false,
@@ -102,6 +106,7 @@ function azureDefaults(direction: Direction, policyId: string): EvalRule[] {
 
 /** Azure NSGs: stateful, priority order (lower first), first match wins; NIC and subnet NSGs must both allow. */
 const azureNsg: KindSemantics = {
+  referencesPolicies: false,
   merged: false,
   appliesWithinSubnet: true,
   ruleList(rules, direction, policyIds) {
@@ -119,6 +124,7 @@ const azureNsg: KindSemantics = {
  * https://cloud.google.com/firewall/docs/firewalls#priority_order_for_firewall_rules
  */
 const gcpFirewall: KindSemantics = {
+  referencesPolicies: false,
   merged: true,
   appliesWithinSubnet: true,
   ruleList(rules, direction, policyIds) {

@@ -146,7 +146,7 @@ describe('snapshot errors', () => {
     ['another format', { format: 'terraform-plan' }, 'is not a cloud502 raw snapshot (format "terraform-plan"; expected "cloud502-raw-snapshot")'],
     ['a JSON report', { schemaVersion: 1, summary: {}, results: [] }, 'is a cloud502 JSON report, not a raw snapshot'],
     ['an unknown provider', { ...fakeRaw(cleanInventory()), provider: 'oracle' }, 'has unknown provider "oracle"'],
-    ['a provider not supported yet', { ...fakeRaw(cleanInventory()), provider: 'gcp' }, 'is a gcp snapshot; this version of cloud502 cannot read gcp snapshots yet'],
+    ['a provider this build does not know', { ...fakeRaw(cleanInventory()), provider: 'oracle' }, 'has unknown provider "oracle"'],
     ['a newer schemaVersion', { ...fakeRaw(cleanInventory()), schemaVersion: 2 }, 'has schemaVersion 2; this version of cloud502 reads aws snapshots of version 1 (upgrade cloud502 to read it)'],
     ['a bad collectedAt', { ...fakeRaw(cleanInventory()), collectedAt: 'noon' }, 'has no valid "collectedAt" timestamp'],
     ['a body the adapter rejects', { format: 'cloud502-raw-snapshot', schemaVersion: 1, provider: 'aws', collectedAt: '2026-11-20T12:00:00Z' }, 'has no inventory'],
@@ -190,13 +190,13 @@ describe('usage errors', () => {
     expectOneLineError(await runCli(args, { deps: deps() }), message);
   });
 
-  it('rejects a malformed AWS_ENDPOINT_URL', async () => {
-    expectOneLineError(await runCli(['audit'], { deps: deps(), env: { AWS_ENDPOINT_URL: 'not a url' } }), 'AWS_ENDPOINT_URL: "not a url" is not a URL');
+  it('rejects a malformed AWS_ENDPOINT_URL (read by the AWS adapter, before any call)', async () => {
+    expectOneLineError(await runCli(['audit'], { deps: { registry: fakeRegistry() }, env: { AWS_ENDPOINT_URL: 'not a url' } }), 'AWS_ENDPOINT_URL: "not a url" is not a URL');
   });
 
   it('rejects a provider that cannot be loaded', async () => {
-    const run = await runCli(['audit', '--provider', 'azure'], { deps: { registry: fakeRegistry() } });
-    expectOneLineError(run, 'cannot load the azure provider');
+    const run = await runCli(['audit'], { deps: { registry: fakeRegistry(), loadAdapter: async () => Promise.reject(new Error('module missing')) } });
+    expectOneLineError(run, 'cannot load the aws provider: module missing');
   });
 
   it('shows help on stderr and exits 2 without a command', async () => {
@@ -242,7 +242,12 @@ describe('live collection', () => {
     expect(run.code).toBe(1);
     const calls = (d.adapter as ReturnType<typeof fakeAdapter>).calls;
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ regions: ['eu-west-1', 'us-east-1'], profile: 'prod', endpointUrl: 'http://127.0.0.1:5000', metricsWindowSeconds: 21_600, concurrency: 4 });
+    expect(calls[0]).toMatchObject({
+      providerOptions: { region: ['eu-west-1', 'us-east-1'], profile: 'prod' },
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' },
+      metricsWindowSeconds: 21_600,
+      concurrency: 4,
+    });
     expect(run.stderr).toContain('\r\u001b[2Kcollecting: elbv2 · eu-west-1 · 1/2');
     expect(run.stderr.endsWith('\r\u001b[2K')).toBe(true);
     expect(parseReport(run.stdout).source).toEqual({ kind: 'live' });
@@ -254,7 +259,7 @@ describe('live collection', () => {
     await runCli(['audit', '--metrics-window', '0'], { deps: d });
     const calls = (d.adapter as ReturnType<typeof fakeAdapter>).calls;
     expect(calls[0]).toMatchObject({ endpointUrl: 'https://elb.example.test', metricsWindowSeconds: 86_400 });
-    expect(calls[0]?.regions).toBeUndefined();
+    expect(calls[0]?.providerOptions.region).toBeUndefined();
     expect(calls[1]?.metricsWindowSeconds).toBe(0);
   });
 
@@ -269,10 +274,10 @@ describe('live collection', () => {
     const collected = await runCli(['collect', '--out', out, '--region', 'eu-west-1'], { deps: d });
     expect(collected.code).toBe(0);
     expect(collected.errLines).toEqual([`cloud502: wrote aws snapshot to ${out}`]);
-    const raw = JSON.parse(await readFile(out, 'utf8')) as { format: string; sdkDate: unknown; collectedWith: { regions: string[] } };
+    const raw = JSON.parse(await readFile(out, 'utf8')) as { format: string; sdkDate: unknown; collectedWith: { providerOptions: { region: string[] } } };
     expect(raw.format).toBe('cloud502-raw-snapshot');
     expect(typeof raw.sdkDate).toBe('string');
-    expect(raw.collectedWith.regions).toEqual(['eu-west-1']);
+    expect(raw.collectedWith.providerOptions.region).toEqual(['eu-west-1']);
 
     const live = parseReport((await runCli(['audit', '--format', 'json'], { deps: d })).stdout);
     const replay = parseReport((await runCli(['audit', '--snapshot', out, '--format', 'json'], { deps: d })).stdout);

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { shouldUseColor } from '../../src/cli/color.js';
-import { collectList, collectRegions, parseConcurrency, parseDuration, parseMetricsWindow } from '../../src/cli/options.js';
+import { collectList, parseConcurrency, parseDuration, parseMetricsWindow } from '../../src/cli/options.js';
+import { parseRegionName } from '../../providers/aws/option-values.js';
 import { createProgressLine, formatProgress } from '../../src/cli/progress.js';
 
 describe('durations', () => {
@@ -38,8 +39,8 @@ describe('lists and numbers', () => {
   });
 
   it('deduplicates regions and checks their shape', () => {
-    expect(collectRegions('eu-west-1,us-gov-west-1', ['eu-west-1'])).toEqual(['eu-west-1', 'us-gov-west-1']);
-    expect(() => collectRegions('eu-west', undefined)).toThrow(/not a region name/);
+    expect(['eu-west-1', 'us-gov-west-1'].map(parseRegionName)).toEqual(['eu-west-1', 'us-gov-west-1']);
+    expect(() => parseRegionName('eu-west')).toThrow(/not a region name/);
   });
 
   it('accepts concurrency 1..256 only', () => {

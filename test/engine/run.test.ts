@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CheckRegistry, defineCheck, evaluateCheck, fingerprint, runChecks, UnknownCheckError } from '../../src/engine/index.js';
-import { albInventory } from '../support/builders.js';
+import { albInventory, lbInventory, inventory } from '../support/builders.js';
+import { FIX_RENDERERS } from '../support/fix-renderers.js';
 
 const base = {
   title: 'Pools have targets',
   family: 'targets' as const,
   severity: 'high' as const,
   causes: [503],
-  providers: ['aws' as const],
+  kinds: ['aws-alb' as const, 'aws-nlb' as const],
+  fixes: ['register-targets' as const],
   rationale: 'r',
-  remediation: { summary: 'Register targets in {{resourceName}}', aws: { cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}}' } },
+  remediation: { summary: 'Register targets in {{resourceName}}' },
   docs: ['https://docs.aws.amazon.com/'],
 };
 
@@ -21,7 +23,7 @@ const poolsHaveTargets = defineCheck({
   evaluate(inv, ctx) {
     for (const p of inv.backendPools) {
       const n = p.targets?.length ?? 0;
-      if (n < ctx.thresholds.minTargets) ctx.fail(p, 'empty', { pool: p.ref.name, count: n, min: ctx.thresholds.minTargets }, { severity: 'critical' });
+      if (n < ctx.thresholds.minTargets) ctx.fail(p, 'empty', { pool: p.ref.name, count: n, min: ctx.thresholds.minTargets }, { severity: 'critical', fix: { kind: 'register-targets', poolId: p.ref.id } });
       else ctx.pass(p);
     }
   },
@@ -32,9 +34,12 @@ describe('engine', () => {
     const inv = albInventory();
     const pass = evaluateCheck(poolsHaveTargets, inv, {});
     expect(pass.map((r) => r.status)).toEqual(['pass']);
-    const fail = evaluateCheck(poolsHaveTargets, inv, { checks: { 'targets/test-pools-have-targets': { thresholds: { minTargets: 3 } } } });
+    const fail = evaluateCheck(poolsHaveTargets, inv, { checks: { 'targets/test-pools-have-targets': { thresholds: { minTargets: 3 } } } }, undefined, { fixRenderers: FIX_RENDERERS });
     expect(fail[0]).toMatchObject({ status: 'fail', severity: 'critical', message: 'tg-api has 2 targets; at least 3 expected.' });
-    expect(fail[0]?.remediation.cli).toBe(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]?.ref.id}`);
+    expect(fail[0]?.remediation).toMatchObject({ summary: 'Register targets in tg-api' });
+    expect(fail[0]?.remediation.cli).toContain(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]?.ref.id} --targets Id=TARGET_ID`);
+    // Without the provider's renderer there is no command, never a wrong one.
+    expect(evaluateCheck(poolsHaveTargets, inv, { checks: { 'targets/test-pools-have-targets': { thresholds: { minTargets: 3 } } } })[0]?.remediation.cli).toBeUndefined();
     expect(fail[0]?.fingerprint).toBe(fingerprint('targets/test-pools-have-targets', inv.backendPools[0]!.ref.id));
   });
 
@@ -65,5 +70,24 @@ describe('engine', () => {
     expect(reg.select(['targets/*'], ['targets/test-pools-have-targets'])).toHaveLength(0);
     expect(() => reg.select(['timeouts/nope'], undefined)).toThrow(UnknownCheckError);
     expect(() => new CheckRegistry([poolsHaveTargets, poolsHaveTargets])).toThrow(/duplicate/);
+  });
+
+  it('rejects a fix intent the check does not declare: an error result, not a wrong command', () => {
+    const sneaky = defineCheck({ ...base, id: 'targets/test-undeclared-fix', thresholds: {}, messages: { m: 'x' }, evaluate(inv, ctx) {
+      ctx.fail(inv.backendPools[0]!, 'm', {}, { fix: { kind: 'remove-pool', poolId: inv.backendPools[0]!.ref.id } });
+    } });
+    const [r] = evaluateCheck(sneaky, albInventory(), {}, undefined, { fixRenderers: FIX_RENDERERS });
+    expect(r).toMatchObject({ status: 'error' });
+    expect(r?.message).toContain('emitted fix remove-pool');
+  });
+
+  it('hands a check only the kinds it claims, and reports every other kind present once as not applicable', () => {
+    const alb = albInventory();
+    const appgw = lbInventory('azure-appgw', { name: 'agw-1' });
+    const lbs = [...alb.loadBalancers, ...appgw.loadBalancers, ...lbInventory('azure-appgw', { name: 'agw-2' }).loadBalancers];
+    const inv = inventory({ scopes: [...alb.scopes, ...appgw.scopes], loadBalancers: lbs, backendPools: alb.backendPools });
+    const results = runChecks(inv, [poolsHaveTargets], {});
+    expect(results.map((r) => `${r.status}:${r.resource.name}`)).toEqual(['pass:tg-api', 'not_applicable:Application Gateway']);
+    expect(results[1]?.message).toContain('2 in this audit');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultRegistry, demoSnapshotPath, runAudit } from '../../src/audit.js';
+import { defaultRegistry, demoSnapshotPaths, runAudit } from '../../src/audit.js';
 import type { CheckRegistry } from '../../src/engine/index.js';
 import { CollectionError, ConfigError, CredentialsError } from '../../src/errors.js';
 import { DeadlineExceededError } from '../../src/lambda/deadline.js';
@@ -16,7 +16,7 @@ import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
 
 const DEMO_REGION = 'eu-west-1';
 const demoRaw = (() => {
-  const { demo: _demo, ...raw } = JSON.parse(readFileSync(demoSnapshotPath(), 'utf8')) as Record<string, unknown>;
+  const { demo: _demo, ...raw } = JSON.parse(readFileSync(demoSnapshotPaths().find((p) => p.endsWith('aws-demo.json')) ?? '', 'utf8')) as Record<string, unknown>;
   return raw;
 })();
 
@@ -28,7 +28,7 @@ function fakeAdapter(behaviour: Record<string, RegionBehaviour>, seen: CollectOp
     ...(awsAdapter as unknown as ProviderAdapter),
     async collect(options) {
       seen.push(options);
-      const region = options.regions?.[0] ?? '';
+      const region = (options.providerOptions.region as string[] | undefined)?.[0] ?? '';
       switch (behaviour[region]) {
         case 'demo':
           return structuredClone(demoRaw) as never;
@@ -68,7 +68,7 @@ describe('runScheduledAudit', () => {
     // Act
     const { report, partial, cutShort, failed } = await runScheduledAudit(req, deps);
     const single = await runAudit(
-      { source: { kind: 'live', provider: 'aws', collectOptions: { regions: [DEMO_REGION], metricsWindowSeconds: 86_400, now: req.now } }, config: {}, now: req.now },
+      { source: { kind: 'live', provider: 'aws', collectOptions: { providerOptions: { region: [DEMO_REGION] }, metricsWindowSeconds: 86_400, now: req.now } }, config: {}, now: req.now },
       deps,
     );
     // Assess
@@ -90,7 +90,7 @@ describe('runScheduledAudit', () => {
     const collect = adapter.collect.bind(adapter);
     adapter.collect = async (options) => {
       const raw = await collect(options);
-      if (options.regions?.[0] === DEMO_REGION) setTimeout(() => deadline.abort(new DeadlineExceededError('budget spent')), 0);
+      if ((options.providerOptions.region as string[] | undefined)?.[0] === DEMO_REGION) setTimeout(() => deadline.abort(new DeadlineExceededError('budget spent')), 0);
       return raw;
     };
     // Act
@@ -109,7 +109,7 @@ describe('runScheduledAudit', () => {
     ]);
     expect(deadlineRegions(report)).toEqual(['us-east-1']);
     // Each region collects on its own, with its share of the concurrency (never below 2) and the shared clock.
-    expect(seen.map((o) => [o.regions, o.concurrency])).toEqual([
+    expect(seen.map((o) => [o.providerOptions.region, o.concurrency])).toEqual([
       [[DEMO_REGION], 2],
       [['us-east-1'], 2],
     ]);

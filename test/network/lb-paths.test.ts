@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendPool, Inventory, LoadBalancer, NetworkPolicy } from '../../src/model/index.js';
 import { indexInventory } from '../../src/model/index.js';
-import { suggestNaclRuleNumber } from '../../src/network/aws-fixes.js';
+import { freeRuleNumber } from '../../providers/aws/fixes.js';
 import type { PathPurpose } from '../../src/network/lb-paths.js';
 import { evaluatePoolPaths, preservesClientIp } from '../../src/network/lb-paths.js';
 import { aclEntry, scenario } from '../checks/network/fixtures.js';
@@ -57,9 +57,15 @@ describe('load balancer → target flows', () => {
     [{ targetType: 'ip' as const, protocol: 'TLS' as const }, false],
     [{ targetType: 'ip' as const, protocol: 'UDP' as const }, true],
     [{ targetType: 'ip' as const, protocol: 'TCP' as const, preservesClientIp: { value: true, source: 'api' as const } }, true],
-  ])('infers NLB client IP preservation from the documented defaults: %j → %s', (overrides, expected) => {
+  ])('reads NLB client IP preservation as recorded (the documented defaults when the attribute had none): %j → %s', (overrides, expected) => {
     const inv = scenario({ kind: 'aws-nlb', pool: overrides });
-    expect(preservesClientIp(inv.loadBalancers[0] as LoadBalancer, inv.backendPools[0] as BackendPool)?.value).toBe(expected);
+    expect(preservesClientIp(inv.backendPools[0] as BackendPool)?.value).toBe(expected);
+  });
+
+  it('leaves NLB traffic undecided when client IP preservation was not collected', () => {
+    const inv = scenario({ kind: 'aws-nlb', pool: { targetType: undefined } });
+    const r = evaluatePoolPaths(inv, indexInventory(inv), inv.loadBalancers[0] as LoadBalancer, inv.backendPools[0] as BackendPool, 'traffic');
+    expect(r).toMatchObject({ kind: 'unknown', reason: 'whether tg-api preserves client IPs is not known' });
   });
 
   it('judges a non-AWS load balancer from its probe sources (Azure LB probes behind an NSG)', () => {
@@ -87,6 +93,6 @@ describe('NACL rule numbers for fixes', () => {
     ['the lowest free number when the top is taken', [aclEntry('egress', 1), aclEntry('egress', 32766)], 32767, new Set<number>(), 2],
     ['ingress numbers do not count for egress', [aclEntry('ingress', 200)], 32767, new Set<number>(), 100],
   ])('%s', (_name, rules, denying, reserved, expected) => {
-    expect(suggestNaclRuleNumber(rules, 'egress', denying, reserved)).toBe(expected);
+    expect(freeRuleNumber(rules, 'egress', denying === 32767 ? undefined : denying, reserved)).toBe(expected);
   });
 });

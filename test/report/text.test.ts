@@ -6,12 +6,13 @@ import { DEMO_BANNER, formatDuration, renderText, summaryLine } from '../../src/
 import type { Report } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks, fakeRegistry } from '../cli/support/fakes.js';
 import { sampleReport } from '../fixtures/report/sample.js';
+import { FIX_RENDERERS } from '../support/fix-renderers.js';
 
 const registry = fakeRegistry();
 const lookup = (id: string) => registry.get(id);
 
 function report(inv = brokenInventory(), source: Report['source'] = { kind: 'snapshot', path: 'prod.json' }): Report {
-  return buildReport({ inventory: inv, results: runChecks(inv, fakeChecks), checksRun: fakeChecks.length, source, generatedAt: new Date('2026-11-20T12:01:00Z'), toolVersion: '9.9.9' });
+  return buildReport({ inventory: inv, results: runChecks(inv, fakeChecks, {}, { fixRenderers: FIX_RENDERERS }), checksRun: fakeChecks.length, source, generatedAt: new Date('2026-11-20T12:01:00Z'), toolVersion: '9.9.9' });
 }
 
 const ESC = '\u001b[';
@@ -54,7 +55,8 @@ describe('renderText', () => {
     expect(block).toMatch(/source\s+api/);
     expect(block).toContain('lb.http.503 = 42, total over 24h (AWS/ApplicationELB HTTPCode_ELB_503_Count Sum)');
     expect(block).toContain('Fix: Register healthy targets in tg-empty.');
-    expect(block).toMatch(/cli\s+aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty/);
+    expect(block).toMatch(/cli\s+# replace TARGET_ID/);
+    expect(block).toMatch(/aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty --targets Id=TARGET_ID/);
     expect(block).toMatch(/terraform\s+aws_lb_target_group_attachment/);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Classic Load Balancers → LoadBalancer + one BackendPool of its registered instances.
  */
-import { fromApi, optional } from '../../../src/model/index.js';
+import { fromApi, optional, parseStatusRanges } from '../../../src/model/index.js';
 import type { BackendPool, HealthCheck, LoadBalancer, Peer, Protocol, Sourced } from '../../../src/model/index.js';
 import { AWS_API } from './apis.js';
 import type { RawClassicAttributes, RawClassicLoadBalancer, RegionContext } from './context.js';
@@ -99,6 +99,7 @@ export function mapClassic(lb: RawClassicLoadBalancer, ctx: RegionContext): { lo
         enabled: true,
         ...parsed,
         ...(parsed?.port !== undefined && poolPort !== undefined ? { usesTrafficPort: parsed.port === poolPort } : {}),
+        ...optional('successCodes', parseStatusRanges(parsed?.matcher)),
         ...optional('intervalSeconds', fromApi(hc.Interval, 'HealthCheck.Interval')),
         ...optional('timeoutSeconds', fromApi(hc.Timeout, 'HealthCheck.Timeout')),
         ...optional('healthyThreshold', fromApi(hc.HealthyThreshold, 'HealthCheck.HealthyThreshold')),

@@ -4,6 +4,8 @@
 import type { ResourceRef, Sourced } from '../../../src/model/index.js';
 import type { AwsRegionSnapshot } from '../raw.js';
 import { cidrContains } from '../../../src/model/cidr.js';
+import type { InputKind, NotCollected } from '../../../src/model/index.js';
+import { ACCESS_DENIED_CODES } from './apis.js';
 
 export type RawLoadBalancer = AwsRegionSnapshot['elbv2']['loadBalancers'][number];
 export type RawListener = AwsRegionSnapshot['elbv2']['listeners'][string][number];
@@ -43,6 +45,8 @@ export interface RegionContext {
   classicTags(name: string): Record<string, string>;
   /** True when collection recorded an error for this API about this resource (or about the whole call). */
   failed(api: string, resourceId?: string): boolean;
+  /** The inputs a failed call left out for a resource, as the model records them (empty when it succeeded). */
+  notCollected(api: string, input: InputKind, resourceId?: string): NotCollected[];
   ref(kind: ResourceRef['kind'], type: string, id: string, name: string): ResourceRef;
 }
 
@@ -112,6 +116,10 @@ export function buildContext(raw: AwsRegionSnapshot): RegionContext {
     classicTags: (name) => clbTags.get(name) ?? {},
     failed: (api, resourceId) =>
       raw.errors.some((e) => e.api === api && (e.resourceId === undefined || resourceId === undefined || e.resourceId === resourceId)),
+    notCollected: (api, input, resourceId) => {
+      const e = raw.errors.find((x) => x.api === api && (x.resourceId === undefined || resourceId === undefined || x.resourceId === resourceId));
+      return e ? [{ input, api, code: e.code, ...(ACCESS_DENIED_CODES.has(e.code) ? { permission: api } : {}) }] : [];
+    },
     ref: (kind, type, id, name) => ({ provider: 'aws', kind, type, id, name, region, ...(account ? { account } : {}) }),
   };
 }

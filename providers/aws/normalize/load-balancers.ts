@@ -1,7 +1,7 @@
 /**
  * ELBv2 load balancers (ALB, NLB, GWLB) → LoadBalancer.
  */
-import type { BackendPool, LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer, Sourced, Zone } from '../../../src/model/index.js';
+import type { BackendPool, LoadBalancer, LoadBalancerKind, NetworkPolicy, NotCollected, Peer, Sourced, Zone } from '../../../src/model/index.js';
 import { AWS_API } from './apis.js';
 import type { RawLoadBalancer, RegionContext } from './context.js';
 import { attributesToRecord, parseBoolean, parseSeconds, readAttribute, uniq } from './context.js';
@@ -135,5 +135,19 @@ export function mapLoadBalancer(lb: RawLoadBalancer, pools: BackendPool[], polic
     trafficSources,
     attributes: attributesToRecord(attributes),
     tags: ctx.elbv2Tags(arn),
+    ...notCollectedOn(ctx, arn, listeners),
   };
+}
+
+/**
+ * What could not be read about an ELBv2 load balancer: its listeners, their rules (a failed DescribeRules on any
+ * listener), its attributes. Checks answer `unknown` for what depends on them instead of "routes to no pool".
+ */
+function notCollectedOn(ctx: RegionContext, arn: string, listeners: Array<{ ListenerArn?: string }>): { notCollected?: NotCollected[] } {
+  const list: NotCollected[] = [
+    ...ctx.notCollected(AWS_API.describeListeners, 'listeners', arn),
+    ...ctx.notCollected(AWS_API.describeLoadBalancerAttributes, 'attributes', arn),
+    ...listeners.flatMap((l) => ctx.notCollected(AWS_API.describeRules, 'routes', l.ListenerArn ?? '')).slice(0, 1),
+  ];
+  return list.length ? { notCollected: list } : {};
 }

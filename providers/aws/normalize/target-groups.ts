@@ -1,7 +1,7 @@
 /**
  * ELBv2 target groups → BackendPool.
  */
-import type { BackendPool, HealthCheck, Protocol, Sourced, Target } from '../../../src/model/index.js';
+import type { BackendPool, HealthCheck, NotCollected, Protocol, Sourced, Target } from '../../../src/model/index.js';
 import { fromApi, optional, parseStatusRanges } from '../../../src/model/index.js';
 import { AWS_API } from './apis.js';
 import type { RawTargetGroup, RegionContext } from './context.js';
@@ -118,8 +118,16 @@ export function mapTargetGroup(tg: RawTargetGroup, ctx: RegionContext): BackendP
     ...(tg.Protocol === 'HTTPS' || tg.Protocol === 'TLS' ? { tls: { verifiesCertificate: false } } : {}),
     ...(preserves ? { preservesClientIp: preserves } : {}),
     ...(health ? { targets: health.map((d) => mapElbv2Target(d, pool, ctx)) } : {}),
+    ...notCollectedOf([
+      ...ctx.notCollected(AWS_API.describeTargetHealth, 'target-health', arn),
+      ...ctx.notCollected(AWS_API.describeTargetGroupAttributes, 'attributes', arn),
+    ]),
     loadBalancerIds: [...(tg.LoadBalancerArns ?? [])],
     attributes: attributesToRecord(attributes),
     tags: ctx.elbv2Tags(arn),
   };
+}
+
+function notCollectedOf(list: NotCollected[]): { notCollected?: NotCollected[] } {
+  return list.length ? { notCollected: list } : {};
 }

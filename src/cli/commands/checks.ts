@@ -1,5 +1,6 @@
 import { defaultRegistry } from '../../audit.js';
 import type { AnyCheck } from '../../engine/index.js';
+import { kindFacts, LOAD_BALANCER_KINDS } from '../../model/index.js';
 import { escapeMarkdown, markdownCode } from '../../report/escape.js';
 import type { CatalogFormat, CliContext, ChecksFlags } from '../context.js';
 
@@ -49,9 +50,15 @@ export function renderCatalogText(checks: readonly AnyCheck[]): string {
  */
 export function renderCatalogMarkdown(checks: readonly AnyCheck[]): string {
   const rows = checks.map(
-    (c) => `| ${markdownCode(c.id, { table: true })} | ${c.family} | ${c.severity} | ${c.causes.join(', ')} | ${escapeMarkdown(c.title)} |`,
+    (c) => `| ${markdownCode(c.id, { table: true })} | ${c.family} | ${c.severity} | ${c.causes.join(', ')} | ${kindsCell(c)} | ${escapeMarkdown(c.title)} |`,
   );
-  return `${['| id | family | severity | causes | title |', '| --- | --- | --- | --- | --- |', ...rows].join('\n')}\n`;
+  return `${['| id | family | severity | causes | load balancers | title |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n')}\n`;
+}
+
+/** `every kind`, or the labels of the kinds a check claims. */
+function kindsCell(c: AnyCheck): string {
+  if (c.kinds.length === Object.keys(LOAD_BALANCER_KINDS).length) return 'all';
+  return c.kinds.map((k) => escapeMarkdown(kindFacts(k).label)).join(', ');
 }
 
 function renderCatalog(checks: readonly AnyCheck[], format: CatalogFormat): string {

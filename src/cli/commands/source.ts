@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { AuditSource } from '../../audit.js';
 import { ConfigError } from '../../errors.js';
 import { descriptorOf, PROVIDER_DESCRIPTORS } from '../../../providers/index.js';
-import type { ProviderOptionValues } from '../../provider.js';
+import type { ProviderOptionSpec, ProviderOptionValues } from '../../provider.js';
 import type { ProgressLine } from '../progress.js';
 import { createProgressLine } from '../progress.js';
 import type { CliContext, SourceFlags } from '../context.js';
@@ -23,10 +23,22 @@ export function providerOptionsFromFlags(flags: SourceFlags): ProviderOptionValu
         const owners = PROVIDER_DESCRIPTORS.filter((o) => o.options.some((x) => x.key === spec.key)).map((o) => o.id);
         throw new ConfigError(`${longFlag(spec.flags)} is an option of --provider ${owners.join(' / ')}, not of --provider ${flags.provider}`);
       }
-      values[spec.key] = value as ProviderOptionValues[string];
+      const own = chosen.options.find((o) => o.key === spec.key) ?? spec;
+      values[spec.key] = parseWith(own, value as ProviderOptionValues[string]);
     }
   }
   return values;
+}
+
+/** Applies the chosen provider's validation to each value; a bad value is a usage error naming the flag. */
+function parseWith(spec: ProviderOptionSpec, value: ProviderOptionValues[string]): ProviderOptionValues[string] {
+  if (!spec.parse || typeof value === 'boolean' || value === undefined) return value;
+  const parse = spec.parse;
+  try {
+    return Array.isArray(value) ? [...new Set(value.map((v) => parse(v)))] : parse(value);
+  } catch (err) {
+    throw new ConfigError(`${longFlag(spec.flags)}: ${(err as Error).message}`);
+  }
 }
 
 function longFlag(flags: string): string {

@@ -73,7 +73,7 @@ export function scenario(o: ScenarioOptions = {}): Inventory {
     ...(kind === 'aws-nlb' ? { crossZoneEnabled: { value: false, source: 'provider-default' as const } } : {}),
     ...o.lb,
   });
-  const p = pool('tg-api', kind === 'aws-nlb' ? { protocol: 'TCP', ...o.pool } : o.pool);
+  const p = withNlbDefaults(kind, pool('tg-api', kind === 'aws-nlb' ? { protocol: 'TCP', ...o.pool } : o.pool));
   const { lb, pools } = wire(base, [p], kind === 'aws-nlb' ? { protocol: 'TCP', port: 5432 } : {});
   const all: Subnet[] = Object.entries(SUBNETS).map(([id, s]) => subnet(id, s.cidr, { zone: s.zone, networkPolicyIds: [s.acl] }));
   const subnets = o.subnets ? o.subnets(all) : all;
@@ -91,4 +91,14 @@ export function scenario(o: ScenarioOptions = {}): Inventory {
     networkPolicies: policies.filter((x) => !omit.has(x.ref.id)),
     subnets: subnets.filter((s) => !omit.has(s.id)),
   });
+}
+
+/**
+ * As the AWS normalizer records an NLB target group whose preserve_client_ip attribute was returned without a value: the
+ * documented default (on for instance targets and UDP/TCP_UDP IP targets, off for TCP/TLS IP targets).
+ */
+function withNlbDefaults(kind: string, p: BackendPool): BackendPool {
+  if (kind !== 'aws-nlb' || p.preservesClientIp || (p.targetType !== 'instance' && p.targetType !== 'ip')) return p;
+  const on = p.targetType !== 'ip' || p.protocol === 'UDP' || p.protocol === 'TCP_UDP';
+  return { ...p, preservesClientIp: { value: on, source: 'provider-default', detail: `NLB default for ${p.targetType ?? 'instance'} targets over ${p.protocol ?? 'TCP'}` } };
 }

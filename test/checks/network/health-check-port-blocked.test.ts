@@ -69,7 +69,7 @@ checkTester(healthCheckPortBlocked, {
     {
       name: 'target subnet without a recorded network ACL (never read as "no ACL, so open")',
       inventory: scenario({ subnets: (ss) => ss.map((s) => (s.id === 'subnet-a' ? { ...s, networkPolicyIds: [] } : s)) }),
-      expect: [{ resource: 'tg-api', contains: ['network ACL of subnet subnet-a was not recorded'] }],
+      expect: [{ resource: 'tg-api', contains: ['network policy of subnet subnet-a was not recorded'] }],
     },
     { name: 'targets not collected', inventory: scenario({ pool: { targets: undefined } }), expect: [{ resource: 'tg-api', contains: ['targets of tg-api were not collected'] }] },
     { name: 'health-check settings not collected', inventory: scenario({ pool: { healthCheck: undefined } }), expect: [{ resource: 'tg-api', contains: ['health-check settings'] }] },
@@ -90,16 +90,14 @@ describe('network/health-check-port-blocked evidence', () => {
   it('names the deciding rule, gives the exact fix and the verdict trace', () => {
     const [result] = evaluateAsAudit(healthCheckPortBlocked, scenario({ appRules: [appFromLb(80)] }), {});
     expect(result?.remediation.cli).toBe('aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb');
-    const details = result?.evidence.details as { fixes: string[]; blocked: Array<{ decidingRule: string; trace: Array<{ decision: string; policy: string }> }> };
-    expect(details.fixes).toEqual(['aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb']);
+    const details = result?.evidence.details as { blocked: Array<{ decidingRule: string; trace: Array<{ decision: string; policy: string }> }> };
     expect(details.blocked[0]?.decidingRule).toBe('sg-app: no ingress rule allows it (implicit deny)');
     expect(details.blocked[0]?.trace.map((t) => `${t.policy}:${t.decision}`)).toEqual(['sg-lb:allow', 'acl-lb:allow', 'acl-app:allow', 'sg-app:deny', 'acl-app:allow', 'acl-lb:allow']);
   });
 
   it('gives the NACL entry, numbered before the deny, when a network ACL blocks', () => {
     const [result] = evaluateAsAudit(healthCheckPortBlocked, scenario({ aclApp: tightAcl('app', { ephemeral: { from: 1025, to: 65535 } }) }), {});
-    const details = result?.evidence.details as { fixes: string[] };
-    expect(details.fixes).toContain(
+    expect(result?.remediation.cli?.split('\n')).toContain(
       'aws ec2 create-network-acl-entry --network-acl-id acl-app --egress --rule-number 200 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.0.100.0/24 --rule-action allow',
     );
   });

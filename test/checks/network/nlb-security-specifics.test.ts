@@ -85,7 +85,8 @@ checkTester(nlbSecuritySpecifics, {
 
 describe('network/nlb-security-specifics scope and remediation', () => {
   it('judges only NLBs', () => {
-    expect(evaluateAsAudit(nlbSecuritySpecifics, scenario({ lbRules: [] }), {})).toEqual([]);
+    const results = evaluateAsAudit(nlbSecuritySpecifics, scenario({ lbRules: [] }), {});
+    expect(results.map((r) => [r.status, r.resource.name])).toEqual([['not_applicable', 'Application Load Balancer']]);
   });
 
   it('gives one finding per failure mode, each with its own fingerprint', () => {
@@ -97,12 +98,12 @@ describe('network/nlb-security-specifics scope and remediation', () => {
     const clientsFix = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ appRules: [admit('10.0.0.0/16')] }), {})[0];
     expect(clientsFix?.remediation.cli).toBe('aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb');
     const nodes = evaluateAsAudit(nlbSecuritySpecifics, withoutGroup({ appRules: [admit('0.0.0.0/0', 9999)] }), {}).find((r) => r.messageId === 'nodeIpsNotAllowed');
-    expect((nodes?.evidence.details as { fixes: string[] }).fixes).toEqual([
+    expect(nodes?.remediation.cli?.split('\n')).toEqual([
       'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --cidr 10.0.100.0/24',
       'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --cidr 10.0.101.0/24',
     ]);
     const egress = evaluateAsAudit(nlbSecuritySpecifics, withGroup({ lbRules: [listenerIn] }), {}).find((r) => r.messageId === 'hcEgressBlocked');
-    expect((egress?.evidence.details as { fixes: string[] }).fixes).toEqual([
+    expect(egress?.remediation.cli?.split('\n')).toEqual([
       "aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions 'IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'",
     ]);
   });

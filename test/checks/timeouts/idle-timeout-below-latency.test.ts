@@ -8,7 +8,7 @@ import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
 const ALB_ID = ref('load-balancer', 'aws-alb', 'alb-web').id;
 const p99 = (values: number[], id = POOL_ID): MetricSeries => series(id, 'target.latency.p99', values);
-const max = (values: number[], id = POOL_ID): MetricSeries => series(id, 'target.latency.max', values, { statistic: 'Maximum' });
+const max = (values: number[], id = POOL_ID): MetricSeries => series(id, 'target.latency.max', values, { aggregation: 'max' });
 const elb504 = (n: number): MetricSeries => series(ALB_ID, 'lb.http.504', [n]);
 const alb = (metrics: MetricSeries[], lb: Partial<LoadBalancer> = {}) => albInventory({ lb, extra: { metrics } });
 

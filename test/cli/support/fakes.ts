@@ -9,6 +9,7 @@ import { SnapshotError } from '../../../src/errors.js';
 import type { Inventory } from '../../../src/model/index.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from '../../../src/provider.js';
 import { albInventory, COLLECTED_AT, inventory, loadBalancer, pool, series, wire } from '../../support/builders.js';
+import { awsFixes } from '../../../providers/aws/fixes.js';
 
 export interface FakeRaw extends RawSnapshotEnvelope {
   inventory: Inventory;
@@ -16,11 +17,14 @@ export interface FakeRaw extends RawSnapshotEnvelope {
   collectedWith?: Omit<CollectOptions, 'progress' | 'signal' | 'now'> & { now: string };
 }
 
-const remediation = {
-  summary: 'Register healthy targets in {{resourceName}}.',
-  aws: { cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=i-0123', terraform: 'aws_lb_target_group_attachment' },
+const remediation = { summary: 'Register healthy targets in {{resourceName}}.' };
+const base = {
+  causes: [503],
+  kinds: ['aws-alb' as const, 'aws-nlb' as const, 'aws-clb' as const],
+  fixes: ['register-targets' as const],
+  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/'],
+  remediation,
 };
-const base = { causes: [503], providers: ['aws' as const], docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/'], remediation };
 
 /** critical when a pool has no targets. */
 export const poolHasTargets = defineCheck({
@@ -37,6 +41,7 @@ export const poolHasTargets = defineCheck({
       const count = p.targets?.length ?? 0;
       if (count < ctx.thresholds.minTargets) {
         ctx.fail({ ref: p.ref, loadBalancer: ctx.index.loadBalancersOf(p)[0] }, 'empty', { pool: p.ref.name, count }, {
+          fix: { kind: 'register-targets', poolId: p.ref.id },
           evidence: { path: 'targetGroup.targets', observed: count, expected: `>= ${ctx.thresholds.minTargets}`, source: 'api',
             metrics: [{ name: 'lb.http.503', providerName: 'AWS/ApplicationELB HTTPCode_ELB_503_Count', statistic: 'Sum', value: 42, unit: 'count', windowSeconds: 86_400, points: [[COLLECTED_AT, 42]] }] },
         });
@@ -154,6 +159,8 @@ export function fakeAdapter(live: Inventory = brokenInventory()): ProviderAdapte
     normalize(raw) {
       return (raw as FakeRaw).inventory;
     },
+    fixes: awsFixes,
+    permissions: () => ({ title: 'fake', text: '{}', permissions: [] }),
   };
 }
 

@@ -29,7 +29,7 @@ import { collectAwsWithClients } from '../../../providers/aws/collect/index.js';
 import { awsAssumeRolePolicy } from '../../../providers/aws/iam.js';
 import { RateBudget, type BudgetClock } from '../../../providers/aws/rate-limit.js';
 import { CollectionError, ConfigError, CredentialsError } from '../../../src/errors.js';
-import type { CollectOptions } from '../../../src/provider.js';
+import type { AwsCollectOptions as CollectOptions } from '../../../providers/aws/options.js';
 import { alb } from './collect/fixtures.js';
 
 const role = (account: string, name = 'cloud502-audit') => `arn:aws:iam::${account}:role/${name}`;

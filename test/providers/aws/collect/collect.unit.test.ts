@@ -42,7 +42,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AwsClientProvider } from '../../../../providers/aws/clients.js';
 import { collectAwsWithClients } from '../../../../providers/aws/collect/index.js';
 import type { AwsRawSnapshot } from '../../../../providers/aws/raw.js';
-import type { CollectOptions, ProgressEvent } from '../../../../src/provider.js';
+import type { ProgressEvent } from '../../../../src/provider.js';
+import type { AwsCollectOptions as CollectOptions } from '../../../../providers/aws/options.js';
 import { CollectionError, ConfigError, CredentialsError } from '../../../../src/errors.js';
 import { ACCOUNT, alb, CREATED, nlb, targetGroup } from './fixtures.js';
 

@@ -21,9 +21,18 @@ describe('awsAdapter', () => {
 
   it('collects through the lazily loaded collector, passing the options through', async () => {
     collectAws.mockResolvedValueOnce(collected);
-    const options: CollectOptions = { regions: ['eu-west-1'], metricsWindowSeconds: 3600, now: new Date('2026-11-20T09:00:00Z') };
+    const now = new Date('2026-11-20T09:00:00Z');
+    const options: CollectOptions = { providerOptions: { region: ['eu-west-1'], profile: 'prod', allRegions: false }, metricsWindowSeconds: 3600, now, env: {} };
     await expect(awsAdapter.collect(options)).resolves.toBe(collected);
-    expect(collectAws).toHaveBeenCalledWith(options);
+    // The descriptor's option keys become the collector's options.
+    expect(collectAws).toHaveBeenCalledWith({ regions: ['eu-west-1'], profile: 'prod', metricsWindowSeconds: 3600, now, env: {} });
+  });
+
+  it('refuses --all-regions with --region, and reads a malformed AWS_ENDPOINT_URL as one usage line', async () => {
+    const now = new Date('2026-11-20T09:00:00Z');
+    await expect(awsAdapter.collect({ providerOptions: { region: ['eu-west-1'], allRegions: true }, metricsWindowSeconds: 0, now })).rejects.toThrow(/--all-regions .* drop --region/);
+    await expect(awsAdapter.collect({ providerOptions: {}, metricsWindowSeconds: 0, now, env: { AWS_ENDPOINT_URL: 'nope' } })).rejects.toThrow(/^AWS_ENDPOINT_URL: /);
+    expect(collectAws).not.toHaveBeenCalled();
   });
 
   it('the normalize path never imports the AWS SDK or the collector at runtime', () => {

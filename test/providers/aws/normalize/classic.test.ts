@@ -28,16 +28,16 @@ describe('Classic instance health', () => {
     [{ State: 'InService', ReasonCode: 'N/A', Description: 'N/A' }, { state: 'healthy' }],
     [
       { State: 'OutOfService', ReasonCode: 'Instance', Description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' },
-      { state: 'unhealthy', reason: 'Instance', description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' },
+      { state: 'unhealthy', cause: 'health-check-failed', reason: 'OutOfService (Instance)', description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' },
     ],
     [
       { State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance is in the EC2 Availability Zone for which LoadBalancer is not configured to route traffic to.' },
-      { state: 'unused', reason: 'ELB', description: 'Instance is in the EC2 Availability Zone for which LoadBalancer is not configured to route traffic to.' },
+      { state: 'unused', cause: 'not-in-use', reason: 'OutOfService (ELB)', description: 'Instance is in the EC2 Availability Zone for which LoadBalancer is not configured to route traffic to.' },
     ],
-    [{ State: 'OutOfService', ReasonCode: 'Instance', Description: 'Instance is in stopped state.' }, { state: 'unused', reason: 'Instance', description: 'Instance is in stopped state.' }],
-    [{ State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance registration is still in progress.' }, { state: 'initial', reason: 'ELB', description: 'Instance registration is still in progress.' }],
-    [{ State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance deregistration currently in progress.' }, { state: 'draining', reason: 'ELB', description: 'Instance deregistration currently in progress.' }],
-    [{ State: 'Unknown', ReasonCode: 'ELB', Description: 'A transient error occurred. Please try again later.' }, { state: 'unknown', reason: 'ELB', description: 'A transient error occurred. Please try again later.' }],
+    [{ State: 'OutOfService', ReasonCode: 'Instance', Description: 'Instance is in stopped state.' }, { state: 'unused', cause: 'stopped', reason: 'OutOfService (Instance)', description: 'Instance is in stopped state.' }],
+    [{ State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance registration is still in progress.' }, { state: 'initial', cause: 'initial', reason: 'OutOfService (ELB)', description: 'Instance registration is still in progress.' }],
+    [{ State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance deregistration currently in progress.' }, { state: 'draining', cause: 'draining', reason: 'OutOfService (ELB)', description: 'Instance deregistration currently in progress.' }],
+    [{ State: 'Unknown', ReasonCode: 'ELB', Description: 'A transient error occurred. Please try again later.' }, { state: 'unknown', cause: 'provider-internal', reason: 'Unknown (ELB)', description: 'A transient error occurred. Please try again later.' }],
   ])('%o', (state, expected) => {
     expect(classicHealth({ InstanceId: 'i-0abc', ...state })).toEqual(expected);
   });
@@ -113,7 +113,7 @@ describe('Classic load balancers', () => {
       port: 8080,
       targetType: 'instance',
       networkId: 'vpc-0a1b2c3d',
-      healthCheck: { enabled: true, protocol: 'HTTP', port: 8080, path: '/ping', matcher: '200', usesTrafficPort: true, intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 10, unhealthyThreshold: 2 },
+      healthCheck: { enabled: true, protocol: 'HTTP', port: 8080, path: '/ping', matcher: '200', usesTrafficPort: true, successCodes: [{ from: 200, to: 200 }], intervalSeconds: { value: 30, source: 'api', detail: 'HealthCheck.Interval' }, timeoutSeconds: { value: 5, source: 'api', detail: 'HealthCheck.Timeout' }, healthyThreshold: { value: 10, source: 'api', detail: 'HealthCheck.HealthyThreshold' }, unhealthyThreshold: { value: 2, source: 'api', detail: 'HealthCheck.UnhealthyThreshold' } },
       drainSeconds: { value: 300, source: 'api', detail: 'attribute ConnectionDraining.Timeout' },
       targets: [
         { key: 'i-0aaa:8080', id: 'i-0aaa', type: 'instance', address: '10.20.10.5', port: 8080, zone: 'eu-west-1a', subnetId: 'subnet-0app', instanceState: 'running', health: { state: 'healthy' }, networkPolicyIds: ['sg-0legacyapp'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeAws } from '../../../../providers/aws/normalize/index.js';
+import { inputsOf } from '../../../../providers/aws/normalize/coverage.js';
 import type { AwsCollectionError } from '../../../../providers/aws/raw.js';
 import { ALB_ARN, LISTENER_ARN, REGION, TG_ARN, alb, region, snapshot, targetGroup } from './raw-builder.js';
 
@@ -40,7 +41,15 @@ describe('coverage gaps', () => {
       message: error.message,
       ...(error.resourceId ? { resourceId: error.resourceId } : {}),
       impact,
+      ...(inputsOf(error.api) ? { inputs: inputsOf(error.api) } : {}),
     });
+  });
+
+  it('tags every known call with the inventory inputs it provides', () => {
+    expect(inputsOf('elasticloadbalancing:DescribeTargetHealth')).toEqual(['target-health', 'targets']);
+    expect(inputsOf('elasticloadbalancing:DescribeListeners')).toEqual(['listeners', 'pools']);
+    expect(inputsOf('ec2:DescribeNetworkAcls')).toEqual(['network-policies']);
+    expect(inputsOf('elasticloadbalancing:DescribeWhatever')).toBeUndefined();
   });
 
   it('one gap per raw error, in order', () => {

@@ -105,15 +105,15 @@ const planted: Array<[family: string, what: string, holds: () => boolean]> = [
   ['targets', 'payments-api: a target in eu-west-1c, a zone payments does not enable, is unused with Target.NotInUse', () =>
     !lb('payments').zones.some((z) => z.name === 'eu-west-1c') && (pool('payments-api').targets ?? []).some((t) => t.zone === 'eu-west-1c' && t.health.reason === 'Target.NotInUse')],
   ['targets', 'shop-web-v1 is used by no load balancer', () => pool('shop-web-v1').loadBalancerIds.length === 0 && states('shop-web-v1').every((s) => s === 'unused:Target.NotInUse')],
-  ['targets', 'legacy-web (Classic): one instance OutOfService', () => states('legacy-web').join() === 'healthy,healthy,unhealthy:Instance'],
+  ['targets', 'legacy-web (Classic): one instance OutOfService', () => states('legacy-web').join() === 'healthy,healthy,unhealthy:OutOfService (Instance)'],
   ['health', 'shop-web: interval 5 s × unhealthy threshold 2, timeout 4 s of the 5 s interval', () => {
     const hc = pool('shop-web').healthCheck;
-    return hc?.intervalSeconds === 5 && hc.unhealthyThreshold === 2 && hc.timeoutSeconds === 4;
+    return hc?.intervalSeconds?.value === 5 && hc.unhealthyThreshold?.value === 2 && hc.timeoutSeconds?.value === 4;
   }],
   ['health', 'shop-account: Target.ResponseCodeMismatch [301] against matcher 200', () =>
     pool('shop-account').healthCheck?.matcher === '200' && (pool('shop-account').targets ?? []).filter((t) => t.health.description === 'Health checks failed with these codes: [301]').length === 2],
   ['health', 'payments-api: slow recovery, interval 300 s × healthy threshold 10', () =>
-    pool('payments-api').healthCheck?.intervalSeconds === 300 && pool('payments-api').healthCheck?.healthyThreshold === 10],
+    pool('payments-api').healthCheck?.intervalSeconds?.value === 300 && pool('payments-api').healthCheck?.healthyThreshold?.value === 10],
   ['network', 'admin: health checks on 8081; admin-app admits admin-alb on 8080 only; every target times out', () =>
     pool('admin').healthCheck?.port === 8081 &&
     allowsGroup(policy('admin-app'), 'ingress', 8080, policy('admin-alb').ref.id) &&
@@ -169,10 +169,10 @@ describe('clean load balancers', () => {
       expect(p.targets?.length).toBeGreaterThanOrEqual(2);
       expect(p.targets?.every((t) => t.health.state === 'healthy')).toBe(true);
       const hc = p.healthCheck;
-      expect(hc?.intervalSeconds).toBeGreaterThanOrEqual(15);
-      expect(hc?.intervalSeconds).toBeLessThanOrEqual(30);
-      expect([hc?.healthyThreshold, hc?.unhealthyThreshold]).toEqual([3, 3]);
-      expect(hc?.timeoutSeconds).toBeLessThan(hc?.intervalSeconds ?? 0);
+      expect(hc?.intervalSeconds?.value).toBeGreaterThanOrEqual(15);
+      expect(hc?.intervalSeconds?.value).toBeLessThanOrEqual(30);
+      expect([hc?.healthyThreshold?.value, hc?.unhealthyThreshold?.value]).toEqual([3, 3]);
+      expect(hc?.timeoutSeconds?.value).toBeLessThan(hc?.intervalSeconds?.value ?? 0);
       const keepAlive = effectiveKeepAlive(p.backend)?.value;
       const idle = l.kind === 'aws-nlb' ? l.listeners[0]?.idleTimeoutSeconds?.value : l.backendIdleTimeoutSeconds?.value;
       if (l.kind === 'aws-nlb') expect(keepAlive).toBeLessThan(idle ?? 0);

@@ -35,7 +35,7 @@ describe('metrics', () => {
         resourceId: ALB_ARN,
         name: 'lb.http.502',
         providerName: 'AWS/ApplicationELB HTTPCode_ELB_502_Count Sum',
-        statistic: 'Sum',
+        aggregation: 'sum',
         unit: 'count',
         periodSeconds: 300,
         windowStart: '2026-11-19T09:00:00.000Z',
@@ -79,7 +79,7 @@ describe('metrics', () => {
         );
       }),
     );
-    expect(s).toMatchObject({ resourceId: TG_ARN, name: 'target.latency.p99', unit: 'seconds', statistic: 'p99' });
+    expect(s).toMatchObject({ resourceId: TG_ARN, name: 'target.latency.p99', unit: 'seconds', aggregation: 'p99' });
     expect(s?.points.map((p) => p.v)).toEqual([0.2, 0.3, 0.4]);
   });
 

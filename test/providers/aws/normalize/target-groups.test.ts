@@ -3,6 +3,7 @@ import { normalizeAws } from '../../../../providers/aws/normalize/index.js';
 import type { AwsRegionSnapshot } from '../../../../providers/aws/raw.js';
 import type { BackendPool } from '../../../../src/model/index.js';
 import { ALB_ARN, REGION, TG_ARN, region, snapshot, targetGroup } from './raw-builder.js';
+import { elbv2Cause } from '../../../../providers/aws/normalize/health-causes.js';
 
 type RawTg = AwsRegionSnapshot['elbv2']['targetGroups'][number];
 type RawHealth = AwsRegionSnapshot['elbv2']['targetHealth'][string];
@@ -84,7 +85,19 @@ describe('target groups', () => {
     {
       name: 'traffic port',
       tg: { HealthCheckPort: 'traffic-port', Port: 8080 },
-      expected: { enabled: true, protocol: 'HTTP', port: 8080, usesTrafficPort: true, path: '/healthz', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+      expected: {
+        enabled: true,
+        protocol: 'HTTP',
+        port: 8080,
+        usesTrafficPort: true,
+        path: '/healthz',
+        intervalSeconds: { value: 30, source: 'api', detail: 'HealthCheckIntervalSeconds' },
+        timeoutSeconds: { value: 5, source: 'api', detail: 'HealthCheckTimeoutSeconds' },
+        healthyThreshold: { value: 5, source: 'api', detail: 'HealthyThresholdCount' },
+        unhealthyThreshold: { value: 2, source: 'api', detail: 'UnhealthyThresholdCount' },
+        matcher: '200',
+        successCodes: [{ from: 200, to: 200 }],
+      },
     },
     { name: 'explicit port', tg: { HealthCheckPort: '8081', Port: 8080 }, expected: { port: 8081, usesTrafficPort: false } },
     { name: 'gRPC matcher', tg: { Matcher: { GrpcCode: '0-99' }, HealthCheckPath: '/AWS.ALB/healthcheck' }, expected: { grpcMatcher: '0-99', path: '/AWS.ALB/healthcheck' } },
@@ -180,9 +193,16 @@ describe('targets', () => {
     { state: 'unhealthy.draining', reason: 'Target.DeregistrationInProgress', expected: 'draining' },
     { state: 'unavailable', reason: 'Target.HealthCheckDisabled', description: 'Health checks are disabled', expected: 'unavailable' },
     { state: undefined, expected: 'unknown' },
-  ])('health state $state / $reason → $expected, reason and description verbatim', ({ state, reason, description, expected }) => {
+  ])('health state $state / $reason → $expected, with a neutral cause, reason and description verbatim', ({ state, reason, description, expected }) => {
     const [t] = withHealth([{ Target: { Id: 'i-0aaa1111bbbb2222c', Port: 8080 }, TargetHealth: { ...(state ? { State: state as 'healthy' } : {}), ...(reason ? { Reason: reason as 'Target.Timeout' } : {}), ...(description ? { Description: description } : {}) } }]);
-    expect(t?.health).toEqual({ state: expected, ...(reason ? { reason } : {}), ...(description ? { description } : {}) });
+    const codes = description?.match(/\[(\d+)\]/)?.[1];
+    expect(t?.health).toEqual({
+      state: expected,
+      ...(expected !== 'healthy' ? { cause: elbv2Cause(reason) } : {}),
+      ...(reason ? { reason } : {}),
+      ...(description ? { description } : {}),
+      ...(codes ? { observedStatusCodes: [Number(codes)] } : {}),
+    });
   });
 
   it('a target without a port uses the pool port; a Lambda target is keyed by its ARN', () => {
