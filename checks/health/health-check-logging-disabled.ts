@@ -9,8 +9,7 @@ const GCP_KINDS: readonly LoadBalancerKind[] = ['gcp-alb-global', 'gcp-alb-class
 const LOGGING_ATTRIBUTE = 'healthCheck.logConfig.enable';
 
 /**
- * Health-check logging off on a health check a load balancer uses (CHECKS.md gcp.hc.logging-disabled; gcpdiag
- * lb/BP/2023_002). No 5xx of its own: it hides why backends turn unhealthy.
+ * Health-check logging off on a health check a load balancer uses (gcpdiag lb/BP/2023_002). No 5xx of its own: it hides why backends turn unhealthy.
  */
 export const healthCheckLoggingDisabled = defineCheck({
   id: 'health/health-check-logging-disabled',
@@ -27,9 +26,8 @@ export const healthCheckLoggingDisabled = defineCheck({
     'errors (a blocked firewall, a wrong port, a slow endpoint) has to be guessed. Info: it causes no 5xx itself.',
   remediation: {
     summary:
-      'Enable logging on the health check: gcloud compute health-checks update <http|https|tcp|...> NAME --enable-logging ' +
-      '(Terraform: google_compute_health_check.log_config { enable = true }). Health-check logs are free of charge in ' +
-      'Cloud Logging only up to its free allotment.',
+      'Enable logging on the health check (its logConfig: the --enable-logging flag when updating the health check, ' +
+      'log_config { enable = true } in Terraform). Health-check logs count toward Cloud Logging ingestion.',
   },
   docs: ['https://cloud.google.com/load-balancing/docs/health-check-logging', 'https://gcpdiag.dev/rules/lb/BP/2023_002/'],
   thresholds: {},

@@ -1,11 +1,11 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { LoadBalancerKind } from '../../src/model/index.js';
 
-/** Google Application Load Balancers, whose backend service timeoutSec is a response timeout (fact G1). */
+/** Google Application Load Balancers, whose backend service timeoutSec is a response timeout. */
 const GCP_ALB_KINDS: readonly LoadBalancerKind[] = ['gcp-alb-global', 'gcp-alb-classic', 'gcp-alb-regional', 'gcp-alb-internal'];
 
 /**
- * A backend service timeout longer than a day (CHECKS.md gcp.lb.backend-timeout-too-long, fact G1; gcpdiag lb/BP/2025_002).
+ * A backend service timeout longer than a day (gcpdiag lb/BP/2025_002).
  */
 export const backendTimeoutTooLong = defineCheck({
   id: 'timeouts/backend-timeout-too-long',
@@ -18,8 +18,7 @@ export const backendTimeoutTooLong = defineCheck({
   rationale:
     'Google does not recommend backend service timeouts above 86,400 s (one day): the Google Front Ends and Envoy proxies ' +
     'that hold these long requests and websockets are restarted for maintenance, so such connections are cut anyway, and ' +
-    'clients must reconnect and retry. A very long timeout also keeps hung backends from being noticed as timeouts ' +
-    '(CHECKS.md gcp.lb.backend-timeout-too-long, fact G1).',
+    'clients must reconnect and retry. A very long timeout also keeps hung backends from being noticed as timeouts.',
   remediation: {
     summary:
       'Set timeoutSec to the longest response the backend is expected to take (websockets: the longest session you support, at ' +

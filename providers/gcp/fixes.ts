@@ -8,6 +8,7 @@ import { sh as q } from '../../src/engine/shell.js';
 import type { LoadBalancerKind, Peer } from '../../src/model/index.js';
 import { keepAliveSetting } from '../../src/model/index.js';
 import { lastSegment, parseLink } from './links.js';
+import { LEVEL_OFFSET } from './normalize/firewalls.js';
 
 const GCP_KINDS: ReadonlySet<LoadBalancerKind> = new Set([
   'gcp-alb-global',
@@ -32,13 +33,14 @@ function supported(intent: FixIntentKind, kind: LoadBalancerKind): boolean {
     case 'remove-pool':
     case 'set-drain':
     case 'set-pool-protocol':
-      return true;
     case 'set-backend-keepalive':
-    case 'set-request-timeout':
-    case 'fix-backend-certificate':
-      return L7.has(kind);
     case 'replace-listener-certificate':
-      return L7.has(kind) || kind === 'gcp-proxy-nlb';
+    case 'enable-zones':
+      return true;
+    case 'fix-backend-certificate':
+      return true;
+    case 'set-request-timeout':
+      return L7.has(kind);
     default:
       return false;
   }
@@ -76,9 +78,15 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const ports = intent.ports.from === intent.ports.to ? `${intent.ports.from}` : `${intent.ports.from}-${intent.ports.to}`;
   const ranges = cidrsOf(intent.peers);
   const ingress = intent.direction === 'ingress';
-  const priority = intent.priority !== undefined ? ` --priority=${q(intent.priority)}` : '';
+  // The evaluator sees priorities shifted by firewall level (normalize/firewalls.ts); the rule itself has the remainder.
+  const local = intent.beforePriority !== undefined ? intent.beforePriority % LEVEL_OFFSET : undefined;
+  const before = local !== undefined ? Math.max(0, local - 1) : undefined;
+  const priority = before !== undefined ? ` --priority=${q(before)}` : '';
   const policy = parseLink(intent.policyId);
-  if (policy?.collection === 'firewallPolicies' || intent.policyId.startsWith('locations/global/firewallPolicies/')) {
+  const isPolicy = policy?.collection === 'firewallPolicies' || intent.policyId.startsWith('locations/global/firewallPolicies/');
+  // Only an explicit deny in a firewall policy needs an allow in that policy; when nothing matched (the implied
+  // deny, no beforePriority), a VPC firewall rule in the VMs' network is the usual fix.
+  if (isPolicy && intent.beforePriority !== undefined) {
     // The deciding rule is in a firewall policy: a VPC rule cannot override it; add the allow to that policy.
     const hierarchical = intent.policyId.startsWith('locations/');
     const name = lastSegment(intent.policyId);
@@ -86,12 +94,13 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
     const where = hierarchical ? '' : ` --global-firewall-policy --project=${q(policy?.project ?? '')}`;
     const src = ranges.length ? ` --${ingress ? 'src' : 'dest'}-ip-ranges=${q(ranges.join(','))}` : '';
     return {
-      cli: `# ${intent.purpose}: allow ${intent.protocol}/${ports} in firewall policy ${name}, at a priority before the rule that denies it\n${cmd} ${q(intent.priority ?? 1000)} --firewall-policy=${q(name)}${where} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=allow --layer4-configs=${q(`${intent.protocol}:${ports}`)}${src}`,
+      cli: `# ${intent.purpose}: allow ${intent.protocol}/${ports} in firewall policy ${name}, at a priority before the rule that denies it\n${cmd} ${q(before ?? 1000)} --firewall-policy=${q(name)}${where} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=allow --layer4-configs=${q(`${intent.protocol}:${ports}`)}${src}`,
       terraform: hierarchical ? 'google_compute_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)' : 'google_compute_network_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)',
     };
   }
-  // VPC firewall rules: the policy id is `<network>/firewalls`.
-  const network = parseLink(intent.policyId.replace(/\/firewalls$/, ''));
+  // VPC firewall rules: the policy id is `<network>/firewalls`; a firewall policy names its network on the model.
+  const networkId = isPolicy ? (ctx.index.policy(intent.policyId)?.networkId ?? ctx.pool?.networkId ?? '') : intent.policyId.replace(/\/firewalls$/, '');
+  const network = parseLink(networkId);
   const tags = commonTags(ctx);
   const target = tags.length ? ` --target-tags=${q(tags.join(','))}` : '';
   const src = ranges.length ? ` --${ingress ? 'source' : 'destination'}-ranges=${q(ranges.join(','))}` : '';
@@ -187,6 +196,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       return { cli: `gcloud compute backend-services update ${s.name} ${s.flags} --protocol=${q(protocol)}`, terraform: `${serviceTf(intent.poolId)}.protocol` };
     }
     case 'replace-listener-certificate': {
+      if (ctx.lb?.kind === 'gcp-nlb-passthrough') return { console: 'A passthrough Network Load Balancer terminates no TLS: replace the certificate on the backends themselves.' };
       const proxy = ctx.lb?.attributes.targetProxies?.split(',')[0];
       if (!proxy) return { console: 'Attach a valid certificate to the target proxy of the forwarding rule.' };
       const s = scopeFlags(proxy);
@@ -198,6 +208,9 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       };
     }
     case 'fix-backend-certificate': {
+      if (ctx.lb?.kind === 'gcp-nlb-passthrough') {
+        return { console: `The load balancer passes TLS through to the backends, which present their certificate to clients directly: reissue it (${intent.problem}).` };
+      }
       const s = scopeFlags(intent.poolId);
       return {
         cli: `gcloud compute backend-services describe ${s.name} ${s.flags} --format=${q('yaml(tlsSettings)')}`,
@@ -205,7 +218,14 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
         console: `Reissue the backend certificate so it matches tlsSettings (${intent.problem}) and chains to the trust config, or change tlsSettings.`,
       };
     }
+    case 'enable-zones':
+      // Google load balancers have no zones to enable: capacity in a zone comes from a backend (group or NEG) there.
+      return {
+        console: `Add a backend in ${intent.zones.join(', ')} to the backend service (an instance group or NEG in that zone, or a regional managed instance group spanning zones).`,
+        terraform: 'google_compute_backend_service.backend { group } / google_compute_region_instance_group_manager.distribution_policy_zones',
+      };
     case 'set-backend-keepalive':
+      if (ctx.lb && !L7.has(ctx.lb.kind)) return { console: `Layer-4 load balancers do not reuse idle backend connections. ${keepAliveSetting(intent.server, intent.seconds)}` };
       return {
         console: `The load balancer keeps idle backend connections a fixed 600 s: raise the backend's keep-alive above it. ${keepAliveSetting(intent.server, intent.seconds)}`,
       };

@@ -1,7 +1,6 @@
 /**
  * The Google Cloud demo audited by the real check catalog: every planted cause is found in its family, the clean
- * load balancers raise nothing at medium or above, and no check errors. (The network family is judged once its
- * checks declare load-balancer kinds; see the provider's README section.)
+ * load balancers raise nothing at medium or above, and no check errors.
  */
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../checks/index.js';
@@ -38,6 +37,8 @@ describe('audit of the Google Cloud demo', () => {
     ['health/aggressive-ejection', 'search-bs', 'medium'],
     ['health/port-protocol-mismatch', 'catalog-bs', 'high'],
     ['health/health-check-logging-disabled', 'catalog-bs', 'info'],
+    ['network/health-check-port-blocked', 'orders-bs', 'critical'],
+    ['network/traffic-port-blocked', 'billing-bs', 'high'],
   ] as const)('finds %s on %s (%s)', (checkId, resource, severity) => {
     const found = fails.filter((r) => r.checkId === checkId && r.resource.name === resource);
     expect(found.length, `${checkId} on ${resource}`).toBeGreaterThan(0);
@@ -51,6 +52,15 @@ describe('audit of the Google Cloud demo', () => {
     expect(mqtt?.status).toBe('pass');
   });
 
+  it('the blocked probes of orders get a VPC firewall rule for the probe ranges (the implied deny decided)', () => {
+    const blocked = fails.find((r) => r.checkId === 'network/health-check-port-blocked' && r.resource.name === 'orders-bs');
+    expect(JSON.stringify(blocked)).toContain(
+      'gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22',
+    );
+    // Billing's probes pass; only the proxy-only subnet is blocked.
+    expect(results.find((r) => r.checkId === 'network/health-check-port-blocked' && r.resource.name === 'billing-bs')?.status).toBe('pass');
+  });
+
   it('renders Google Cloud fixes for the findings', () => {
     const keepAlive = fails.find((r) => r.checkId === 'timeouts/backend-keepalive-exceeds-idle-timeout');
     expect(JSON.stringify(keepAlive)).toMatch(/600 s/);
@@ -59,7 +69,7 @@ describe('audit of the Google Cloud demo', () => {
   });
 
   it('raises nothing at medium or above on the clean load balancers', () => {
-    const clean = new Set(['shop-api-bs', 'inventory-bs', 'partners-bs', 'billing-bs', 'mqtt-nlb', 'edge-tcp-bs', 'partners-regional', 'billing-internal', 'mqtt-nlb', 'edge-tcp-proxy']);
+    const clean = new Set(['shop-api-bs', 'inventory-bs', 'partners-bs', 'mqtt-nlb', 'edge-tcp-bs', 'partners-regional', 'edge-tcp-proxy']);
     const noisy = fails.filter((r) => clean.has(r.resource.name) && RANK[r.severity] >= RANK.medium);
     expect(noisy.map((r) => `${r.checkId} ${r.resource.name}: ${r.message}`)).toEqual([]);
   });

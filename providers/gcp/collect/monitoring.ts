@@ -9,7 +9,7 @@ import type { GcpSdk } from './sdk.js';
 
 export type MonitoringClient = InstanceType<GcpSdk['MetricServiceClient']>;
 
-/** Metric prefix and monitored resource of each Application Load Balancer family (CHECKS.md G10). */
+/** Metric prefix and monitored resource of each Application Load Balancer family (https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring). */
 const FAMILIES = [
   { prefix: 'loadbalancing.googleapis.com/https', resourceType: 'https_lb_rule' },
   { prefix: 'loadbalancing.googleapis.com/https/external/regional', resourceType: 'http_external_regional_lb_rule' },

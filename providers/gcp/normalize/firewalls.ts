@@ -15,7 +15,7 @@ import type { RawEffectiveFirewallPolicy, RawFirewall, RawFirewallPolicyRule } f
 import type { ProjectContext } from './context.js';
 
 /** Larger than any firewall priority (int32 for policies, 0–65535 for VPC rules). */
-const LEVEL_OFFSET = 10_000_000_000;
+export const LEVEL_OFFSET = 10_000_000_000;
 
 /** The VPC firewall rules of a network, as one policy id. */
 export function vpcRulesId(network: string): string {

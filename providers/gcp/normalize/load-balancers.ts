@@ -12,9 +12,12 @@ import type { RawForwardingRule, RawTargetProxy, RawUrlMap } from '../raw.js';
 import type { ProjectContext } from './context.js';
 import { regionOfLink } from './context.js';
 
-/** Health-check probe ranges (CHECKS.md G6): ALBs, proxy NLBs and internal passthrough NLBs. */
+/**
+ * Health-check probe ranges of ALBs, proxy NLBs and internal passthrough NLBs.
+ * https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+ */
 export const PROBE_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
-/** External passthrough NLBs are probed from these (CHECKS.md G6). */
+/** External passthrough NLBs are probed from these (same page). */
 export const PASSTHROUGH_PROBE_RANGES = ['35.191.0.0/16', '209.85.152.0/22', '209.85.204.0/22'] as const;
 
 const cidrs = (ranges: readonly string[]): Peer[] => ranges.map((cidr) => ({ type: 'cidr', cidr }));

@@ -39,7 +39,7 @@ class SeriesBuilder {
   }
 }
 
-/** The monitored resource each Application Load Balancer kind reports under (CHECKS.md G10). */
+/** The monitored resource each Application Load Balancer kind reports under (https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring). */
 const RESOURCE_TYPE: Partial<Record<LoadBalancer['kind'], string>> = {
   'gcp-alb-global': 'https_lb_rule',
   'gcp-alb-classic': 'https_lb_rule',

@@ -68,7 +68,7 @@ export function servingPort(ctx: ProjectContext, service: RawBackendService): nu
   return undefined;
 }
 
-/** Health-check defaults the API documents (CHECKS.md G8), used only when the answer omits a field. */
+/** Health-check defaults the API documents (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks), used only when the answer omits a field. */
 const HC_DEFAULTS = { checkIntervalSec: 5, timeoutSec: 5, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
 const DEFAULT_HC_PORT: Record<string, number> = { HTTP: 80, HTTPS: 443, HTTP2: 443, TCP: 80, SSL: 443 };
 

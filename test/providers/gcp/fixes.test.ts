@@ -29,9 +29,11 @@ function intents(lb: LoadBalancer): FixIntent[] {
   const poolId = pool.ref.id;
   const vm = pool.targets?.[0]?.id ?? `${P}/zones/europe-west1-b/instances/vm-1`;
   return [
-    { kind: 'allow-flow', policyId: `${P}/global/networks/shop-vpc/firewalls`, direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }, { type: 'cidr', cidr: '130.211.0.0/22' }], purpose: 'health-check', priority: 900 },
-    { kind: 'allow-flow', policyId: 'locations/global/firewallPolicies/204817365520', direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8090 }, peers: [{ type: 'cidr', cidr: '10.129.0.0/23' }], purpose: 'traffic', priority: 500 },
-    { kind: 'allow-flow', policyId: `${P}/global/firewallPolicies/net-policy`, direction: 'egress', protocol: 'udp', ports: { from: 53, to: 53 }, peers: [{ type: 'any' }], purpose: 'infrastructure' },
+    { kind: 'allow-flow', policyId: `${P}/global/networks/shop-vpc/firewalls`, direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }, { type: 'cidr', cidr: '130.211.0.0/22' }], purpose: 'health-check', beforePriority: 20_000_000_901 },
+    { kind: 'allow-flow', policyId: 'locations/global/firewallPolicies/204817365520', direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8090 }, peers: [{ type: 'cidr', cidr: '10.129.0.0/23' }], purpose: 'traffic', beforePriority: 501 },
+    { kind: 'allow-flow', policyId: `${P}/global/firewallPolicies/net-policy`, direction: 'egress', protocol: 'udp', ports: { from: 53, to: 53 }, peers: [{ type: 'any' }], purpose: 'infrastructure', beforePriority: 20_000_000_100 },
+    // The implied deny: reported under the first policy of the merged layer, fixed with a VPC rule.
+    { kind: 'allow-flow', policyId: 'locations/global/firewallPolicies/204817365520', direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }], purpose: 'health-check' },
     { kind: 'set-request-timeout', lbId: lb.ref.id, poolId, seconds: 90 },
     { kind: 'set-health-check', lbId: lb.ref.id, poolId, changes: { intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3, path: '/healthz', useTrafficPort: true } },
     { kind: 'set-health-check', poolId, changes: { port: 8080, host: 'www.example.com' } },
@@ -80,10 +82,10 @@ describe('gcpFixes', () => {
     });
   }
 
-  it('the fixed 600 s keep-alive, zones and routes have no Google Cloud command', () => {
+  it('the fixed 600 s keep-alive and cross-zone balancing have no Google Cloud setting', () => {
     for (const kind of gcpDescriptor.kinds) {
       expect(gcpFixes.supports('set-lb-idle-timeout', kind)).toBe(false);
-      expect(gcpFixes.supports('enable-zones', kind)).toBe(false);
+      expect(gcpFixes.supports('enable-cross-zone', kind)).toBe(false);
     }
     expect(gcpFixes.supports('set-request-timeout', 'gcp-nlb-passthrough')).toBe(false);
     expect(gcpFixes.supports('allow-flow', 'aws-alb')).toBe(false);
@@ -101,7 +103,13 @@ describe('gcpFixes', () => {
       'gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=web --priority=900',
     );
     expect(fw?.terraform).toContain('google_compute_firewall');
-    const hc = gcpFixes.render(intents(global)[4]!, ctxFor(global));
+    // Nothing matched (the implied deny): a VPC rule in the policy's network, not a rule in the hierarchical policy.
+    const implied = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === undefined)!, ctxFor(global));
+    expect(implied?.cli).toContain('gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc');
+    // An explicit deny in a firewall policy: the allow goes into that policy, before the deny, at its own priority.
+    const inPolicy = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === 501)!, ctxFor(global));
+    expect(inPolicy?.cli).toContain('gcloud compute firewall-policies rules create 500 --firewall-policy=204817365520 --direction=INGRESS --action=allow');
+    const hc = gcpFixes.render(intents(global).find((i) => i.kind === 'set-health-check')!, ctxFor(global));
     expect(hc?.cli).toBe(
       'gcloud compute health-checks update http web-hc --global --project=shop-prod-4711 --check-interval=10s --timeout=5s --unhealthy-threshold=3 --request-path=/healthz --use-serving-port',
     );
