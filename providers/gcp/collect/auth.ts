@@ -27,6 +27,24 @@ function firstLine(err: unknown): string {
 }
 
 /**
+ * Runs `fn` without the metadata-server probe's process warnings: off Google Cloud the probe fails by design, and a
+ * missing credential must read as one line, not a Node warning plus a line.
+ */
+export async function withoutMetadataWarnings<T>(fn: () => Promise<T>): Promise<T> {
+  const original = process.emitWarning;
+  process.emitWarning = function filtered(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type === 'MetadataLookupWarning' || (warning instanceof Error && warning.name === 'MetadataLookupWarning')) return;
+    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await fn();
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+/**
  * Resolves ADC and checks that a token can be had.
  * @throws CredentialsError with one line that says how to log in.
  */
@@ -34,7 +52,7 @@ export async function resolveAuth(sdk: GcpSdk, universeDomain: string | undefine
   const auth = new sdk.auth.GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], ...(universeDomain ? { universeDomain } : {}) });
   let client: AuthClient;
   try {
-    client = (await auth.getClient()) as AuthClient;
+    client = (await withoutMetadataWarnings(() => auth.getClient())) as AuthClient;
   } catch (err) {
     // The library's "Could not load the default credentials" adds nothing to ours; a broken credentials file does.
     const why = /Could not load the default credentials/.test(firstLine(err)) ? '' : ` (${firstLine(err)})`;
@@ -50,7 +68,7 @@ export async function resolveAuth(sdk: GcpSdk, universeDomain: string | undefine
   }
   let projectId: string | undefined;
   try {
-    projectId = (await auth.getProjectId()) || undefined;
+    projectId = (await withoutMetadataWarnings(() => auth.getProjectId())) || undefined;
   } catch {
     // No project in the credentials: --project is then required, which the caller reports.
   }
