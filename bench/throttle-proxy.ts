@@ -66,8 +66,15 @@ export interface ThrottleProxyOptions {
   latencyMs?: number;
   /** The server bucket of an API; undefined = not throttled. */
   limitFor?: (api: string) => ApiRateLimit | undefined;
+  /**
+   * What one server bucket covers: one API (`elasticloadbalancing:DescribeTargetHealth`, the default), or every action
+   * of a service (`elasticloadbalancing`), as when AWS shares one bucket between all the non-mutating calls of an API.
+   */
+  bucketPer?: 'api' | 'service';
   /** Answers a call instead of moto (fault injection, e.g. AccessDenied for one role); undefined = forward. */
   fault?: (call: ProxiedCall) => ProxyAnswer | undefined;
+  /** Never answers a call for which this is true (a hung API); the request is dropped when the proxy closes. */
+  stall?: (call: ProxiedCall) => boolean;
 }
 
 export interface ApiCounters {
@@ -78,6 +85,8 @@ export interface ApiCounters {
   injected: number;
   /** Forwarded calls that moto answered with an error status. */
   upstreamErrors: number;
+  /** Held without an answer (`stall`). */
+  stalled: number;
 }
 
 const SIGNING_TO_IAM: Record<string, string> = { monitoring: 'cloudwatch' };
@@ -208,7 +217,7 @@ export class ThrottleProxy {
   private count(api: string): ApiCounters {
     let c = this.counters.get(api);
     if (!c) {
-      c = { calls: 0, throttled: 0, injected: 0, upstreamErrors: 0 };
+      c = { calls: 0, throttled: 0, injected: 0, upstreamErrors: 0, stalled: 0 };
       this.counters.set(api, c);
     }
     return c;
@@ -217,7 +226,8 @@ export class ThrottleProxy {
   private admit(call: ProxiedCall): boolean {
     const limit = this.options.limitFor?.(call.api);
     if (!limit) return true;
-    const key = `${call.accessKeyId}|${call.region}|${call.api}`;
+    const scope = this.options.bucketPer === 'service' ? call.api.split(':')[0]! : call.api;
+    const key = `${call.accessKeyId}|${call.region}|${scope}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new ServerTokenBucket(limit);
@@ -236,6 +246,10 @@ export class ThrottleProxy {
       counters.calls += 1;
       const key = `${call.accessKeyId}|${call.region}|${call.api}`;
       this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1);
+      if (this.options.stall?.(call)) {
+        counters.stalled += 1;
+        return;
+      }
       const injected = this.options.fault?.(call);
       if (injected) {
         counters.injected += 1;

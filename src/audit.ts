@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
+import { assertSomethingAudited, coverageSummary, judgeCoverage } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
@@ -44,6 +45,8 @@ export interface AuditRequest {
   beforeEvaluate?: (inventory: Inventory) => Promise<Inventory>;
   /** The report's generation time, and the instant baseline expiries are judged at; defaults to the system clock. */
   now?: Date;
+  /** Keep every metric series' points in the report (`--include-series`); by default findings carry summaries. */
+  includeSeries?: boolean;
 }
 
 /** Seams for tests and embedders; the defaults are the real adapter loader and the full catalog. */
@@ -164,6 +167,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const first = acquired[0];
   if (!first) throw new SnapshotError('the source holds no snapshot');
   let inventory = mergeInventories(acquired.map(({ raw, adapter }) => adapter.normalize(raw, config)));
+  // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
+  const coverage = judgeCoverage(inventory);
+  assertSomethingAudited(coverage);
   if (request.source.kind === 'demo' || acquired.some(({ raw }) => raw.demo === true)) inventory = { ...inventory, demo: true };
   const fixRenderers: FixRenderers = {};
   for (const { adapter } of acquired) fixRenderers[adapter.provider] = adapter.fixes;
@@ -174,7 +180,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   let results: CheckResult[];
   try {
     // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed.
-    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config });
+    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config, includeSeries: request.includeSeries === true });
     // The baseline sees final severities and fingerprints; an accepted finding still explains the 5xx it causes, so
     // "unexplained 5xx" is resolved after it. The summary is built from these results, suppressed counts included.
     const baselined = applyBaseline && config.baseline ? applyBaseline(enriched, config.baseline, now) : enriched;
@@ -186,13 +192,15 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const evaluated = checks.filter(
     (c) => config.checks?.[c.id]?.enabled !== false && providersOf(c).some((p) => inventory.scopes.some((s) => s.provider === p)),
   );
-  const report = buildReport({
+  const built = buildReport({
     inventory,
     results,
     checksRun: evaluated.length,
+    checks: evaluated,
     source: reportSource(request.source),
     generatedAt: now,
     toolVersion: toolVersion(),
   });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
   return { report, inventory, raw: first.raw, raws: acquired.map((a) => a.raw), checks, registry };
 }

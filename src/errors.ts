@@ -23,6 +23,11 @@ export class CollectionError extends Cloud502Error {
   override name = 'CollectionError';
 }
 
+/** An audit that audited nothing: every scope's load-balancer listing failed. Not a pass: exit 2. */
+export class NothingAuditedError extends CollectionError {
+  override name = 'NothingAuditedError';
+}
+
 /** A snapshot or report file that cannot be read: not JSON, wrong format, unsupported version. */
 export class SnapshotError extends Cloud502Error {
   override name = 'SnapshotError';

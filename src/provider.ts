@@ -46,7 +46,13 @@ export interface CollectOptions {
   concurrency?: number;
   /** The collection clock; metrics windows end here. */
   now: Date;
+  /** Cancels the collection: it throws. */
   signal?: AbortSignal;
+  /**
+   * The audit deadline: past it, collection stops and returns what it has, with what is missing recorded as not
+   * collected (`DeadlineExceeded`) and one deadline entry per scope it cut short.
+   */
+  deadline?: Date;
   progress?: ProgressSink;
   /** The environment the provider's credential chain and endpoint variables are read from. */
   env?: Readonly<Record<string, string | undefined>>;

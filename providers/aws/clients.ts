@@ -9,7 +9,7 @@ import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import type * as AcmSdk from '@aws-sdk/client-acm';
 import type * as StsSdk from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { ConfigError } from '../../src/errors.js';
+import { DEFAULT_RETRY_POLICY } from './retry.js';
 
 /** The SDK modules, loaded once. Commands are taken from here so they match the clients' module instances. */
 export interface AwsSdk {
@@ -75,26 +75,11 @@ export interface AwsClientSettings {
   profile?: string;
   /** Explicit endpoint for every service. Without it the SDK still honours AWS_ENDPOINT_URL(_<SERVICE>). */
   endpointUrl?: string;
-  /** Attempts per call, first one included (adaptive retry mode). */
-  maxAttempts?: number;
   /** Upper bound of concurrent calls; sizes the socket pool. */
   concurrency?: number;
   connectTimeoutMs?: number;
+  /** Socket inactivity bound of one attempt; cloud502's own per-attempt timeout (providers/aws/retry.ts) applies too. */
   requestTimeoutMs?: number;
-}
-
-export const DEFAULT_MAX_ATTEMPTS = 6;
-export const MAX_ATTEMPTS_ENV = 'CLOUD502_AWS_MAX_ATTEMPTS';
-
-/** CLOUD502_AWS_MAX_ATTEMPTS, validated; the default when unset. */
-export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[MAX_ATTEMPTS_ENV];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_ATTEMPTS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 20) {
-    throw new ConfigError(`${MAX_ATTEMPTS_ENV} must be a whole number from 1 to 20, got "${raw}"`);
-  }
-  return value;
 }
 
 /**
@@ -115,7 +100,7 @@ export async function createAwsClientPool(settings: AwsClientSettings = {}): Pro
   const maxSockets = Math.max(50, settings.concurrency ?? 0);
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: settings.connectTimeoutMs ?? 5_000,
-    requestTimeout: settings.requestTimeoutMs ?? 30_000,
+    requestTimeout: settings.requestTimeoutMs ?? DEFAULT_RETRY_POLICY.attemptTimeoutMs,
     // Without this a request timeout is only a console warning.
     throwOnRequestTimeout: true,
     httpAgent: { keepAlive: true, maxSockets },
@@ -124,8 +109,10 @@ export async function createAwsClientPool(settings: AwsClientSettings = {}): Pro
   const common = {
     credentials,
     requestHandler,
-    retryMode: 'adaptive',
-    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // One attempt per send: cloud502 retries itself (collect/context.ts `call`), by time budget and per-API rate, and
+    // the SDK's adaptive mode would add a per-client rate limiter that slows every API of a service for one's throttling.
+    retryMode: 'standard',
+    maxAttempts: 1,
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };

@@ -1,7 +1,12 @@
 /**
  * The client-side request budget: one token bucket per account, region and API, shared by every call of a run,
- * so that cloud502 stays under the buckets AWS enforces instead of finding them by being throttled. What still
- * gets throttled (other callers in the same account) is retried by the SDK's adaptive retry mode.
+ * so that cloud502 stays under the buckets AWS enforces instead of finding them by being throttled.
+ *
+ * The documented buckets are a ceiling, not a promise: other callers share the account's buckets, and some accounts
+ * get less. Each bucket therefore adapts (additive increase, multiplicative decrease): a throttled answer lowers its
+ * rate by {@link DECREASE_FACTOR} and drops its burst, at most once per second and only after a call got through
+ * since the last decrease (a storm in which nothing gets through teaches nothing about the rate); each second without
+ * throttling adds back {@link RECOVERY_PER_SECOND} of the documented rate, up to it.
  *
  * AWS throttles "for each AWS account on a per-Region basis" (EC2, ELB, CloudWatch, ACM docs), so the budget
  * key is `account | region | bucket`, where the bucket is the IAM action, except that Classic ELB calls use
@@ -108,6 +113,21 @@ export function serverLimitFor(bucket: string, overrides: Readonly<Record<string
   return { ratePerSecond: DEFAULT_RATE_LIMITS['*']!.ratePerSecond, burst: DEFAULT_RATE_LIMITS['*']!.burst };
 }
 
+/** Multiplier of a bucket's rate on a throttled answer. */
+export const DECREASE_FACTOR = 0.7;
+/** Multiplier of a bucket's rate when it is throttled again at or under the plateau it learned. */
+export const NEAR_PLATEAU_DECREASE_FACTOR = 0.9;
+/** The plateau a bucket recovers to quickly: this share of the rate it was throttled at. */
+export const PLATEAU_FRACTION = 0.9;
+/** Seconds without throttling to climb from the decreased rate back to the plateau. */
+export const FAST_RECOVERY_SECONDS = 3;
+/** Share of the documented rate a bucket gains per second beyond the plateau (probing for more). */
+export const PROBE_PER_SECOND = 0.005;
+/** Lowest rate a bucket adapts down to, as a share of the documented rate. */
+export const FLOOR_FRACTION = 0.05;
+/** Two decreases of one bucket are at least this far apart: one burst of throttled answers is one signal. */
+export const DECREASE_COOLDOWN_MS = 1000;
+
 /** Time source of the budget; tests inject one that does not wait. */
 export interface BudgetClock {
   now(): number;
@@ -121,6 +141,12 @@ const realClock: BudgetClock = {
 
 /** GCRA state of one bucket: theoretical arrival times of the next reservation and of the next actual send. */
 interface Bucket {
+  /** The documented (or configured) rate: the ceiling recovery climbs back to. */
+  ceilingPerSecond: number;
+  /** The rate after the last decrease; the current rate grows from it while nothing is throttled. */
+  basePerSecond: number;
+  /** Just under the rate of the last decrease: where fast recovery ends. */
+  plateauPerSecond: number;
   intervalMs: number;
   toleranceMs: number;
   tat: number;
@@ -130,6 +156,13 @@ interface Bucket {
   waitedMs: number;
   repaced: number;
   repacedMs: number;
+  throttled: number;
+  decreases: number;
+  lastThrottleAt: number;
+  lastDecreaseAt: number;
+  /** A call got through since the last decrease. */
+  succeededSinceDecrease: boolean;
+  lowestPerSecond: number;
 }
 
 export interface BudgetStats {
@@ -143,6 +176,12 @@ export interface BudgetStats {
   /** Calls held back again after getting a slot, because a stall had bunched them up. */
   repaced: number;
   repacedMs: number;
+  /** Throttled answers, and how often they lowered the rate. */
+  throttled: number;
+  decreases: number;
+  /** The rate the bucket paces at now, and the lowest it adapted down to (calls per second). */
+  ratePerSecond: number;
+  lowestRatePerSecond: number;
 }
 
 /** One GCRA step: the earliest time a call may go at `now`, and the state after it (equivalent to a token bucket). */
@@ -183,6 +222,9 @@ export class RateBudget {
       const { ratePerSecond, burst } = clientBucket(this.serverLimit(bucket));
       const intervalMs = 1000 / ratePerSecond;
       state = {
+        ceilingPerSecond: ratePerSecond,
+        basePerSecond: ratePerSecond,
+        plateauPerSecond: ratePerSecond,
         intervalMs,
         toleranceMs: (burst - 1) * intervalMs,
         tat: Number.NEGATIVE_INFINITY,
@@ -192,10 +234,62 @@ export class RateBudget {
         waitedMs: 0,
         repaced: 0,
         repacedMs: 0,
+        throttled: 0,
+        decreases: 0,
+        lastThrottleAt: Number.NEGATIVE_INFINITY,
+        lastDecreaseAt: Number.NEGATIVE_INFINITY,
+        succeededSinceDecrease: true,
+        lowestPerSecond: ratePerSecond,
       };
       this.buckets.set(key, state);
     }
+    this.recover(state, this.clock.now());
     return state;
+  }
+
+  /** While nothing is throttled the rate climbs back: quickly to the plateau, then slowly up to the ceiling. */
+  private recover(state: Bucket, now: number): void {
+    if (state.basePerSecond >= state.ceilingPerSecond) return;
+    const quietSeconds = Math.max(0, (now - state.lastThrottleAt) / 1000);
+    const plateau = Math.max(state.basePerSecond, state.plateauPerSecond);
+    const fast = state.basePerSecond + (plateau - state.basePerSecond) * Math.min(1, quietSeconds / FAST_RECOVERY_SECONDS);
+    const probe = PROBE_PER_SECOND * state.ceilingPerSecond * Math.max(0, quietSeconds - FAST_RECOVERY_SECONDS);
+    state.intervalMs = 1000 / Math.min(state.ceilingPerSecond, fast + probe);
+  }
+
+  /**
+   * A call to `bucket` was throttled: the server's bucket is smaller or slower than assumed. Lowers the rate (see the
+   * module comment) and gives up the burst, since the server's bucket is evidently empty.
+   */
+  throttled(account: string, region: string, bucket: string): void {
+    const state = this.stateOf(account, region, bucket);
+    const now = this.clock.now();
+    state.throttled += 1;
+    state.lastThrottleAt = now;
+    state.toleranceMs = 0;
+    if (!state.succeededSinceDecrease || now - state.lastDecreaseAt < DECREASE_COOLDOWN_MS) {
+      // Recovery restarts from where the rate is now.
+      state.basePerSecond = 1000 / state.intervalMs;
+      return;
+    }
+    const floor = Math.max(FLOOR_FRACTION * state.ceilingPerSecond, 0.1);
+    const current = 1000 / state.intervalMs;
+    // Throttled again at (or under) the plateau it learned: the server's rate is close, and timing jitter, not a wrong
+    // guess, decided this one. A small step down is enough; a full decrease would cost far more than the retry.
+    const nearPlateau = state.decreases > 0 && current <= state.plateauPerSecond * 1.02;
+    const rate = Math.max(floor, current * (nearPlateau ? NEAR_PLATEAU_DECREASE_FACTOR : DECREASE_FACTOR));
+    state.plateauPerSecond = Math.max(rate, current * PLATEAU_FRACTION);
+    state.basePerSecond = rate;
+    state.intervalMs = 1000 / rate;
+    state.lowestPerSecond = Math.min(state.lowestPerSecond, rate);
+    state.lastDecreaseAt = now;
+    state.decreases += 1;
+    state.succeededSinceDecrease = false;
+  }
+
+  /** A call to `bucket` got an answer that was not throttling. */
+  succeeded(account: string, region: string, bucket: string): void {
+    this.stateOf(account, region, bucket).succeededSinceDecrease = true;
   }
 
   /** Reserves a call to `bucket` for this account and region and waits for its turn; resolves with the milliseconds waited. */
@@ -224,6 +318,10 @@ export class RateBudget {
     state.repaced += 1;
     state.repacedMs += wait;
     await this.clock.sleep(wait, signal);
+    // A timer that fired late (a busy event loop) sent this call late: the next one must keep its distance from the
+    // actual send, or the two reach the server closer together than its bucket allows.
+    const late = this.clock.now() - at;
+    if (late > 0) state.sendTat = Math.max(state.sendTat, tat + late);
     return wait;
   }
 
@@ -238,6 +336,10 @@ export class RateBudget {
         waitedMs: Math.round(b.waitedMs),
         repaced: b.repaced,
         repacedMs: Math.round(b.repacedMs),
+        throttled: b.throttled,
+        decreases: b.decreases,
+        ratePerSecond: Math.round((1000 / b.intervalMs) * 100) / 100,
+        lowestRatePerSecond: Math.round(b.lowestPerSecond * 100) / 100,
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
   }

@@ -1,9 +1,13 @@
 /**
- * Structural validation of an AWS raw snapshot read from disk (`audit --snapshot`, `--demo`), so normalize can
- * trust the shapes it reads. Checks the envelope and every container normalize iterates; leaves SDK record fields
- * alone (they are optional in the SDK too).
+ * Validation of an AWS raw snapshot read from disk (`audit --snapshot`, `--demo`) or just collected, against its JSON
+ * Schema (schema/raw-aws.schema.json), so normalize can trust every shape and type it reads: a malformed snapshot is
+ * one line naming the field ("regions[0].elbv2.loadBalancers[3].LoadBalancerArn must be a string (got a number)"),
+ * never "internal error: arn.split is not a function".
  */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
 import { SnapshotError } from '../../src/errors.js';
+import rawAwsSchema from '../../schema/raw-aws.schema.json' with { type: 'json' };
 import type { AwsRawSnapshot } from './raw.js';
 
 /** Raw snapshot schema versions this build of the AWS adapter reads. */
@@ -22,76 +26,65 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new SnapshotError(`${path} must be an object (got ${kindOf(value)})`);
-  return value;
-}
+let validator: ValidateFunction | undefined;
 
-function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new SnapshotError(`${path} must be an array (got ${kindOf(value)})`);
-  return value;
-}
-
-/** A record keyed by ARN/name whose values are arrays (or objects, for `objectValues`). */
-function record(value: unknown, path: string, values: 'array' | 'object'): void {
-  const r = object(value, path);
-  for (const [key, v] of Object.entries(r)) {
-    if (values === 'array') array(v, `${path}[${JSON.stringify(key)}]`);
-    else object(v, `${path}[${JSON.stringify(key)}]`);
+/** Compiled once, on first use. */
+function compiled(): ValidateFunction {
+  if (!validator) {
+    // ajv-formats is CommonJS: through ESM interop its plugin may sit one `default` deeper.
+    const mod = ajvFormats as unknown as { default: unknown };
+    const addFormats = (typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default) as (ajv: Ajv2020) => unknown;
+    const ajv = new Ajv2020({ allErrors: false, strict: true, verbose: true });
+    addFormats(ajv);
+    validator = ajv.compile(rawAwsSchema);
   }
+  return validator;
 }
 
-function arrayOfObjects(value: unknown, path: string): void {
-  array(value, path).forEach((item, i) => object(item, `${path}[${i}]`));
+/** `/regions/0/elbv2/targetHealth/arn:aws:…` → `regions[0].elbv2.targetHealth["arn:aws:…"]`, walking the value for arrays. */
+function pathOf(instancePath: string, root: unknown): { path: string; value: unknown } {
+  let path = '';
+  let value = root;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value)) path += `[${key}]`;
+    else path += /^[A-Za-z_$][\w$]*$/.test(key) ? `${path === '' ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`;
+    value = (value as Record<string, unknown> | undefined)?.[key];
+  }
+  return { path, value };
 }
 
-function validateRegion(value: unknown, path: string): void {
-  const r = object(value, path);
-  if (typeof r.region !== 'string' || r.region === '') throw new SnapshotError(`${path}.region must be a region name`);
-  if (r.account !== undefined && typeof r.account !== 'string') throw new SnapshotError(`${path}.account must be a string`);
+const TYPE_WORDS: Readonly<Record<string, string>> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', array: 'an array', object: 'an object' };
 
-  const elbv2 = object(r.elbv2, `${path}.elbv2`);
-  arrayOfObjects(elbv2.loadBalancers, `${path}.elbv2.loadBalancers`);
-  arrayOfObjects(elbv2.targetGroups, `${path}.elbv2.targetGroups`);
-  arrayOfObjects(elbv2.tags, `${path}.elbv2.tags`);
-  for (const key of ['loadBalancerAttributes', 'listeners', 'listenerAttributes', 'listenerCertificates', 'rules', 'targetGroupAttributes', 'targetHealth']) {
-    record(elbv2[key], `${path}.elbv2.${key}`, 'array');
+/** What a (sub)schema expects, in words: its type, through a `$ref`. */
+function expected(schema: unknown): string {
+  if (!isObject(schema)) return 'present';
+  if (typeof schema.$ref === 'string') return expected((rawAwsSchema.$defs as Json)[schema.$ref.replace('#/$defs/', '')]);
+  if ('const' in schema) return JSON.stringify(schema.const);
+  return typeof schema.type === 'string' ? (TYPE_WORDS[schema.type] ?? schema.type) : 'present';
+}
+
+/** One line for the first schema error. */
+function describeError(e: ErrorObject, root: unknown): string {
+  const { path, value } = pathOf(e.instancePath, root);
+  const at = (suffix: string) => `${path}${path === '' ? '' : '.'}${suffix}`;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      const properties = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? e.parentSchema.properties : {};
+      return `${at(missing)} must be ${expected(properties[missing])} (got nothing)`;
+    }
+    case 'type':
+      return `${path} must be ${TYPE_WORDS[String((e.params as { type: unknown }).type)] ?? String((e.params as { type: unknown }).type)} (got ${kindOf(value)})`;
+    case 'format':
+      return `${path} must be an ISO-8601 timestamp (got ${JSON.stringify(String(value).slice(0, 40))})`;
+    case 'minLength':
+      return `${path} must not be empty`;
+    case 'const':
+      return `${path} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    default:
+      return `${path} ${e.message ?? 'is invalid'}`;
   }
-
-  const elb = object(r.elb, `${path}.elb`);
-  arrayOfObjects(elb.loadBalancers, `${path}.elb.loadBalancers`);
-  arrayOfObjects(elb.tags, `${path}.elb.tags`);
-  record(elb.attributes, `${path}.elb.attributes`, 'object');
-  record(elb.instanceHealth, `${path}.elb.instanceHealth`, 'array');
-
-  const ec2 = object(r.ec2, `${path}.ec2`);
-  for (const key of ['securityGroups', 'networkAcls', 'subnets', 'vpcs', 'instances', 'networkInterfaces']) arrayOfObjects(ec2[key], `${path}.ec2.${key}`);
-
-  const cw = object(r.cloudwatch, `${path}.cloudwatch`);
-  if (cw.window !== undefined) {
-    const w = object(cw.window, `${path}.cloudwatch.window`);
-    if (typeof w.start !== 'string' || typeof w.end !== 'string' || typeof w.periodSeconds !== 'number') {
-      throw new SnapshotError(`${path}.cloudwatch.window needs start, end (ISO strings) and periodSeconds (number)`);
-    }
-  }
-  array(cw.queries, `${path}.cloudwatch.queries`).forEach((q, i) => {
-    const query = object(q, `${path}.cloudwatch.queries[${i}]`);
-    for (const key of ['id', 'resourceArn', 'namespace', 'metricName', 'stat']) {
-      if (typeof query[key] !== 'string') throw new SnapshotError(`${path}.cloudwatch.queries[${i}].${key} must be a string`);
-    }
-    if (typeof query.periodSeconds !== 'number') throw new SnapshotError(`${path}.cloudwatch.queries[${i}].periodSeconds must be a number`);
-  });
-  arrayOfObjects(cw.results, `${path}.cloudwatch.results`);
-
-  const acm = object(r.acm, `${path}.acm`);
-  record(acm.certificates, `${path}.acm.certificates`, 'object');
-
-  array(r.errors, `${path}.errors`).forEach((e, i) => {
-    const err = object(e, `${path}.errors[${i}]`);
-    for (const key of ['api', 'code', 'message']) {
-      if (typeof err[key] !== 'string') throw new SnapshotError(`${path}.errors[${i}].${key} must be a string`);
-    }
-  });
 }
 
 /**
@@ -115,9 +108,7 @@ export function validateAwsRaw(value: unknown): AwsRawSnapshot {
     throw new SnapshotError('collectedAt must be an ISO-8601 timestamp');
   }
   if (value.demo !== undefined && typeof value.demo !== 'boolean') throw new SnapshotError('demo must be true or false');
-  const options = object(value.options, 'options');
-  array(options.regions, 'options.regions');
-  if (typeof options.metricsWindowSeconds !== 'number') throw new SnapshotError('options.metricsWindowSeconds must be a number');
-  array(value.regions, 'regions').forEach((r, i) => validateRegion(r, `regions[${i}]`));
+  const validate = compiled();
+  if (!validate(value)) throw new SnapshotError(describeError(validate.errors![0]!, value));
   return value as unknown as AwsRawSnapshot;
 }

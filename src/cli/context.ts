@@ -30,6 +30,8 @@ export interface SourceFlags {
   demo?: boolean;
   metricsWindow: number;
   concurrency?: number;
+  /** `--timeout`: the audit deadline in seconds; collection stops there and the report says what is missing. */
+  timeout?: number;
   quiet?: boolean;
   verbose?: boolean;
   /** The providers' own options (see their descriptors), by key. */
@@ -49,6 +51,8 @@ export interface OutputFlags {
 
 export interface AuditFlags extends SourceFlags, OutputFlags {
   failOn: Severity | 'none';
+  /** `--fail-on-coverage-gap`: a partial audit exits 3 (when nothing fails at or above --fail-on). */
+  failOnCoverageGap?: boolean;
   checks?: string[];
   skipChecks?: string[];
   config?: string;
@@ -60,6 +64,15 @@ export interface AuditFlags extends SourceFlags, OutputFlags {
   probeCidr?: string[];
   probeConcurrency?: number;
   probeTimeout?: number;
+  /** `--include-series`: every metric series' points in the report, not only summaries. */
+  includeSeries?: boolean;
+}
+
+/** `cloud502 explain ID`: a finding of a saved report or of an audit run with the audit's flags, or a check. */
+export interface ExplainFlags extends Omit<AuditFlags, 'format' | 'output' | 'outputDir' | 'failOn' | 'saveSnapshot'> {
+  /** A saved JSON report to look the finding up in. */
+  report?: string;
+  color: boolean;
 }
 
 export interface CollectFlags extends SourceFlags {

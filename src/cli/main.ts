@@ -8,10 +8,10 @@ import { isCloud502Error } from '../errors.js';
 import { sanitizeTerminal } from '../report/escape.js';
 import type { CliIo } from './context.js';
 import { buildProgram } from './program.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { redactUrlCredentials } from '../redact.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_COVERAGE_GAP, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 export async function main(argv: readonly string[], io: CliIo, deps: AuditDeps = {}): Promise<number> {
   let code = EXIT_OK;
@@ -28,9 +28,12 @@ export async function main(argv: readonly string[], io: CliIo, deps: AuditDeps =
   }
 }
 
-/** One line, with control characters made visible: messages can quote file contents or names from the cloud. */
+/**
+ * One line, with control characters made visible (messages can quote file contents or names from the cloud) and
+ * the credentials of URLs removed (commander quotes a rejected --endpoint-url verbatim).
+ */
 function oneLine(s: string): string {
-  return sanitizeTerminal(s.replace(/\s*\n\s*/g, ' ').trim());
+  return sanitizeTerminal(redactUrlCredentials(s.replace(/\s*\n\s*/g, ' ').trim()));
 }
 
 export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
@@ -44,12 +47,12 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
   }
   if (isCloud502Error(err)) {
     io.stderr.write(`cloud502: ${oneLine(err.message)}\n`);
-    if (verbose && err.stack) io.stderr.write(`${err.stack}\n`);
+    if (verbose && err.stack) io.stderr.write(`${redactUrlCredentials(err.stack)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   if (verbose) {
-    io.stderr.write(`cloud502: internal error: ${oneLine(message)}\n${err instanceof Error && err.stack ? `${err.stack}\n` : ''}`);
+    io.stderr.write(`cloud502: internal error: ${oneLine(message)}\n${err instanceof Error && err.stack ? `${redactUrlCredentials(err.stack)}\n` : ''}`);
   } else {
     io.stderr.write(`cloud502: internal error: ${oneLine(message)} (run with --verbose for the stack)\n`);
   }

@@ -52,6 +52,17 @@ export function parseEndpointUrl(value: string): string {
   }
 }
 
+/** The default audit deadline (`--timeout`): long enough for thousands of load balancers at AWS's documented rates. */
+export const DEFAULT_TIMEOUT_SECONDS = 15 * 60;
+export const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+/** `--timeout`: 1 s to 24 h, returned in seconds. */
+export function parseTimeout(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError('Expected a duration from 1s to 24h.');
+  return seconds;
+}
+
 /** `--probe-timeout`: 1 s to 5 min, returned in milliseconds. */
 export function parseProbeTimeout(value: string): number {
   const seconds = parseDuration(value);

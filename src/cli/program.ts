@@ -9,15 +9,16 @@ import { toolVersion } from '../audit.js';
 import { SEVERITIES } from '../engine/result.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { Provider } from '../model/index.js';
-import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ReportFlags } from './context.js';
+import type { AuditFlags, BaselineCreateFlags, ChecksFlags, CliContext, CollectFlags, DiffFlags, ExplainFlags, ReportFlags } from './context.js';
 import { CATALOG_FORMATS, DIFF_FORMATS } from './context.js';
-import { collectList, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout } from './options.js';
+import { collectList, DEFAULT_TIMEOUT_SECONDS, formatList, parseConcurrency, parseEndpointUrl, parseMetricsWindow, parseProbeTimeout, parseTimeout } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  no failure at or above --fail-on
+  0  no failure at or above --fail-on (with --fail-on-coverage-gap: and nothing missing)
   1  failures at or above --fail-on
-  2  usage, config, credentials or snapshot error`;
+  2  usage, config, credentials or snapshot error, or nothing audited (no load balancer listing succeeded)
+  3  with --fail-on-coverage-gap: the audit is partial (some data could not be collected)`;
 
 const DIFF_HELP = `
 Change review: compare the JSON reports of two audits (e.g. before and after a change, or yesterday's scheduled
@@ -54,6 +55,20 @@ and say that their acceptance expired.
   cloud502 audit --format json --output results.json
   cloud502 baseline create results.json --reason "legacy ALB, replaced in Q1 (JIRA-123)" --expires 2027-03-31
   cloud502 audit --baseline .cloud502-baseline.yml`;
+
+const EXPLAIN_HELP = `
+Everything about one finding (message, why it causes the 5xx, evidence with every metric, what causes it and what
+it causes, the full fix, docs) or one check (what it checks, why, the fix templates, thresholds, its results).
+A finding is looked up by its fingerprint, or a unique prefix of at least 4 hex digits as the text report shows it,
+in a saved JSON report or in the audit the source flags describe.
+
+  cloud502 explain 3f1c9a2b --demo
+  cloud502 explain 3f1c9a2b --report results.json
+  cloud502 explain network/health-check-port-blocked
+
+Exit codes:
+  0  explained
+  2  unknown or ambiguous id, or a usage error`;
 
 const LIVE_ONLY = ['snapshot', 'demo'];
 
@@ -117,6 +132,12 @@ function addSourceOptions(cmd: Command): Command {
         .conflicts(LIVE_ONLY),
     )
     .addOption(new Option('--concurrency <n>', 'maximum concurrent API calls').argParser(parseConcurrency).conflicts(LIVE_ONLY))
+    .addOption(
+      new Option('--timeout <duration>', 'deadline of the collection, e.g. 5m; past it the report is written with what was collected, marked partial')
+        .argParser(parseTimeout)
+        .default(DEFAULT_TIMEOUT_SECONDS, '15m')
+        .conflicts(LIVE_ONLY),
+    )
     .addOption(new Option('-q, --quiet', 'no progress or status lines on stderr').conflicts('verbose'))
     .addOption(new Option('-v, --verbose', 'more detail: every result in text reports, stack traces on internal errors'));
 }
@@ -145,6 +166,7 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
+    .addOption(new Option('--fail-on-coverage-gap', 'exit 3 when the audit is partial (a scope, an API or the deadline left data uncollected)'))
     .addOption(new Option('--checks <list>', 'run only these checks: ids, families or globs (comma-separated, repeatable)').argParser(collectList))
     .addOption(new Option('--skip-checks <list>', 'skip these checks: ids, families or globs').argParser(collectList))
     .addOption(new Option('--config <file>', 'config file (default: .cloud502.yml, .cloud502.yaml or .cloud502.json in the working directory)'))
@@ -167,6 +189,7 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
     )
     .addOption(new Option('--probe-concurrency <n>', 'with --probe: probes in flight at once (default 8)').argParser(parseConcurrency))
     .addOption(new Option('--probe-timeout <duration>', 'with --probe: deadline of one probe, e.g. 5s (default 5s)').argParser(parseProbeTimeout))
+    .addOption(new Option('--include-series', 'keep every metric series (per-period points) in the report; by default findings carry sum / peak / p99 summaries'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flags: AuditFlags) => {
       const { auditCommand } = await import('./commands/audit.js');
@@ -189,6 +212,22 @@ export function buildProgram(ctx: CliContext, setExitCode: (code: number) => voi
     .action(async (file: string, flags: ReportFlags) => {
       const { reportCommand } = await import('./commands/report.js');
       setExitCode(await reportCommand(file, flags, ctx));
+    });
+
+  addSourceOptions(
+    program
+      .command('explain')
+      .description('explain one finding (by fingerprint) or one check (by id) in full')
+      .argument('<id>', 'a finding fingerprint (or a unique prefix of 4+ hex digits) or a check id'),
+  )
+    .addOption(new Option('--report <file>', 'look the finding up in this saved JSON report (audit --format json)').conflicts(['snapshot', 'demo']))
+    .addOption(new Option('--config <file>', 'config file, as for audit'))
+    .addOption(new Option('--baseline <file>', 'accepted findings, as for audit'))
+    .addOption(new Option('--no-color', 'no ANSI colors (also: NO_COLOR); colors are only used on a terminal'))
+    .addHelpText('after', EXPLAIN_HELP)
+    .action(async (id: string, flags: ExplainFlags) => {
+      const { explainCommand } = await import('./commands/explain.js');
+      setExitCode(await explainCommand(id, flags, ctx));
     });
 
   program

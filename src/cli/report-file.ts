@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from '../audit.js';
 import { SnapshotError } from '../errors.js';
+import type { WireReport } from '../report/passes.js';
+import { expandPassed } from '../report/passes.js';
 import type { Report } from '../report/types.js';
-import { REPORT_SCHEMA_VERSION } from '../report/types.js';
+import { READABLE_REPORT_SCHEMA_VERSIONS, REPORT_SCHEMA_VERSION } from '../report/types.js';
 import { readJsonFile, RAW_SNAPSHOT_FORMAT } from '../snapshot.js';
 
 let validator: Promise<ValidateFunction> | undefined;
@@ -50,9 +52,11 @@ export async function checkReport(value: unknown, path: string): Promise<Report>
   if (v.format === RAW_SNAPSHOT_FORMAT) {
     throw new SnapshotError(`${where} is a raw snapshot, not a JSON report (audit it with "cloud502 audit --snapshot ${path} --format json")`);
   }
-  if (typeof v.schemaVersion === 'number' && v.schemaVersion !== REPORT_SCHEMA_VERSION && 'results' in v) {
+  if (typeof v.schemaVersion === 'number' && !READABLE_REPORT_SCHEMA_VERSIONS.includes(v.schemaVersion) && 'results' in v) {
     const hint = v.schemaVersion > REPORT_SCHEMA_VERSION ? 'upgrade cloud502 to read it' : 'audit again with this version';
-    throw new SnapshotError(`${where} has schemaVersion ${v.schemaVersion}; this version of cloud502 reads version ${REPORT_SCHEMA_VERSION} (${hint})`);
+    throw new SnapshotError(
+      `${where} has schemaVersion ${v.schemaVersion}; this version of cloud502 reads versions ${READABLE_REPORT_SCHEMA_VERSIONS.join(' and ')} (${hint})`,
+    );
   }
   validator ??= compileValidator();
   const validate = await validator;
@@ -60,7 +64,11 @@ export async function checkReport(value: unknown, path: string): Promise<Report>
     const first = validate.errors?.[0];
     throw new SnapshotError(`${where} is not a cloud502 JSON report (${first ? describeError(first) : 'schema validation failed'})`);
   }
-  return value as unknown as Report;
+  try {
+    return expandPassed(value as unknown as WireReport);
+  } catch (err) {
+    throw new SnapshotError(`${where} is not a cloud502 JSON report (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 /**

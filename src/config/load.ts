@@ -20,7 +20,7 @@
  *     expires: "2027-03-31"
  * ```
  */
-import { access, readFile } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { validateBaselineEntries } from '../engine/baseline.js';
@@ -55,21 +55,42 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     // Relative to the working directory the CLI was given (in-process callers may differ from process.cwd()).
     text = await readFile(resolve(options.cwd, path), 'utf8');
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-    throw new ConfigError(`config ${path} ${why}`);
+    throw new ConfigError(`config ${path} ${describeReadError(err)}`);
   }
   return { config: parseConfig(text, path, options.registry), path };
+}
+
+function errorCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
+}
+
+/** Why a file could not be read, in words a user acts on. */
+export function describeReadError(err: unknown): string {
+  switch (errorCode(err)) {
+    case 'ENOENT':
+      return 'does not exist';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read (permission denied)';
+    case 'ELOOP':
+      return 'cannot be read (a symbolic link loop)';
+    default:
+      return `cannot be read (${errorCode(err)})`;
+  }
 }
 
 async function discover(cwd: string): Promise<string | undefined> {
   const present: string[] = [];
   for (const name of CONFIG_FILE_NAMES) {
     try {
-      await access(join(cwd, name));
+      await access(join(cwd, name), constants.R_OK);
       present.push(name);
-    } catch {
-      // absent: try the next name
+    } catch (err) {
+      // Only a file that is not there is "no config file". One that is there but cannot be read (permissions, a
+      // symbolic link loop) must not silently drop the thresholds, declarations and baseline it holds.
+      if (errorCode(err) !== 'ENOENT') throw new ConfigError(`config ${name} ${describeReadError(err)}`);
     }
   }
   if (present.length > 1) {
@@ -104,7 +125,12 @@ export function parseYamlOrJson(text: string, what: string, file: string): unkno
     const at = lineCounter.linePos(first.pos[0]);
     throw new ConfigError(`${what} is not valid YAML (${firstLine(first)}${at ? ` at line ${at.line}, column ${at.col}` : ''})`);
   }
-  return doc.toJS() as unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand beyond a bound (a "billion laughs" bomb) here.
+    return doc.toJS() as unknown;
+  } catch (err) {
+    throw new ConfigError(`${what} cannot be used as YAML (${firstLine(err)})`);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
  * Values shared by the CLI flags and the Lambda's environment config. Plain errors with a one-sentence message:
  * each caller says where the value came from (a flag, an environment variable).
  */
+import { redactUrlCredentials } from '../redact.js';
 
 /** CloudWatch keeps 5-minute data points for 63 days; a longer window would silently return less data. */
 export const MAX_METRICS_WINDOW_SECONDS = 63 * 86_400;
@@ -26,14 +27,14 @@ export function parseMetricsWindow(value: string): number {
   return seconds;
 }
 
-/** An http(s) endpoint URL, returned unchanged. */
+/** An http(s) endpoint URL, returned unchanged. Errors never repeat credentials it carries. */
 export function checkEndpointUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`"${value}" is not a URL`);
+    throw new Error(`"${redactUrlCredentials(value)}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${value}" is not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${redactUrlCredentials(value)}" is not an http(s) URL`);
   return value;
 }

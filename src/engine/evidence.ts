@@ -1,25 +1,35 @@
 /**
  * Post-steps over check results that need the whole result set or the metrics, which a single pure check cannot see:
  *
- * - {@link enrichWithEvidence} attaches the load balancer's 5xx / error / latency series to every fail and unknown
- *   result on a load balancer, and raises a failure's severity one level when the load balancer itself returned the
- *   5xx that the finding causes (DESIGN.md "Severity may be raised by evidence");
+ * - {@link enrichWithEvidence} attaches metric *summaries* (total, peak, p99 over the window, the provider's metric
+ *   name and the level the metric is judged against) to every fail and unknown result on a load balancer, and raises
+ *   a failure's severity by the rule of {@link judgeRaise};
  * - {@link resolveUnexplained} turns `evidence/observed-5xx-unexplained` failures into passes when another failing
  *   check on the same load balancer causes the observed status codes.
  *
+ * {@link enrichWithEvidence} also keeps "no data" apart from "zero": a series without a single data point in the window
+ * is not a value (CloudWatch publishes no point when nothing was reported), so it leaves `evidence.metrics` (where it
+ * would read `pool.healthy-hosts.min = 0`) and is named under `evidence.details.noDataPoints` instead.
+ *
  * Both are pure (new arrays and objects, inputs untouched) and idempotent (applying them twice changes nothing).
  */
-import type { Inventory, MetricName, MetricSeries } from '../model/index.js';
+import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, MetricName, MetricSeries } from '../model/index.js';
 import { indexInventory, metricSum } from '../model/index.js';
 import type { AuditConfig } from './config.js';
-import type { CheckResult, Evidence, MetricEvidence } from './result.js';
+import type { CheckResult, Evidence, MetricEvidence, MetricThreshold, Severity } from './result.js';
 import { raiseSeverity } from './result.js';
 
-/** Most points kept per series in evidence: one day at 5-minute periods. */
+/** Most points kept per series with `--include-series`: one day at 5-minute periods. */
 export const EVIDENCE_MAX_POINTS = 288;
 
 /** The check whose failures {@link resolveUnexplained} resolves. */
 export const UNEXPLAINED_CHECK_ID = 'evidence/observed-5xx-unexplained';
+
+/**
+ * A metric raise to critical needs the observed 5xx of the finding's kind to be at least this share of the requests:
+ * critical means "most or all traffic fails now", and 103 errors in a million requests is not that.
+ */
+export const CRITICAL_SHARE = 0.5;
 
 /** Status codes a load balancer generates itself, per normalized metric. */
 export const LB_STATUS_METRICS: ReadonlyArray<{ code: 502 | 503 | 504; name: MetricName }> = [
@@ -28,15 +38,32 @@ export const LB_STATUS_METRICS: ReadonlyArray<{ code: 502 | 503 | 504; name: Met
   { code: 504, name: 'lb.http.504' },
 ];
 
-/** Series kept per load balancer (always looked up on the load balancer id). */
-const LB_LEVEL: readonly MetricName[] = ['lb.http.502', 'lb.http.503', 'lb.http.504', 'lb.http.5xx', 'target.tls-errors'];
 /** Series kept per pool when the result is about a pool; looked up on the pool id, then on the load balancer id (Classic ELB). */
-const POOL_LEVEL: readonly MetricName[] = ['target.http.5xx', 'target.connection-errors', 'target.latency.p99', 'target.latency.max'];
+const POOL_LEVEL: readonly MetricName[] = ['target.connection-errors', 'target.http.5xx', 'target.latency.p99', 'target.latency.max', 'pool.unhealthy-hosts.max'];
 
 const RAISE_CODES = new Set([502, 503, 504]);
 
+/**
+ * Findings about a failure that has not happened yet: present 5xx cannot be of their kind, so metrics never raise
+ * them (a certificate that expires in three weeks serves every request today). Keyed by check id and message id.
+ */
+export const LATENT_FINDINGS: ReadonlyArray<{ checkId: string; messageId: string }> = [
+  { checkId: 'tls/listener-certificate-expiry', messageId: 'expiresSoon' },
+];
+
+/**
+ * Pool-level metrics that show, on the pool itself, a status code the load balancer returns: a failed connection or
+ * TLS handshake to a target is answered with 502.
+ */
+const POOL_STATUS_SIGNALS: ReadonlyArray<{ code: 502 | 503 | 504; name: MetricName; what: string }> = [
+  { code: 502, name: 'target.connection-errors', what: 'failed connections to its targets' },
+  { code: 502, name: 'target.tls-errors', what: 'failed TLS handshakes with its targets' },
+];
+
 export interface EvidenceOptions {
-  /** Points kept per series (default {@link EVIDENCE_MAX_POINTS}); longer series are aggregated into buckets. */
+  /** Keep the per-period points of every series (`--include-series`); otherwise only the summaries. */
+  includeSeries?: boolean;
+  /** Points kept per series with `includeSeries` (default {@link EVIDENCE_MAX_POINTS}); longer series are merged. */
   maxPoints?: number;
   /** Severities pinned in the config (`checks.<id>.severity`) are never raised. */
   config?: AuditConfig;
@@ -62,32 +89,67 @@ export function aggregationOf(series: Pick<MetricSeries, 'aggregation' | 'unit'>
 function fold(values: number[], how: 'sum' | 'max' | 'min'): number {
   if (values.length === 0) return 0;
   if (how === 'sum') return values.reduce((a, v) => a + v, 0);
-  return how === 'max' ? Math.max(...values) : Math.min(...values);
+  // A loop, not Math.max(...values): a long series would overflow the argument list.
+  let acc = values[0]!;
+  for (const v of values) acc = how === 'max' ? Math.max(acc, v) : Math.min(acc, v);
+  return acc;
+}
+
+/** Nearest-rank percentile of the period values. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Rounds away floating-point noise (0.30000000000000004) without losing the precision metrics carry. */
+function tidy(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
 }
 
 /**
- * One series as {@link MetricEvidence}: folded over the window by {@link aggregationOf}, with at most `maxPoints`
- * points (consecutive periods are merged the same way when the series is longer).
+ * One series as {@link MetricEvidence}: its fold over the window ({@link aggregationOf}) and a summary (data points,
+ * sum for counts, peak and when, p99 of the periods). With `maxPoints` > 0 the per-period points are kept too, at most
+ * `maxPoints` of them (consecutive periods merged the same way when the series is longer).
  */
-export function metricEvidence(series: MetricSeries, maxPoints = EVIDENCE_MAX_POINTS, fallbackWindowSeconds?: number): MetricEvidence {
+export function metricEvidence(series: MetricSeries, maxPoints = 0, fallbackWindowSeconds?: number): MetricEvidence {
+  const how = aggregationOf(series);
+  const values = series.points.map((p) => p.v);
+  const ev: MetricEvidence = {
+    name: series.name,
+    providerName: series.providerName,
+    statistic: series.aggregation,
+    aggregation: how,
+    value: tidy(fold(values, how)),
+    unit: series.unit,
+    windowSeconds: windowSecondsOf(series, fallbackWindowSeconds),
+    resourceId: series.resourceId,
+    periodSeconds: series.periodSeconds,
+    datapoints: values.length,
+  };
+  if (values.length > 0) {
+    if (how === 'sum') ev.sum = tidy(fold(values, 'sum'));
+    let peakIndex = 0;
+    values.forEach((v, i) => {
+      if (v > values[peakIndex]!) peakIndex = i;
+    });
+    ev.peak = tidy(values[peakIndex]!);
+    ev.peakAt = series.points[peakIndex]!.t;
+    ev.p99 = tidy(percentile(values, 99));
+  }
+  if (maxPoints > 0) ev.points = pointsOf(series, maxPoints);
+  return ev;
+}
+
+function pointsOf(series: MetricSeries, maxPoints: number): Array<[string, number]> {
   const how = aggregationOf(series);
   const limit = Math.max(1, Math.floor(maxPoints));
   const bucket = Math.max(1, Math.ceil(series.points.length / limit));
   const points: Array<[string, number]> = [];
   for (let i = 0; i < series.points.length; i += bucket) {
     const slice = series.points.slice(i, i + bucket);
-    points.push([slice[0]!.t, fold(slice.map((p) => p.v), how)]);
+    points.push([slice[0]!.t, tidy(fold(slice.map((p) => p.v), how))]);
   }
-  return {
-    name: series.name,
-    providerName: series.providerName,
-    statistic: series.aggregation,
-    aggregation: how,
-    value: fold(series.points.map((p) => p.v), how),
-    unit: series.unit,
-    windowSeconds: windowSecondsOf(series, fallbackWindowSeconds),
-    points,
-  };
+  return points;
 }
 
 /** A window length for messages: `24 h`, `90 min`, `45 s`, `7 d`. */
@@ -103,8 +165,8 @@ export function describeWindow(seconds: number | undefined): string {
  * The status codes a result is about: `evidence.details.statusCodes` when the check narrowed them for this resource
  * (e.g. 502 on an ALB, 504 on a Classic ELB), otherwise the check's `causes`.
  */
-export function statusCodesOf(result: CheckResult): number[] {
-  const narrowed = result.evidence.details?.statusCodes;
+export function statusCodesOf(result: Pick<CheckResult, 'causes'> & { evidence?: Evidence }): number[] {
+  const narrowed = result.evidence?.details?.statusCodes;
   if (Array.isArray(narrowed) && narrowed.every((c) => typeof c === 'number')) return narrowed as number[];
   return result.causes;
 }
@@ -131,65 +193,222 @@ export function observedLbStatus(
   return { counts: new Map([502, 503, 504].map((c) => [c, total])), perCode: false, series: [aggregate] };
 }
 
+/** True for a finding about a failure still to come ({@link LATENT_FINDINGS}). */
+export function isLatent(result: Pick<CheckResult, 'checkId' | 'messageId'>): boolean {
+  return LATENT_FINDINGS.some((l) => l.checkId === result.checkId && l.messageId === result.messageId);
+}
+
+/** The traffic a finding affects, as far as metrics can attribute 5xx to it. */
+type AffectedScope =
+  | { level: 'load-balancer'; lb: LoadBalancer; label: string }
+  | { level: 'pool'; lb: LoadBalancer; pool: BackendPool; label: string };
+
 /**
- * Attaches the matching load-balancer metrics to every `fail` / `unknown` result whose resource has a
- * `loadBalancerId`, and raises a failure one severity level when the load balancer returned, in the window, an
- * LB-generated 502/503/504 that the finding causes. The raise is recorded in `evidence.details.raisedBy` (and the
- * original severity in `evidence.details.raisedFrom`); results of the `evidence` family, results already raised (by a
- * previous enrichment, or by the check itself when it set its severity from the same metrics and recorded `raisedBy`)
- * and severities pinned in the config are left as they are.
- *
- * Metrics already present in a result's evidence (same name) are kept as the check wrote them.
+ * Where a finding's 5xx would show. A finding on the load balancer or a listener owns the load balancer's own
+ * counters; so does a pool finding when the pool is the only one the load balancer routes to (all its traffic goes
+ * there). A pool among several owns only its pool-level counters: the load balancer's 502 cannot be pinned on it.
+ */
+function affectedScope(result: CheckResult, index: InventoryIndex): AffectedScope | undefined {
+  const lbId = result.resource.loadBalancerId;
+  const lb = lbId ? index.loadBalancer(lbId) : undefined;
+  if (!lb) return undefined;
+  const lbLabel = `${lb.ref.name} (the load balancer)`;
+  if (result.resource.kind === 'load-balancer' || result.resource.kind === 'listener') return { level: 'load-balancer', lb, label: lbLabel };
+  const routed = index.poolsOf(lb);
+  const pool = result.resource.kind === 'backend-pool' ? index.pool(result.resource.id) : undefined;
+  if (routed.length <= 1 && (!pool || routed[0]?.ref.id === pool.ref.id)) {
+    return { level: 'load-balancer', lb, label: `${lb.ref.name} (all its traffic goes to ${pool?.ref.name ?? result.resource.name})` };
+  }
+  return pool ? { level: 'pool', lb, pool, label: pool.ref.name } : undefined;
+}
+
+export interface SeverityRaise {
+  severity: Severity;
+  /** One sentence: what was observed where, and how the severity moved. */
+  raisedBy: string;
+  raisedFrom: Severity;
+}
+
+function formatCount(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : String(n);
+}
+
+function formatShare(errors: number, requests: number): string {
+  const pct = (100 * errors) / requests;
+  return `${pct >= 10 ? Math.round(pct) : Math.round(pct * 10) / 10} % of ${formatCount(requests)} requests`;
+}
+
+/**
+ * The severity rule for metrics (README "Severity"): a failure is raised one level when, in the metrics window, the
+ * resource it affects returned the 5xx it causes; it is raised to critical only when those 5xx were at least
+ * {@link CRITICAL_SHARE} of that resource's requests. Never raised: passes and other statuses, the evidence family,
+ * severities pinned in the config, results already raised (by the check or by an earlier pass), latent findings
+ * ({@link LATENT_FINDINGS}), and 5xx that cannot be attributed to the affected resource.
+ */
+export function judgeRaise(result: CheckResult, inv: Inventory, index: InventoryIndex, config?: AuditConfig): SeverityRaise | undefined {
+  if (result.status !== 'fail' || result.family === 'evidence') return undefined;
+  if (config?.checks?.[result.checkId]?.severity !== undefined) return undefined;
+  if (result.evidence.details?.raisedBy !== undefined || isLatent(result)) return undefined;
+  const codes = statusCodesOf(result).filter((c) => RAISE_CODES.has(c));
+  if (codes.length === 0) return undefined;
+  const scope = affectedScope(result, index);
+  if (!scope) return undefined;
+  const window = describeWindow(inv.metricsWindowSeconds);
+
+  let seen: string[] = [];
+  let errors = 0;
+  let requests: number | undefined;
+  if (scope.level === 'load-balancer') {
+    const observed = observedLbStatus(inv, scope.lb.ref.id, index);
+    if (!observed) return undefined;
+    const hit = codes.filter((c) => (observed.counts.get(c) ?? 0) > 0);
+    if (hit.length === 0) return undefined;
+    if (observed.perCode) {
+      seen = hit.map((c) => `${formatCount(observed.counts.get(c)!)} × ${c}`);
+      errors = hit.reduce((a, c) => a + observed.counts.get(c)!, 0);
+    } else {
+      // The aggregate counts every LB-generated 5xx once, whatever its code.
+      errors = observed.counts.get(hit[0]!)!;
+      seen = [`${formatCount(errors)} LB-generated 5xx (the provider does not split them by code; this finding causes ${codes.join('/')})`];
+    }
+    requests = metricSum(index.metric(scope.lb.ref.id, 'lb.requests'));
+  } else {
+    for (const signal of POOL_STATUS_SIGNALS) {
+      if (!codes.includes(signal.code)) continue;
+      const count = metricSum(index.metric(scope.pool.ref.id, signal.name)) ?? 0;
+      if (count > 0) {
+        seen.push(`${formatCount(count)} ${signal.what} (${signal.name}, answered with ${signal.code})`);
+        errors += count;
+      }
+    }
+    if (seen.length === 0) return undefined;
+  }
+
+  let severity = raiseSeverity(result.severity);
+  let share = '';
+  if (severity === 'critical') {
+    // Critical means most or all of the traffic fails now: only a majority of failed requests earns it.
+    if (requests === undefined || requests <= 0 || errors / requests < CRITICAL_SHARE) severity = 'high';
+    else share = ` (${formatShare(errors, requests)})`;
+  }
+  if (severity === result.severity) return undefined;
+  return {
+    severity,
+    raisedFrom: result.severity,
+    raisedBy: `${scope.label} returned ${seen.join(', ')} in the last ${window}, the kind of 5xx this finding causes: ${result.severity} → ${severity}${share}`,
+  };
+}
+
+/** The level a normalized metric is judged against, for its chart and its reading. */
+function thresholdOf(name: string, lb: LoadBalancer | undefined): MetricThreshold | undefined {
+  if (name.startsWith('lb.http.') || name === 'target.connection-errors' || name === 'target.tls-errors') {
+    return { value: 0, label: 'any is a failed request' };
+  }
+  if (name === 'pool.unhealthy-hosts.max') return { value: 0, label: 'any unhealthy target is out of rotation' };
+  if (name === 'pool.healthy-hosts.min') return { value: 1, label: 'below 1 no target can serve' };
+  if (name === 'target.latency.p99' || name === 'target.latency.max') {
+    const limit = lb?.requestTimeoutSeconds ?? lb?.backendIdleTimeoutSeconds;
+    const what = lb?.requestTimeoutSeconds ? 'request timeout' : 'idle timeout';
+    if (limit) return { value: limit.value, label: `${what} ${limit.value} s: slower responses get 504` };
+  }
+  return undefined;
+}
+
+/** The LB-level series a result is about: its status codes, per code where the provider splits them. */
+function lbSeriesFor(result: CheckResult, lbId: string, index: InventoryIndex): MetricSeries[] {
+  const codes = statusCodesOf(result).filter((c) => RAISE_CODES.has(c));
+  const perCode = LB_STATUS_METRICS.filter((m) => codes.includes(m.code))
+    .map((m) => index.metric(lbId, m.name))
+    .filter((s): s is MetricSeries => s !== undefined);
+  const found = perCode.length > 0 ? perCode : [index.metric(lbId, 'lb.http.5xx')].filter((s): s is MetricSeries => s !== undefined);
+  if (result.family === 'tls') {
+    const tls = index.metric(lbId, 'target.tls-errors');
+    if (tls) found.push(tls);
+  }
+  return found;
+}
+
+/**
+ * Attaches metric summaries to every `fail` / `unknown` result on a load balancer: the load balancer's counters of
+ * the status codes the finding causes, and the pool's own series when the result is about a pool. Raises a failure
+ * by {@link judgeRaise} and records the sentence in `evidence.details.raisedBy` (the original in `raisedFrom`).
+ * Metrics already present in a result's evidence (same name) are kept as the check wrote them; their points are
+ * dropped unless `includeSeries`, and filled in from the inventory when it is set.
  *
  * @example
  * const results = resolveUnexplained(enrichWithEvidence(runChecks(inv, checks, config), inv, { config }));
  */
 export function enrichWithEvidence(results: CheckResult[], inv: Inventory, options: EvidenceOptions = {}): CheckResult[] {
+  return attachLbEvidence(results, inv, options).map((r) => separateEmptySeries(r, inv.metricsWindowSeconds));
+}
+
+/** Series that had no data point in the window, named apart from the ones that have values. */
+export const NO_DATA_POINTS_KEY = 'noDataPoints';
+
+/**
+ * Moves metric evidence without a single point out of `evidence.metrics` into `evidence.details.noDataPoints`: a
+ * check that attached an empty series (HealthyHostCount with no data) must not read as `pool.healthy-hosts.min = 0`.
+ */
+function separateEmptySeries(result: CheckResult, windowSeconds: number | undefined): CheckResult {
+  const metrics = result.evidence.metrics ?? [];
+  const empty = metrics.filter((m) => m.points !== undefined && m.points.length === 0);
+  if (empty.length === 0) return result;
+  const kept = metrics.filter((m) => !empty.includes(m));
+  const { metrics: _, ...rest } = result.evidence;
+  const prior = result.evidence.details?.[NO_DATA_POINTS_KEY];
+  const names = [...new Set([...(typeof prior === 'string' ? prior.split(' (')[0]!.split(', ') : []), ...empty.map((m) => m.name)])];
+  return {
+    ...result,
+    evidence: {
+      ...rest,
+      ...(kept.length ? { metrics: kept } : {}),
+      details: { ...result.evidence.details, [NO_DATA_POINTS_KEY]: `${names.join(', ')} (no data points in the ${describeWindow(windowSeconds)} window: not zero, unknown)` },
+    },
+  };
+}
+
+function attachLbEvidence(results: CheckResult[], inv: Inventory, options: EvidenceOptions): CheckResult[] {
   const index = indexInventory(inv);
-  const maxPoints = options.maxPoints ?? EVIDENCE_MAX_POINTS;
+  const maxPoints = options.includeSeries ? (options.maxPoints ?? EVIDENCE_MAX_POINTS) : 0;
   return results.map((result) => {
     const lbId = result.resource.loadBalancerId;
     if (!lbId || (result.status !== 'fail' && result.status !== 'unknown')) return result;
+    const lb = index.loadBalancer(lbId);
 
     const poolId = result.resource.kind === 'backend-pool' ? result.resource.id : undefined;
-    const found: MetricSeries[] = [];
-    for (const name of LB_LEVEL) {
-      const s = index.metric(lbId, name);
-      if (s) found.push(s);
-    }
-    for (const name of POOL_LEVEL) {
-      const s = (poolId ? index.metric(poolId, name) : undefined) ?? index.metric(lbId, name);
-      if (s) found.push(s);
-    }
-    const existing = result.evidence.metrics ?? [];
-    const have = new Set(existing.map((m) => m.name));
-    const added = found.filter((s) => !have.has(s.name)).map((s) => metricEvidence(s, maxPoints, inv.metricsWindowSeconds));
-    const evidence: Evidence = { ...result.evidence, ...(existing.length || added.length ? { metrics: [...existing, ...added] } : {}) };
-
-    let severity = result.severity;
-    const pinned = options.config?.checks?.[result.checkId]?.severity !== undefined;
-    const alreadyRaised = result.evidence.details?.raisedBy !== undefined;
-    if (result.status === 'fail' && result.family !== 'evidence' && !pinned && !alreadyRaised) {
-      const codes = statusCodesOf(result).filter((c) => RAISE_CODES.has(c));
-      const observed = codes.length ? observedLbStatus(inv, lbId, index) : undefined;
-      if (observed) {
-        const seen = codes.filter((c) => (observed.counts.get(c) ?? 0) > 0);
-        if (seen.length > 0) {
-          const window = describeWindow(inv.metricsWindowSeconds);
-          const what = observed.perCode
-            ? seen.map((c) => `lb.http.${c} = ${observed.counts.get(c)}`).join(', ')
-            : `lb.http.5xx = ${observed.counts.get(seen[0]!)} (the load balancer reports 5xx without the code)`;
-          severity = raiseSeverity(result.severity);
-          evidence.details = {
-            ...evidence.details,
-            raisedBy: `${result.resource.loadBalancerName ?? lbId} returned LB-generated ${seen.join('/')} in the last ${window} (${what}); this finding causes ${codes.join('/')}: ${result.severity} → ${severity}`,
-            raisedFrom: result.severity,
-          };
-        }
+    const found = lbSeriesFor(result, lbId, index);
+    if (poolId) {
+      for (const name of POOL_LEVEL) {
+        const s = index.metric(poolId, name) ?? index.metric(lbId, name);
+        if (s) found.push(s);
       }
     }
-    return { ...result, severity, evidence };
+    const existing = (result.evidence.metrics ?? []).map((m) => withSeriesAndThreshold(m, index, lb, maxPoints));
+    const have = new Set(existing.map((m) => m.name));
+    const added = found
+      .filter((s) => !have.has(s.name))
+      .map((s) => withSeriesAndThreshold(metricEvidence(s, maxPoints, inv.metricsWindowSeconds), index, lb, maxPoints));
+    const evidence: Evidence = { ...result.evidence, ...(existing.length || added.length ? { metrics: [...existing, ...added] } : {}) };
+
+    const raise = judgeRaise(result, inv, index, options.config);
+    if (!raise) return { ...result, evidence };
+    evidence.details = { ...evidence.details, raisedBy: raise.raisedBy, raisedFrom: raise.raisedFrom };
+    return { ...result, severity: raise.severity, evidence };
   });
+}
+
+/** A metric with its threshold, and with its points only when series were asked for. */
+function withSeriesAndThreshold(m: MetricEvidence, index: InventoryIndex, lb: LoadBalancer | undefined, maxPoints: number): MetricEvidence {
+  const out: MetricEvidence = { ...m };
+  const threshold = m.threshold ?? thresholdOf(m.name, lb);
+  if (threshold) out.threshold = threshold;
+  if (maxPoints === 0) {
+    delete out.points;
+  } else if (!out.points && m.resourceId) {
+    const series = index.metric(m.resourceId, m.name as MetricName);
+    if (series) out.points = pointsOf(series, maxPoints);
+  }
+  return out;
 }
 
 /**

@@ -37,17 +37,42 @@ export interface ResultResource {
   loadBalancerName?: string;
 }
 
-/** A metric value that corroborates (or not) a finding. */
+/** A level a metric is judged against, drawn on its chart: e.g. 0 for LB-generated 5xx, the idle timeout for latency. */
+export interface MetricThreshold {
+  value: number;
+  /** What crossing it means, in a few words: `idle timeout 60 s: slower responses get 504`. */
+  label: string;
+}
+
+/**
+ * A metric that corroborates (or not) a finding, summarized over the metrics window: the fold (`value`), and for a
+ * series with data points its total, peak and 99th percentile of the periods. Full per-period points only when the
+ * audit was asked for them (`--include-series`).
+ */
 export interface MetricEvidence {
   name: string;
   providerName: string;
   statistic: string;
   /** The series folded over the window: `sum` for counts, `max` for peaks and latencies, `min` for minima. */
   aggregation?: 'sum' | 'max' | 'min';
+  /** The fold of the series over the window; 0 when it has no data points (see `datapoints`). */
   value: number;
   unit: 'count' | 'seconds' | 'percent';
   windowSeconds: number;
-  /** Per-period points for charts: [iso, value]. Bounded in length. */
+  /** The LB or pool the series was measured on. */
+  resourceId?: string;
+  periodSeconds?: number;
+  /** Periods with a value; 0 means "collected, no data points", which is not the same as a measured 0. */
+  datapoints?: number;
+  /** Sum of the periods (counts only). */
+  sum?: number;
+  /** Highest period value and when it was. */
+  peak?: number;
+  peakAt?: string;
+  /** 99th percentile of the period values (nearest rank). */
+  p99?: number;
+  threshold?: MetricThreshold;
+  /** Per-period points for charts: [iso, value]. Only with `--include-series`; bounded in length. */
   points?: Array<[string, number]>;
 }
 
@@ -94,5 +119,11 @@ export interface CheckResult {
   docs: string[];
   /** Stable across runs: sha256 of check id + resource id + discriminator. */
   fingerprint: string;
+  /** What tells several results of one check on one resource apart (e.g. a certificate id), when there are several. */
+  discriminator?: string;
   suppression?: Suppression;
+  /** Fingerprints of the findings this one is a consequence of (set when the report is built). */
+  causedBy?: string[];
+  /** Fingerprints of the findings that are consequences of this one (the inverse of `causedBy`). */
+  explains?: string[];
 }

@@ -151,6 +151,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       remediation: remediationFor(check, fullData, status, options.fix, render),
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
+      ...(options.discriminator ? { discriminator: options.discriminator } : {}),
     });
   };
 

@@ -22,11 +22,11 @@ export interface Deadline {
  * const deadline = startDeadline(context.getRemainingTimeInMillis(), 60_000);
  * try { await collect({ signal: deadline.signal }) } finally { deadline.dispose(); }
  */
-export function startDeadline(remainingMs: number, safetyMarginMs: number): Deadline {
+export function startDeadline(remainingMs: number, safetyMarginMs: number, what = 'collection'): Deadline {
   const controller = new AbortController();
   const budgetMs = Math.floor(remainingMs - safetyMarginMs);
   const reason = (): DeadlineExceededError =>
-    new DeadlineExceededError(`collection stopped ${safetyMarginMs} ms before the Lambda deadline (budget ${Math.max(0, budgetMs)} ms)`);
+    new DeadlineExceededError(`${what} stopped ${safetyMarginMs} ms before the Lambda deadline (budget ${Math.max(0, budgetMs)} ms)`);
   if (budgetMs <= 0) {
     controller.abort(reason());
     return { signal: controller.signal, budgetMs, dispose() {} };

@@ -3,9 +3,11 @@
  * severity rose) at or above the notify severity, as one readable plain-text message. Nothing new, no message.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { CheckResult, Severity } from '../engine/index.js';
+import type { Severity } from '../engine/index.js';
+import type { ReportResult } from '../report/types.js';
 import { atLeast, SEVERITIES } from '../engine/index.js';
 import type { ReportDiff, SeverityChange } from '../report/diff.js';
+import { Cloud502Error } from '../errors.js';
 import { sanitizeTerminal } from '../report/escape.js';
 import { scopeLabel } from '../report/text.js';
 import type { Report } from '../report/types.js';
@@ -32,7 +34,7 @@ export interface Notification {
   subject: string;
   message: string;
   /** New findings at or above the notify severity, worst first. */
-  findings: CheckResult[];
+  findings: ReportResult[];
   /** Findings already there whose severity rose to at or above the notify severity. */
   raised: SeverityChange[];
 }
@@ -44,14 +46,14 @@ export function subjectLine(text: string, max = MAX_SUBJECT_LENGTH): string {
   return ascii.length <= max ? ascii : `${ascii.slice(0, max - 3).trimEnd()}...`;
 }
 
-function countBySeverity(findings: readonly CheckResult[]): string {
+function countBySeverity(findings: readonly ReportResult[]): string {
   return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
 }
 
-function where(r: CheckResult): string {
+function where(r: ReportResult): string {
   const lb = r.resource.loadBalancerName ?? r.resource.loadBalancerId;
   const place = [r.resource.account, r.resource.region].filter(Boolean).join('/');
   const name = lb && r.resource.kind !== 'load-balancer' ? `${r.resource.name} (load balancer ${lb})` : r.resource.name;
@@ -100,17 +102,41 @@ export function buildNotification(input: NotificationInput): Notification | unde
   return { subject, message: `${out.join('\n')}\n`, findings, raised };
 }
 
-/** Publishes one notification; returns the SNS message id. */
-export async function publishNotification(sns: SNSClient, topicArn: string, notification: Notification, deduplicationId: string): Promise<string | undefined> {
+/** A notification that could not be published in time or at all; the invocation fails with this one line. */
+export class NotifyError extends Cloud502Error {
+  override name = 'NotifyError';
+}
+
+/**
+ * Publishes one notification; returns the SNS message id. `signal` is the Lambda's deadline: a hung SNS call is
+ * abandoned there, so the invocation fails with one line instead of being killed without a word.
+ */
+export async function publishNotification(
+  sns: SNSClient,
+  topicArn: string,
+  notification: Notification,
+  deduplicationId: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const fifo = topicArn.endsWith('.fifo');
-  const out = await sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: notification.subject,
-      Message: notification.message,
-      // FIFO topics require a group and a deduplication id; one group keeps runs in order.
-      ...(fifo ? { MessageGroupId: 'cloud502', MessageDeduplicationId: deduplicationId.slice(-128) } : {}),
-    }),
-  );
-  return out.MessageId;
+  try {
+    signal?.throwIfAborted();
+    const out = await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: notification.subject,
+        Message: notification.message,
+        // FIFO topics require a group and a deduplication id; one group keeps runs in order.
+        ...(fifo ? { MessageGroupId: 'cloud502', MessageDeduplicationId: deduplicationId.slice(-128) } : {}),
+      }),
+      signal ? { abortSignal: signal } : {},
+    );
+    return out.MessageId;
+  } catch (err) {
+    if (signal?.aborted) {
+      const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+      throw new NotifyError(`cannot publish to ${topicArn}: SNS did not answer before the Lambda deadline (${why})`, { cause: err });
+    }
+    throw err;
+  }
 }

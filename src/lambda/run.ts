@@ -56,14 +56,26 @@ export interface RunSummary {
   messageId?: string;
 }
 
+/** Time kept after the last S3/SNS call so the failure can still be logged and returned before Lambda stops the function. */
+export const WRITE_MARGIN_MS = 1_000;
+
 export type ScheduledHandler = (event: unknown, context: LambdaContext) => Promise<RunSummary>;
 
 function writeLogLine(line: LogLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+/** Lambda gives a function's initialisation 10 s; reading the config file must fail with its own line before that. */
+export const CONFIG_READ_TIMEOUT_MS = 8_000;
+
 /** The audit config of CLOUD502_CONFIG_JSON or CLOUD502_CONFIG_KEY, read once at cold start. */
-export async function loadAuditConfig(source: AuditConfigSource, bucket: string, registry: CheckRegistry, clients: LambdaClients): Promise<AuditConfig> {
+export async function loadAuditConfig(
+  source: AuditConfigSource,
+  bucket: string,
+  registry: CheckRegistry,
+  clients: LambdaClients,
+  timeoutMs = CONFIG_READ_TIMEOUT_MS,
+): Promise<AuditConfig> {
   switch (source.kind) {
     case 'none':
       return {};
@@ -72,7 +84,7 @@ export async function loadAuditConfig(source: AuditConfigSource, bucket: string,
     case 's3': {
       let text: string | undefined;
       try {
-        text = await getText(clients.s3(), bucket, source.key);
+        text = await getText(clients.s3(), bucket, source.key, AbortSignal.timeout(timeoutMs));
       } catch (err) {
         throw new EnvConfigError('CLOUD502_CONFIG_KEY', err instanceof Error ? err.message : String(err));
       }
@@ -136,51 +148,58 @@ export function createHandler(config: LambdaConfig, auditConfig: AuditConfig, de
     const dated = datedKeys(config.prefix, now);
     const latest = latestKeys(config.prefix);
     const metadata = { 'cloud502-partial': String(partial), 'cloud502-generated-at': report.generatedAt };
-    await putReport(s3, config.bucket, dated, rendered, metadata);
+    // Every S3 and SNS call from here on ends before the Lambda does: a hung one fails the invocation with one line.
+    const writes = startDeadline(context.getRemainingTimeInMillis(), WRITE_MARGIN_MS, 'S3 and SNS calls');
+    try {
+      await putReport(s3, config.bucket, dated, rendered, metadata, writes.signal);
 
-    const previous = await readPreviousReport(s3, config.bucket, latest.json);
-    if (previous.kind === 'unreadable') log({ level: 'WARN', message: 'previous report unreadable; every finding counts as new', reason: previous.reason });
-    // No usable previous report: compare with an empty one, so every finding is new.
-    const diff: ReportDiff = diffReports(previous.kind === 'found' ? previous.report : { ...report, results: [] }, report);
+      const previous = await readPreviousReport(s3, config.bucket, latest.json, writes.signal);
+      if (previous.kind === 'unreadable') log({ level: 'WARN', message: 'previous report unreadable; every finding counts as new', reason: previous.reason });
+      // No usable previous report: compare with an empty one, so every finding is new.
+      const diff: ReportDiff = diffReports(previous.kind === 'found' ? previous.report : { ...report, results: [] }, report);
 
-    let messageId: string | undefined;
-    let notified = false;
-    if (config.topicArn !== undefined) {
-      const notification = buildNotification({
-        diff,
-        report,
-        previous: previous.kind,
-        notifySeverity: config.notifySeverity,
-        bucket: config.bucket,
-        dated,
-        latest,
-        cutShort,
-      });
-      if (notification) {
-        messageId = await publishNotification(deps.clients.sns(), config.topicArn, notification, dated.json);
-        notified = true;
+      let messageId: string | undefined;
+      let notified = false;
+      if (config.topicArn !== undefined) {
+        const notification = buildNotification({
+          diff,
+          report,
+          previous: previous.kind,
+          notifySeverity: config.notifySeverity,
+          bucket: config.bucket,
+          dated,
+          latest,
+          cutShort,
+        });
+        if (notification) {
+          messageId = await publishNotification(deps.clients.sns(), config.topicArn, notification, dated.json, writes.signal);
+          notified = true;
+        }
       }
-    }
-    // `latest/` is the last COMPLETE report, the next run's comparison base: a partial one there would make every
-    // finding of the regions it missed look new next time. Only a first run, with nothing to compare, writes it anyway.
-    const latestUpdated = !partial || previous.kind !== 'found';
-    if (latestUpdated) await putReport(s3, config.bucket, latest, rendered, metadata);
+      // `latest/` is the last COMPLETE report, the next run's comparison base: a partial one there would make every
+      // finding of the regions it missed look new next time. Only a first run, with nothing to compare, writes it anyway.
+      const latestUpdated = !partial || previous.kind !== 'found';
+      if (latestUpdated) await putReport(s3, config.bucket, latest, rendered, metadata, writes.signal);
 
-    const summary: RunSummary = {
-      bucket: config.bucket,
-      reportKey: dated.json,
-      latestKey: latest.json,
-      latestUpdated,
-      partial,
-      cutShortRegions: cutShort,
-      failedRegions: failed,
-      failing: report.summary.byStatus.fail,
-      previous: previous.kind,
-      newFindings: diff.new.length,
-      notified,
-      ...(messageId !== undefined ? { messageId } : {}),
-    };
-    log({ level: 'INFO', message: 'cloud502 scheduled audit written', ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}), ...summary });
-    return summary;
+      const summary: RunSummary = {
+        bucket: config.bucket,
+        reportKey: dated.json,
+        latestKey: latest.json,
+        latestUpdated,
+        partial,
+        cutShortRegions: cutShort,
+        failedRegions: failed,
+        failing: report.summary.byStatus.fail,
+        previous: previous.kind,
+        newFindings: diff.new.length,
+        notified,
+        ...(messageId !== undefined ? { messageId } : {}),
+      };
+      log({ level: 'INFO', message: 'cloud502 scheduled audit written', ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}), ...summary });
+      return summary;
+    } finally {
+      writes.dispose();
+    }
   };
 }
+

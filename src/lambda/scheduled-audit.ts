@@ -9,18 +9,18 @@
  */
 import type { AuditDeps } from '../audit.js';
 import { runAudit, toolVersion } from '../audit.js';
-import type { AuditConfig, CheckRegistry, CheckResult } from '../engine/index.js';
+import type { AuditConfig, CheckRegistry } from '../engine/index.js';
 import { CollectionError, CredentialsError } from '../errors.js';
 import type { CoverageGap, Inventory } from '../model/index.js';
 import { emptyInventory } from '../model/index.js';
 import type { CollectOptions } from '../provider.js';
 import { buildReport } from '../report/json.js';
-import type { Report } from '../report/types.js';
+import { coverageSummary, DEADLINE_API, DEADLINE_CODE, judgeCoverage, SCOPE_FAILED_API } from '../engine/coverage-verdict.js';
+import type { CheckMeta, Report, ReportResult } from '../report/types.js';
 
-export const DEADLINE_API = 'cloud502:deadline';
-export const DEADLINE_CODE = 'DeadlineExceeded';
+export { DEADLINE_API, DEADLINE_CODE } from '../engine/coverage-verdict.js';
 export const DEADLINE_IMPACT = 'collection stopped early; results are partial';
-export const REGION_FAILED_API = 'cloud502:collect';
+export const REGION_FAILED_API = SCOPE_FAILED_API;
 
 export interface ScheduledAuditRequest {
   regions: string[];
@@ -49,7 +49,7 @@ export interface ScheduledAuditOutcome {
 }
 
 type RegionOutcome =
-  | { kind: 'done'; region: string; inventory: Inventory; results: CheckResult[]; checksRun: number }
+  | { kind: 'done'; region: string; inventory: Inventory; results: ReportResult[]; checks: Record<string, CheckMeta>; checksRun: number }
   | { kind: 'cut'; region: string }
   | { kind: 'failed'; region: string; error: CredentialsError | CollectionError };
 
@@ -93,7 +93,7 @@ export async function runScheduledAudit(request: ScheduledAuditRequest, deps: Au
         },
         deps,
       );
-      return { kind: 'done', region, inventory: outcome.inventory, results: outcome.report.results, checksRun: outcome.report.summary.checksRun };
+      return { kind: 'done', region, inventory: outcome.inventory, results: outcome.report.results, checks: outcome.report.checks ?? {}, checksRun: outcome.report.summary.checksRun };
     } catch (err) {
       // The abort surfaces as the deadline's reason or as an SDK abort error, depending on where it struck.
       if (request.deadline.aborted && !fatal.signal.aborted) return { kind: 'cut', region };
@@ -133,7 +133,8 @@ function failedGap(region: string, error: Error): CoverageGap {
 /** One report from the per-region outcomes, built by the same buildReport as any audit. */
 function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest): ScheduledAuditOutcome {
   const inventory = emptyInventory(request.now.toISOString());
-  const results: CheckResult[] = [];
+  const results: ReportResult[] = [];
+  const checks: Record<string, CheckMeta> = {};
   let checksRun = 0;
   for (const o of outcomes) {
     if (o.kind === 'done') {
@@ -148,6 +149,7 @@ function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest): Sched
       inventory.coverage.push(...inv.coverage);
       if (inv.metricsWindowSeconds !== undefined) inventory.metricsWindowSeconds = inv.metricsWindowSeconds;
       results.push(...o.results);
+      Object.assign(checks, o.checks);
       // Every region runs the same selected checks; the count is per audit, not a sum.
       checksRun = Math.max(checksRun, o.checksRun);
     } else if (o.kind === 'cut') {
@@ -156,7 +158,8 @@ function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest): Sched
       inventory.coverage.push(failedGap(o.region, o.error));
     }
   }
-  const report = buildReport({ inventory, results, checksRun, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
+  const built = buildReport({ inventory, results, checks, checksRun, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(judgeCoverage(inventory)) } };
   const cutShort = outcomes.filter((o) => o.kind === 'cut').map((o) => o.region);
   return { report, partial: cutShort.length > 0, cutShort, failed: outcomes.filter((o) => o.kind === 'failed').map((o) => o.region) };
 }

@@ -284,9 +284,9 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
       ...(target.address ? { address: target.address } : {}),
       policyIds: target.networkPolicyIds,
       ...(subnetId ? { subnetId } : {}),
-      // Google firewall rules select their targets by network tag and service account (a VM has at most one).
+      // What Google firewall rules select targets by.
       ...(target.networkTags ? { networkTags: target.networkTags } : {}),
-      ...(target.serviceAccounts?.[0] ? { serviceAccount: target.serviceAccounts[0] } : {}),
+      ...(target.serviceAccounts?.[0] !== undefined ? { serviceAccount: target.serviceAccounts[0] } : {}),
     };
     const sameZoneOnly = purpose === 'traffic' && !crossZone && target.zone !== undefined && zoneNames.has(target.zone);
     const usedZones = sameZoneOnly ? zones.filter((z) => z.name === target.zone) : zones;

@@ -6,8 +6,8 @@
  * can smuggle one in. Resource names and messages are attacker-controlled, so such a cell gets a leading apostrophe,
  * as the OWASP "CSV Injection" guidance recommends: the spreadsheet then shows the text instead of evaluating it.
  */
-import type { CheckResult } from '../engine/result.js';
-import type { Report } from './types.js';
+import { neutralize } from './escape.js';
+import type { Report, ReportResult } from './types.js';
 
 export const CSV_COLUMNS = [
   'status',
@@ -24,6 +24,7 @@ export const CSV_COLUMNS = [
   'message',
   'fix',
   'fingerprint',
+  'causedBy',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -40,12 +41,15 @@ export function quoteField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** One CSV cell: formula-neutralized, then quoted as needed. */
+/**
+ * One CSV cell: invisible characters made visible (a bidi override would reverse the cell in a spreadsheet),
+ * formula-neutralized, then quoted as needed.
+ */
 export function csvCell(value: string): string {
-  return quoteField(neutralizeFormula(value));
+  return quoteField(neutralizeFormula(neutralize(value)));
 }
 
-function row(r: CheckResult): Record<CsvColumn, string> {
+function row(r: ReportResult): Record<CsvColumn, string> {
   return {
     status: r.status,
     severity: r.severity,
@@ -59,8 +63,10 @@ function row(r: CheckResult): Record<CsvColumn, string> {
     resourceId: r.resource.id,
     resourceName: r.resource.name,
     message: r.message,
-    fix: r.status === 'fail' || r.status === 'error' || r.status === 'suppressed' ? r.remediation.summary : '',
+    fix: r.status === 'fail' || r.status === 'error' || r.status === 'suppressed' ? (r.remediation?.summary ?? '') : '',
     fingerprint: r.fingerprint,
+    // The fingerprints of the findings this one is a consequence of, space-separated.
+    causedBy: (r.causedBy ?? []).join(' '),
   };
 }
 

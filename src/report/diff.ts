@@ -5,19 +5,19 @@
  * A finding that is no longer failing is "resolved", but the diff keeps what the later report says about it: passing
  * is a fix, while unknown (e.g. a permission lost) or a missing result is not, and the renderers say so.
  */
-import type { CheckResult, Severity, Status } from '../engine/result.js';
+import type { Severity, Status } from '../engine/result.js';
 import { atLeast, SEVERITIES, severityRank } from '../engine/result.js';
 import { escapeMarkdown, markdownCode, sanitizeTerminal } from './escape.js';
-import type { Report } from './types.js';
+import type { Report, ReportResult } from './types.js';
 
 export interface SeverityChange {
-  before: CheckResult;
-  after: CheckResult;
+  before: ReportResult;
+  after: ReportResult;
   direction: 'up' | 'down';
 }
 
 export interface ResolvedFinding {
-  before: CheckResult;
+  before: ReportResult;
   /** The later report's status for this fingerprint; undefined when it has no result for it (resource or check gone). */
   afterStatus: Status | undefined;
 }
@@ -32,16 +32,16 @@ export interface ReportDiff {
   before: ReportSide;
   after: ReportSide;
   /** Failing after, not before. Worst first. */
-  new: CheckResult[];
+  new: ReportResult[];
   /** Failing before, not after. Worst first (by the earlier severity). */
   resolved: ResolvedFinding[];
   /** Failing in both, with another severity. Increases first. */
   changed: SeverityChange[];
   /** Failing in both with the same severity (the later result). */
-  unchanged: CheckResult[];
+  unchanged: ReportResult[];
 }
 
-function compare(a: CheckResult, b: CheckResult): number {
+function compare(a: ReportResult, b: ReportResult): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
     a.checkId.localeCompare(b.checkId) ||
@@ -51,8 +51,8 @@ function compare(a: CheckResult, b: CheckResult): number {
 }
 
 /** Failing results by fingerprint; should a report repeat a fingerprint, the most severe result stands for it. */
-function failuresByFingerprint(report: Report): Map<string, CheckResult> {
-  const out = new Map<string, CheckResult>();
+function failuresByFingerprint(report: Report): Map<string, ReportResult> {
+  const out = new Map<string, ReportResult>();
   for (const r of report.results) {
     if (r.status !== 'fail') continue;
     const seen = out.get(r.fingerprint);
@@ -122,7 +122,7 @@ function headline(diff: ReportDiff): string {
   return `${diff.new.length} new, ${diff.resolved.length} resolved, ${diff.changed.length} severity changed, ${diff.unchanged.length} unchanged`;
 }
 
-function where(r: CheckResult): string {
+function where(r: ReportResult): string {
   const lb = r.resource.loadBalancerName ?? r.resource.loadBalancerId;
   return lb && r.resource.kind !== 'load-balancer' ? `${r.resource.name} (load balancer ${lb})` : r.resource.name;
 }
@@ -130,7 +130,7 @@ function where(r: CheckResult): string {
 /** Plain text for a terminal; control characters in resource names and messages are made visible, never sent. */
 export function renderDiffText(diff: ReportDiff): string {
   const t = sanitizeTerminal;
-  const line = (mark: string, sev: string, r: CheckResult, note = ''): string =>
+  const line = (mark: string, sev: string, r: ReportResult, note = ''): string =>
     `  ${mark} [${sev}] ${t(r.checkId)} on ${t(where(r))}${note}\n      ${t(r.message)}`;
   const out = [`cloud502 diff: ${headline(diff)}`];
   out.push(`  before: generated ${t(diff.before.generatedAt)}, collected ${t(diff.before.collectedAt)}${diff.before.demo ? ' (demo data)' : ''}`);
@@ -155,7 +155,7 @@ export function renderDiffText(diff: ReportDiff): string {
 export function renderDiffMarkdown(diff: ReportDiff): string {
   const md = escapeMarkdown;
   const code = (s: string): string => markdownCode(s, { table: true });
-  const lb = (r: CheckResult): string => md(r.resource.loadBalancerName ?? r.resource.loadBalancerId ?? '');
+  const lb = (r: ReportResult): string => md(r.resource.loadBalancerName ?? r.resource.loadBalancerId ?? '');
   const out = [`## cloud502 diff: ${headline(diff)}`, ''];
   if (diff.before.demo || diff.after.demo) out.push('> [!WARNING]', '> **Demo data** on at least one side of this comparison.', '');
   out.push(`Before: generated ${md(diff.before.generatedAt)} · after: generated ${md(diff.after.generatedAt)}`, '');

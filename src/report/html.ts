@@ -1,29 +1,33 @@
 /**
  * The HTML report: one self-contained file (inline CSS and JS, inline SVG charts, no external asset) to attach to a
- * ticket or publish from a scheduled audit. One card per load balancer with its findings and metric charts; filters by
- * severity, family, load balancer and status that need JS, while without JS everything is simply shown.
+ * ticket or publish from a scheduled audit. Diagnosis first: the verdict, then one card per load balancer, worst
+ * first, with what its users see, each root cause with its fix and one chart, and the consequences folded under it;
+ * undecided and passing results are collapsed at the end of each card. Filters (severity, family, load balancer,
+ * status) need JS; without it everything is simply shown. Readable at phone width.
  *
  * Every dynamic string goes through escape.ts. A Content-Security-Policy allows only this file's own inline script and
  * style (by hash), so even a missed escape could not run an injected script.
  */
 import { createHash } from 'node:crypto';
-import type { CheckResult, Evidence, MetricEvidence, Severity, Status } from '../engine/result.js';
-import { FAMILIES, SEVERITIES, severityRank } from '../engine/result.js';
+import type { MetricEvidence, Severity, Status } from '../engine/result.js';
+import { FAMILIES, SEVERITIES } from '../engine/result.js';
 import type { CoverageGap } from '../model/index.js';
-import { escapeHtml, jsonForScript } from './escape.js';
-import { describeMetric, metricChartSvg } from './svg.js';
-import type { CheckLookup } from './text.js';
-import { formatDuration, scopeLabel } from './text.js';
-import type { Report } from './types.js';
+import type { Diagnosed } from './diagnosis.js';
+import { diagnosed, diagnosisKey } from './diagnosis.js';
+import { escapeHtml } from './escape.js';
+import type { CheckLookup } from './format.js';
+import { causesOf, checkMetaOf, describeMetric, docsOf, formatCount, formatDuration, formatValue, scopeLabel } from './format.js';
+import { metricChartSvg } from './svg.js';
+import type { LoadBalancerDiagnosis, Report, ReportResult } from './types.js';
 
 export interface HtmlOptions {
   /** Document title; defaults to one naming the scopes. */
   title?: string;
-  /** Supplies each check's title and rationale for the "why" line; `registry.get` fits. */
+  /** Check titles and rationales for reports that do not carry them; `registry.get` fits. */
   checks?: CheckLookup;
 }
 
-/** Order of statuses inside a card: what needs action first. */
+/** Order of statuses among the collapsed results of a card. */
 const STATUS_ORDER: readonly Status[] = ['fail', 'error', 'unknown', 'suppressed', 'pass', 'not_applicable'];
 
 const STATUS_LABEL: Record<Status, string> = {
@@ -41,36 +45,48 @@ const STYLE = `
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#161b22;--line:#30363d;
 --critical:#ff7b72;--high:#f85149;--medium:#d29922;--low:#58a6ff;--info:#9198a1;--ok:#3fb950;--warn:#bc8cff}}
 *{box-sizing:border-box}
-body{margin:0 auto;max-width:72rem;padding:1rem 1.5rem;font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0 auto;max-width:76rem;padding:.75rem 1rem;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
 [hidden]{display:none!important}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:0 0 .25rem}h3{font-size:1rem;margin:1rem 0 .25rem}
+h1{font-size:1.35rem;margin:.25rem 0}h2{font-size:1.1rem;margin:0 0 .25rem}h3{font-size:1rem;margin:.75rem 0 .25rem}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-pre{background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.5rem;white-space:pre-wrap}
-.meta,.muted{color:var(--muted)}
-.banner{border:2px solid var(--medium);border-radius:6px;padding:.5rem .75rem;font-weight:600}
+pre{background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.4rem .5rem;white-space:pre-wrap;margin:.25rem 0}
+.meta,.muted{color:var(--muted)}.meta{margin:.1rem 0}
+.banner{border:2px solid var(--medium);border-radius:6px;padding:.4rem .75rem;font-weight:600;margin:.25rem 0}
+.verdict{font-size:1.05rem;margin:.5rem 0}.verdict p{margin:.15rem 0}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid var(--line);padding:.2rem .6rem;text-align:left;vertical-align:top}
 td.n{text-align:right}
-.summary{display:flex;flex-wrap:wrap;gap:1.5rem}
-.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.5rem 0;border-bottom:1px solid var(--line);margin-bottom:1rem}
-.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem;margin:0 0 1rem}
-.metrics{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0}
-figure{margin:0;max-width:16rem}figcaption{font-size:11px;color:var(--muted);overflow-wrap:anywhere}
-.chart{display:block;background:var(--bg);border:1px solid var(--line);border-radius:3px}
-.chart rect{fill:var(--high)}.chart polyline{fill:none;stroke:var(--low);stroke-width:1.5}.chart circle{fill:var(--low)}
-.chart .axis{stroke:var(--line)}
+.tables{display:flex;flex-wrap:wrap;gap:1.5rem}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.4rem 0;border-bottom:1px solid var(--line);margin-bottom:.75rem}
+.filters select{max-width:12rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem}
+.users{margin:.25rem 0 .5rem;font-weight:600}
 .findings{list-style:none;margin:0;padding:0}
 .finding{border-top:1px solid var(--line);padding:.5rem 0}
-.badge{display:inline-block;min-width:4.5rem;text-align:center;border-radius:3px;padding:0 .35rem;font-size:12px;font-weight:600;color:#fff;background:var(--info)}
+.cause{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,22rem);gap:.25rem 1rem;align-items:start}
+.cause>*{grid-column:1}.cause>.chart-box{grid-column:2;grid-row:1 / span 4}
+.consequence{margin-left:1.5rem;border-top:1px dashed var(--line)}
+.consequence .tag{color:var(--muted)}
+@media (max-width:720px){body{padding:.5rem}h1{font-size:1.1rem}header .meta{font-size:12px}.verdict{font-size:.95rem}
+.cause{display:flex;flex-direction:column}.cause>.chart-box{order:1}.cause>details{order:2}.consequence{margin-left:.75rem}.card{padding:.5rem .6rem}}
+.badge{display:inline-block;min-width:4.2rem;text-align:center;border-radius:3px;padding:0 .35rem;font-size:12px;font-weight:600;color:#fff;background:var(--info)}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}
 .sev-low{background:var(--low)}.sev-info{background:var(--info)}
 .st-pass{background:var(--ok)}.st-unknown,.st-error{background:var(--warn)}.st-suppressed,.st-not_applicable{background:var(--muted)}
-.message{margin:.25rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
+.message{margin:.2rem 0}
+.fix{margin:.2rem 0}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 summary{cursor:pointer;color:var(--low)}
+figure{margin:0}figcaption{font-size:11px;color:var(--muted)}
+.chart{display:block;width:100%;max-width:30rem;height:auto;background:var(--bg);border:1px solid var(--line);border-radius:3px}
+.chart .bar{fill:var(--high)}.chart .line{fill:none;stroke:var(--low);stroke-width:2}
+.chart .axis{stroke:var(--muted)}.chart .grid{stroke:var(--line)}
+.chart .threshold{stroke:var(--critical);stroke-width:1.5;stroke-dasharray:5 3}
+.chart text{font:11px system-ui,sans-serif;fill:var(--muted)}.chart .value{fill:var(--fg)}.chart .threshold-label{fill:var(--critical)}
 `;
 
 // Plain ES2015 with no dependency. It un-hides the filter form, so without JS the form stays hidden and every finding
-// stays visible.
+// stays in the page.
 const SCRIPT = `
 (function () {
   var form = document.getElementById('filters');
@@ -80,6 +96,7 @@ const SCRIPT = `
   function apply() {
     var sev = form.elements.severity.value, fam = form.elements.family.value;
     var lb = form.elements.lb.value, st = form.elements.status.value;
+    var filtering = !!(sev || fam || st);
     var shown = 0;
     document.querySelectorAll('.card').forEach(function (card) {
       var inCard = 0;
@@ -93,7 +110,10 @@ const SCRIPT = `
         f.hidden = !ok;
         if (ok) inCard++;
       });
-      card.hidden = inCard === 0;
+      card.querySelectorAll('details.others').forEach(function (d) {
+        if (filtering && d.querySelector('.finding:not([hidden])')) d.open = true;
+      });
+      card.hidden = inCard === 0 && (filtering || !cardMatches);
       shown += inCard;
     });
     document.getElementById('filter-count').textContent = shown + ' shown';
@@ -111,186 +131,235 @@ function sha256Base64(text: string): string {
 
 const h = escapeHtml;
 
-interface Card {
-  /** Stable element id; never derived from a resource name. */
-  key: string;
-  name: string;
-  id?: string;
-  type?: string;
-  region?: string;
-  account?: string;
-  isLoadBalancer: boolean;
-  results: CheckResult[];
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-function groupByLoadBalancer(results: readonly CheckResult[]): Card[] {
-  const cards = new Map<string, Card>();
-  for (const r of results) {
-    const lbId = r.resource.loadBalancerId;
-    const groupKey = lbId ? `lb:${lbId}` : `scope:${scopeLabel(r.resource)}`;
-    let card = cards.get(groupKey);
-    if (!card) {
-      card = lbId
-        ? { key: '', name: r.resource.loadBalancerName ?? lbId, id: lbId, isLoadBalancer: true, results: [] }
-        : { key: '', name: `${scopeLabel(r.resource)}: not tied to a load balancer`, isLoadBalancer: false, results: [] };
-      cards.set(groupKey, card);
-    }
-    card.results.push(r);
-  }
-  for (const card of cards.values()) {
-    // The load balancer's own type, region and account come from any result about the load balancer itself.
-    const own = card.results.find((r) => r.resource.kind === 'load-balancer' && r.resource.id === card.id);
-    const any = own ?? card.results[0];
-    if (own) card.type = own.resource.type;
-    if (any?.resource.region) card.region = any.resource.region;
-    if (any?.resource.account) card.account = any.resource.account;
-    card.results.sort(compareResults);
-  }
-  const sorted = [...cards.values()].sort(compareCards);
-  sorted.forEach((c, i) => (c.key = `lb-${i}`));
-  return sorted;
+function sevBadge(sev: Severity, label: string = sev): string {
+  return `<span class="badge sev-${sev}">${h(label)}</span>`;
 }
 
-function compareResults(a: CheckResult, b: CheckResult): number {
-  return (
-    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.checkId.localeCompare(b.checkId) ||
-    a.resource.name.localeCompare(b.resource.name)
-  );
-}
-
-function failCounts(results: readonly CheckResult[]): Record<Severity, number> {
-  const c = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const r of results) if (r.status === 'fail') c[r.severity] += 1;
-  return c;
-}
-
-/** Worst first: load balancers before scope groups, then by failures per severity, then by name. */
-function compareCards(a: Card, b: Card): number {
-  if (a.isLoadBalancer !== b.isLoadBalancer) return a.isLoadBalancer ? -1 : 1;
-  const ca = failCounts(a.results);
-  const cb = failCounts(b.results);
-  for (const s of SEVERITIES) if (ca[s] !== cb[s]) return cb[s] - ca[s];
-  return a.name.localeCompare(b.name);
-}
-
-function formatValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v) ?? String(v);
-}
-
-function statusBadge(r: CheckResult): string {
-  if (r.status === 'fail') return `<span class="badge sev-${r.severity}">${r.severity}</span>`;
+function statusBadge(r: ReportResult): string {
+  if (r.status === 'fail') return sevBadge(r.severity);
   return `<span class="badge st-${r.status}">${STATUS_LABEL[r.status]}</span>`;
 }
 
-function evidenceHtml(r: CheckResult, checks: CheckLookup | undefined): string {
-  const e: Evidence = r.evidence;
+/**
+ * How telling a metric is for a finding, lower first: the load balancer's own count of a status code the finding
+ * causes, then the pool's signals of failing connections and unhealthy targets, latencies, and last the targets' own
+ * 5xx (the application's errors, not the load balancer's). A check's own metrics keep their order among equals.
+ */
+function relevance(m: MetricEvidence, r: ReportResult): number {
+  const codes = (r.evidence?.details?.statusCodes as number[] | undefined) ?? r.causes ?? [];
+  const code = /^lb\.http\.(\d{3})$/.exec(m.name)?.[1];
+  if (code !== undefined) return codes.includes(Number(code)) ? 0 : 6;
+  if (m.name === 'lb.http.5xx') return 1;
+  if (m.name === 'target.connection-errors' || m.name === 'target.tls-errors' || m.name === 'lb.tcp.resets') return 2;
+  if (m.name.startsWith('pool.')) return 3;
+  if (m.name.startsWith('target.latency')) return 4;
+  if (m.name === 'target.http.5xx') return 7;
+  return 5;
+}
+
+/** Charts drawn so far on the page, by series, so no chart appears twice. */
+class ChartLedger {
+  readonly #drawn = new Map<string, string>();
+
+  static key(m: MetricEvidence, r: ReportResult): string {
+    return `${m.resourceId ?? r.resource.loadBalancerId ?? r.resource.id}\u0000${m.name}\u0000${m.statistic}`;
+  }
+
+  /**
+   * The one chart of a finding: its first metric not drawn yet, preferring one with a signal (a non-zero value or
+   * data points) over a flat one. Returns '' with a pointer when every metric it has was drawn for another finding.
+   */
+  chartFor(r: ReportResult, where: string): string {
+    const metrics = r.evidence?.metrics ?? [];
+    if (metrics.length === 0) return '';
+    const fresh = metrics.filter((m) => !this.#drawn.has(ChartLedger.key(m, r))).sort((a, b) => relevance(a, r) - relevance(b, r));
+    const pick = fresh.find((m) => m.value > 0) ?? fresh.find((m) => (m.datapoints ?? 1) > 0) ?? fresh[0];
+    if (!pick) {
+      const first = metrics.find((m) => m.value > 0) ?? metrics[0]!;
+      const at = this.#drawn.get(ChartLedger.key(first, r));
+      return `<p class="muted chart-ref">${h(first.name)}: chart under ${h(at ?? 'an earlier finding')}.</p>`;
+    }
+    this.#drawn.set(ChartLedger.key(pick, r), where);
+    const caption = `${r.resource.name}: ${describeMetric(pick)}`;
+    return `<figure class="chart-box">${metricChartSvg(pick, { title: caption })}<figcaption>${h(caption)}</figcaption></figure>`;
+  }
+}
+
+interface Ctx {
+  report: Report;
+  dd: Diagnosed;
+  checks: CheckLookup | undefined;
+  charts: ChartLedger;
+}
+
+function evidenceHtml(r: ReportResult, ctx: Ctx): string {
+  const e = r.evidence ?? {};
   const rows: Array<[string, string]> = [];
   rows.push(['Resource', `${h(r.resource.type)} <code>${h(r.resource.id)}</code>`]);
-  if (r.resource.region || r.resource.account) {
-    rows.push(['Scope', h([r.resource.account, r.resource.region].filter(Boolean).join(' · '))]);
-  }
+  if (r.resource.region || r.resource.account) rows.push(['Scope', h([r.resource.account, r.resource.region].filter(Boolean).join(' · '))]);
   if (e.path !== undefined) rows.push(['Field', `<code>${h(e.path)}</code>`]);
   if (e.observed !== undefined) rows.push(['Observed', h(formatValue(e.observed))]);
   if (e.expected !== undefined) rows.push(['Expected', h(formatValue(e.expected))]);
   if (e.source !== undefined) rows.push(['Source', h(e.source)]);
   for (const m of e.metrics ?? []) rows.push(['Metric', h(describeMetric(m))]);
-  for (const [k, v] of Object.entries(e.details ?? {})) rows.push([h(k), h(formatValue(v))]);
-  if (r.causes.length) rows.push(['Causes', h(r.causes.join(', '))]);
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) rows.push([h(k), h(formatValue(v))]);
+  const causes = causesOf(ctx.report, r);
+  if (causes.length) rows.push(['Causes', h(causes.join(', '))]);
+  for (const fp of r.causedBy ?? []) rows.push(['Consequence of', linkText(fp, ctx)]);
+  for (const fp of r.explains ?? []) rows.push(['Explains', linkText(fp, ctx)]);
   rows.push(['Fingerprint', `<code>${h(r.fingerprint)}</code>`]);
   const parts = [`<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`];
-  const info = checks?.(r.checkId);
+  const info = checkMetaOf(ctx.report, r.checkId, ctx.checks);
   if (info) parts.push(`<h3>Why</h3><p>${h(info.rationale)}</p>`);
-  // An undecided check has nothing to fix yet; its message says what is missing.
-  if (r.status === 'unknown') return parts.join('');
   const fix = r.remediation;
-  parts.push(`<h3>Fix</h3><p>${h(fix.summary)}</p>`);
-  if (fix.cli) parts.push(`<pre><code>${h(fix.cli)}</code></pre>`);
-  if (fix.terraform) parts.push(`<p>Terraform: <code>${h(fix.terraform)}</code></p>`);
-  if (fix.console) parts.push(`<p>Console: ${h(fix.console)}</p>`);
+  if (fix && r.status !== 'unknown' && r.status !== 'pass' && r.status !== 'not_applicable') {
+    if (fix.terraform) parts.push(`<p>Terraform: <code>${h(fix.terraform)}</code></p>`);
+    if (fix.console) parts.push(`<p>Console: ${h(fix.console)}</p>`);
+  }
   // Documentation URLs stay text: the file must not reference anything outside itself.
-  if (r.docs.length) parts.push(`<p class="muted">Docs: ${r.docs.map((d) => `<code>${h(d)}</code>`).join(' ')}</p>`);
+  const docs = docsOf(ctx.report, r, ctx.checks);
+  if (docs.length) parts.push(`<p class="muted">Docs: ${docs.map((d) => `<code>${h(d)}</code>`).join(' ')}</p>`);
   return parts.join('');
 }
 
-function findingHtml(r: CheckResult, checks: CheckLookup | undefined): string {
+function linkText(fp: string, ctx: Ctx): string {
+  const o = ctx.dd.byFingerprint.get(fp);
+  return o ? `<code>${h(fp.slice(0, 8))}</code> <code>${h(o.checkId)}</code> on ${h(o.resource.name)}` : `<code>${h(fp)}</code>`;
+}
+
+function attrs(r: ReportResult): string {
+  return `data-severity="${h(r.severity)}" data-family="${h(r.family)}" data-status="${h(r.status)}" data-fingerprint="${h(r.fingerprint)}"`;
+}
+
+function headHtml(r: ReportResult, badge: string): string {
   const resource = r.resource.kind === 'load-balancer' ? '' : ` <span class="resource">${h(r.resource.name)}</span>`;
-  const head = `<div>${statusBadge(r)} <code>${h(r.checkId)}</code>${resource}</div>`;
-  const parts = [head, `<p class="message">${h(r.message)}</p>`];
+  return `<div class="head">${badge} <code>${h(r.checkId)}</code>${resource}</div>`;
+}
+
+function fixHtml(r: ReportResult): string {
+  const fix = r.remediation;
+  if (!fix) return '';
+  return `<div class="fix"><strong>Fix:</strong> ${h(fix.summary)}${fix.cli ? `<pre><code>${h(fix.cli)}</code></pre>` : ''}</div>`;
+}
+
+function causeHtml(r: ReportResult, impact: Severity, ctx: Ctx): string {
+  const own = impact !== r.severity ? ` <span class="muted">(${h(r.severity)} on its own; ${h(impact)} through what it causes)</span>` : '';
+  return (
+    `<li class="finding cause" ${attrs(r)}>` +
+    `${headHtml(r, sevBadge(impact))}` +
+    ctx.charts.chartFor(r, `${r.checkId} on ${r.resource.name}`) +
+    `<p class="message">${h(r.message)}${own}</p>` +
+    fixHtml(r) +
+    `<details><summary>Evidence and why</summary>${evidenceHtml(r, ctx)}</details>` +
+    `</li>`
+  );
+}
+
+function consequenceHtml(r: ReportResult, ctx: Ctx): string {
+  return (
+    `<li class="finding consequence" ${attrs(r)}>` +
+    `${headHtml(r, `<span class="tag">↳ consequence</span> ${statusBadge(r)}`)}` +
+    `<p class="message">${h(r.message)}</p>` +
+    `<details><summary>Evidence</summary>${ctx.charts.chartFor(r, `${r.checkId} on ${r.resource.name}`)}${evidenceHtml(r, ctx)}</details>` +
+    `</li>`
+  );
+}
+
+function otherHtml(r: ReportResult, ctx: Ctx): string {
+  const parts = [headHtml(r, statusBadge(r)), `<p class="message">${h(r.message)}</p>`];
   if (r.status === 'suppressed' && r.suppression) {
     const until = r.suppression.expires ? ` (until ${h(r.suppression.expires)})` : '';
     parts.push(`<p class="muted">Accepted: ${h(r.suppression.reason)}${until}</p>`);
   }
   if (r.status !== 'pass' && r.status !== 'not_applicable') {
-    const label = r.status === 'unknown' ? 'Evidence' : 'Evidence and fix';
-    parts.push(`<details><summary>${label}</summary>${evidenceHtml(r, checks)}</details>`);
+    parts.push(`<details><summary>${r.status === 'unknown' ? 'What is missing' : 'Evidence and fix'}</summary>${fixHtml(r)}${evidenceHtml(r, ctx)}</details>`);
   }
-  const attrs = `data-severity="${h(r.severity)}" data-family="${h(r.family)}" data-status="${h(r.status)}"`;
-  return `<li class="finding" ${attrs}>${parts.join('')}</li>`;
+  return `<li class="finding" ${attrs(r)}>${parts.join('')}</li>`;
 }
 
-function chartsHtml(card: Card): string {
-  const seen = new Set<string>();
-  const figures: string[] = [];
-  for (const r of card.results) {
-    for (const m of r.evidence.metrics ?? []) {
-      // The same series often backs several findings; one chart per resource and metric.
-      const key = `${r.resource.id}\u0000${m.name}\u0000${m.statistic}`;
-      if (seen.has(key) || !m.points?.length) continue;
-      seen.add(key);
-      figures.push(figureHtml(r, m));
+function cardHtml(d: LoadBalancerDiagnosis, key: string, ctx: Ctx): string {
+  const own = ctx.dd.byGroup.get(diagnosisKey(d)) ?? [];
+  const title = d.loadBalancerId === undefined ? `${d.provider} ${d.name}: not tied to a load balancer` : d.name;
+  const meta = [d.type, d.region, d.account].filter((x): x is string => Boolean(x)).map(h);
+  const idLine = d.loadBalancerId ? ` · <code>${h(d.loadBalancerId)}</code>` : '';
+  const verdict = d.worst ? `${sevBadge(d.worst)} ${plural(d.causes.length, 'cause')}` : '<span class="badge st-pass">no cause</span>';
+  const items: string[] = [];
+  const shown = new Set<string>();
+  for (const c of d.causes) {
+    const r = ctx.dd.byFingerprint.get(c.fingerprint);
+    if (!r) continue;
+    items.push(causeHtml(r, c.impact, ctx));
+    shown.add(c.fingerprint);
+    for (const fp of c.consequences) {
+      const cr = ctx.dd.byFingerprint.get(fp);
+      if (!cr) continue;
+      items.push(consequenceHtml(cr, ctx));
+      shown.add(fp);
     }
   }
-  return figures.length ? `<div class="metrics">${figures.join('')}</div>` : '';
-}
-
-function figureHtml(r: CheckResult, m: MetricEvidence): string {
-  const caption = `${r.resource.name}: ${describeMetric(m)}`;
-  return `<figure>${metricChartSvg(m, { title: caption })}<figcaption>${h(caption)}</figcaption></figure>`;
-}
-
-function cardHtml(card: Card, checks: CheckLookup | undefined): string {
-  const counts = failCounts(card.results);
-  const badges = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `<span class="badge sev-${s}">${counts[s]} ${s}</span>`);
-  const meta = [card.type, card.region, card.account].filter((x): x is string => Boolean(x)).map(h);
-  const idLine = card.id ? ` · <code>${h(card.id)}</code>` : '';
+  const rest = own.filter((r) => !shown.has(r.fingerprint)).sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
+  const counts = STATUS_ORDER.map((s) => [s, rest.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const others = rest.length
+    ? `<details class="others"><summary>${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ')}</summary><ol class="findings">${rest.map((r) => otherHtml(r, ctx)).join('')}</ol></details>`
+    : '';
+  const users = d.usersSee ? `<p class="users">Users see: ${h(d.usersSee.summary)}</p>` : '';
   return (
-    `<section class="card" id="${card.key}" data-lb="${card.key}">` +
-    `<h2>${h(card.name)}</h2>` +
+    `<section class="card" id="${key}" data-lb="${key}">` +
+    `<h2>${h(title)} ${verdict}</h2>` +
     `<p class="meta">${meta.join(' · ')}${idLine}</p>` +
-    (badges.length ? `<p>${badges.join(' ')}</p>` : '<p class="muted">No failures.</p>') +
-    chartsHtml(card) +
-    `<ol class="findings">${card.results.map((r) => findingHtml(r, checks)).join('')}</ol>` +
+    users +
+    (items.length ? `<ol class="findings">${items.join('')}</ol>` : '') +
+    others +
     `</section>`
   );
 }
 
-function summaryHtml(report: Report): string {
+function verdictHtml(report: Report, dd: Diagnosed): string {
+  const lbs = dd.diagnosis.filter((d) => d.loadBalancerId !== undefined);
+  const failing = lbs.filter((d) => d.worst !== null);
+  const worst = SEVERITIES.map((s) => [s, failing.filter((d) => d.worst === s).length] as const).filter(([, n]) => n > 0);
+  const causes = SEVERITIES.map((s) => [s, dd.diagnosis.reduce((a, d) => a + d.causes.filter((c) => c.impact === s).length, 0)] as const);
+  const total = causes.reduce((a, [, n]) => a + n, 0);
+  const s = report.summary.byStatus;
+  const verdict =
+    report.summary.loadBalancers === 0
+      ? 'No load balancers found in the audited scopes.'
+      : failing.length === 0
+        ? `No cause of 5xx found on ${plural(report.summary.loadBalancers, 'load balancer')}.`
+        : `${failing.length} of ${plural(report.summary.loadBalancers, 'load balancer')} ${failing.length === 1 ? 'has' : 'have'} a cause of 5xx — worst: ${worst.map(([sev, n]) => sevBadge(sev, `${n} ${sev}`)).join(' ')}`;
+  const counts =
+    `${plural(total, 'cause')}${total ? ` (${causes.filter(([, n]) => n > 0).map(([sev, n]) => `${n} ${sev}`).join(', ')})` : ''} behind ${plural(s.fail, 'failing check')} · ` +
+    `${formatCount(s.pass)} passed · ${formatCount(s.unknown)} unknown · ${plural(s.error, 'error')}${s.suppressed ? ` · ${formatCount(s.suppressed)} suppressed` : ''}`;
+  return `<section class="verdict" aria-label="Verdict"><p><strong>${verdict}</strong></p><p class="counts">${h(counts)}</p></section>`;
+}
+
+function summaryTablesHtml(report: Report): string {
   const s = report.summary;
-  const sevRows = SEVERITIES.map((sev) => `<tr><td><span class="badge sev-${sev}">${sev}</span></td><td class="n">${s.failuresBySeverity[sev]}</td></tr>`);
+  const sevRows = SEVERITIES.map((sev) => `<tr><td>${sevBadge(sev)}</td><td class="n">${s.failuresBySeverity[sev]}</td></tr>`);
   const statusRows = STATUS_ORDER.map((st) => `<tr><td>${STATUS_LABEL[st]}</td><td class="n">${s.byStatus[st]}</td></tr>`);
   return (
-    `<section class="summary" aria-label="Summary">` +
-    `<table><thead><tr><th>Severity</th><th>Failures</th></tr></thead><tbody>${sevRows.join('')}</tbody></table>` +
+    `<section aria-labelledby="totals"><h2 id="totals">Totals</h2><div class="tables">` +
+    `<table><thead><tr><th>Severity</th><th>Failing checks</th></tr></thead><tbody>${sevRows.join('')}</tbody></table>` +
     `<table><thead><tr><th>Status</th><th>Results</th></tr></thead><tbody>${statusRows.join('')}</tbody></table>` +
     `<table><tbody><tr><th>Load balancers</th><td class="n">${s.loadBalancers}</td></tr>` +
     `<tr><th>Checks run</th><td class="n">${s.checksRun}</td></tr>` +
     `<tr><th>Highest severity</th><td>${s.highestSeverity ?? 'none'}</td></tr></tbody></table>` +
-    `</section>`
+    `</div></section>`
   );
 }
 
-function filtersHtml(cards: readonly Card[], report: Report): string {
+function filtersHtml(entries: ReadonlyArray<{ key: string; name: string }>, report: Report): string {
   const families = FAMILIES.filter((f) => report.results.some((r) => r.family === f));
   const option = (value: string, label: string): string => `<option value="${h(value)}">${h(label)}</option>`;
   return (
     `<form id="filters" class="filters" hidden>` +
     `<label>Severity at least <select name="severity">${option('', 'any')}${SEVERITIES.map((s) => option(s, s)).join('')}</select></label>` +
     `<label>Family <select name="family">${option('', 'all')}${families.map((f) => option(f, f)).join('')}</select></label>` +
-    `<label>Load balancer <select name="lb">${option('', 'all')}${cards.map((c) => option(c.key, c.name)).join('')}</select></label>` +
+    `<label>Load balancer <select name="lb">${option('', 'all')}${entries.map((c) => option(c.key, c.name)).join('')}</select></label>` +
     `<label>Status <select name="status">${option('', 'all')}${option('problems', 'fail, error, unknown')}` +
     `${STATUS_ORDER.map((st) => option(st, STATUS_LABEL[st])).join('')}</select></label>` +
     `<output id="filter-count"></output>` +
@@ -308,8 +377,8 @@ function coverageHtml(gaps: readonly CoverageGap[]): string {
   return (
     `<section aria-labelledby="coverage"><h2 id="coverage">Coverage gaps</h2>` +
     `<p>These could not be collected; checks that needed them report <em>unknown</em>, never pass.</p>` +
-    `<table><thead><tr><th>API</th><th>Scope</th><th>Missing permission</th><th>Code</th><th>Impact</th><th>Message</th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table></section>`
+    `<div class="scroll"><table><thead><tr><th>API</th><th>Scope</th><th>Missing permission</th><th>Code</th><th>Impact</th><th>Message</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table></div></section>`
   );
 }
 
@@ -325,12 +394,13 @@ function headerHtml(report: Report, title: string): string {
   const banner = report.demo
     ? `<p class="banner" role="note">Demo data: this report comes from the bundled demo environment, not from your cloud account.</p>`
     : '';
-  return `<header>${banner}<h1>${h(title)}</h1><p class="meta">${facts.join(' · ')}</p><p class="meta">Scopes: ${scopes}</p></header>`;
+  return `<header>${banner}<h1>${h(title)}</h1><p class="meta">${facts.join(' · ')} · scopes: ${scopes}</p></header>`;
 }
 
 /** Renders the report as one self-contained HTML document. */
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
-  const cards = groupByLoadBalancer(report.results);
+  const dd = diagnosed(report);
+  const ctx: Ctx = { report, dd, checks: options.checks, charts: new ChartLedger() };
   const scopes = report.scopes.map((s) => scopeLabel(s)).join(', ');
   const title = options.title ?? `cloud502 report${scopes ? `: ${scopes}` : ''}`;
   const csp = [
@@ -341,8 +411,9 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const body = cards.length
-    ? cards.map((c) => cardHtml(c, options.checks)).join('\n')
+  const entries = dd.diagnosis.map((d, i) => ({ d, key: `lb-${i}`, name: d.loadBalancerId === undefined ? `${d.provider} ${d.name} (no load balancer)` : d.name }));
+  const body = entries.length
+    ? entries.map((e) => cardHtml(e.d, e.key, ctx)).join('\n')
     : '<p class="muted">No results: no check applied to the audited scopes.</p>';
   return [
     '<!DOCTYPE html>',
@@ -356,12 +427,11 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     '</head>',
     '<body>',
     headerHtml(report, title),
-    summaryHtml(report),
-    filtersHtml(cards, report),
+    verdictHtml(report, dd),
+    filtersHtml(entries, report),
     `<main>${body}</main>`,
+    summaryTablesHtml(report),
     coverageHtml(report.coverage),
-    // The report this page was rendered from, so the file stays the one artifact to archive or re-render.
-    `<script type="application/json" id="cloud502-report">${jsonForScript(report)}</script>`,
     `<script>${SCRIPT}</script>`,
     '</body>',
     '</html>',

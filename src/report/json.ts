@@ -1,18 +1,32 @@
 /**
  * Builds the JSON report (the published contract, schema/report.schema.json) and renders it.
  * Every other format renders from the {@link Report} built here.
+ *
+ * Size matters at scale: check metadata (rationale, docs, fix templates) is written once per report in `checks`, pass
+ * results are compact, metric evidence is summaries (series only with `--include-series`), and the JSON text is
+ * produced piece by piece ({@link jsonChunks}) so a large report is never one string.
  */
+import type { AnyCheck } from '../engine/check.js';
+import { linkCauses } from '../engine/causality.js';
 import type { CheckResult, Severity, Status } from '../engine/result.js';
 import { SEVERITIES, severityRank, STATUSES } from '../engine/result.js';
 import type { Inventory } from '../model/index.js';
-import type { Report, ReportSummary } from './types.js';
+import { causesByImpact, diagnose } from './diagnosis.js';
+import { jsonTextSafe } from './escape.js';
+import { expandGroup, groupPasses } from './passes.js';
+import type { CheckMeta, LoadBalancerDiagnosis, Report, ReportResult, ReportSummary } from './types.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
+
+/** What the report needs of a check; a catalog entry (`registry.all()`) fits. */
+export type CheckMetaSource = Pick<AnyCheck, 'id' | 'title' | 'family' | 'severity' | 'causes' | 'rationale' | 'docs' | 'remediation'>;
 
 export interface BuildReportInput {
   inventory: Inventory;
-  results: CheckResult[];
+  results: ReadonlyArray<CheckResult | ReportResult>;
   /** Checks that were evaluated (selected, enabled, and for a provider present in the inventory). */
   checksRun: number;
+  /** The evaluated checks' metadata (catalog entries or a previous report's `checks`), written once per report. */
+  checks?: readonly CheckMetaSource[] | Readonly<Record<string, CheckMeta>>;
   source: Report['source'];
   /** When the report is built; for a live audit, equal to the collection time in practice. */
   generatedAt: Date;
@@ -33,7 +47,7 @@ const STATUS_ORDER: Readonly<Record<Status, number>> = {
  * Sorts results: failures first, most severe first; then errors and unknowns; then suppressed, passes and
  * not-applicable. Equal keys keep their evaluation order (check catalog order), so the output is stable.
  */
-export function sortResults(results: readonly CheckResult[]): CheckResult[] {
+export function sortResults<T extends Pick<ReportResult, 'status' | 'severity'>>(results: readonly T[]): T[] {
   return [...results].sort((a, b) => {
     const byStatus = STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
     if (byStatus !== 0) return byStatus;
@@ -41,7 +55,7 @@ export function sortResults(results: readonly CheckResult[]): CheckResult[] {
   });
 }
 
-export function summarize(results: readonly CheckResult[], loadBalancers: number, checksRun: number): ReportSummary {
+export function summarize(results: ReadonlyArray<Pick<ReportResult, 'status' | 'severity'>>, loadBalancers: number, checksRun: number): ReportSummary {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of results) {
@@ -52,8 +66,58 @@ export function summarize(results: readonly CheckResult[], loadBalancers: number
   return { total: results.length, byStatus, failuresBySeverity, loadBalancers, highestSeverity, checksRun };
 }
 
+function isMetaRecord(value: BuildReportInput['checks']): value is Readonly<Record<string, CheckMeta>> {
+  return value !== undefined && !Array.isArray(value);
+}
+
+/** The metadata of the checks that have a result, once per report. */
+function checksMeta(source: BuildReportInput['checks'], ids: ReadonlySet<string>): Record<string, CheckMeta> {
+  const out: Record<string, CheckMeta> = {};
+  if (source === undefined) return out;
+  if (isMetaRecord(source)) {
+    for (const id of [...ids].sort()) if (source[id]) out[id] = source[id];
+    return out;
+  }
+  for (const c of source) {
+    if (!ids.has(c.id)) continue;
+    // Fix commands are rendered per finding by the resource's provider; the check itself has only the neutral summary.
+    const remediation: CheckMeta['remediation'] = { summary: c.remediation.summary };
+    out[c.id] = { title: c.title, family: c.family, severity: c.severity, causes: [...c.causes], rationale: c.rationale, docs: [...c.docs], remediation };
+  }
+  return out;
+}
+
+/**
+ * A result as the report carries it: docs live in `checks` when the check is there; a pass or not-applicable result
+ * keeps only what says what was covered (no evidence, fix or status codes).
+ */
+export function compactResult(r: CheckResult | ReportResult, meta: Readonly<Record<string, CheckMeta>>): ReportResult {
+  const { docs, evidence, remediation, causes, ...rest } = r;
+  const out: ReportResult = { ...rest };
+  const compact = r.status === 'pass' || r.status === 'not_applicable';
+  if (docs && docs.length > 0 && !meta[r.checkId]) out.docs = docs;
+  if (compact) {
+    // A pass that says why it passed (e.g. "explained by ...") keeps that.
+    if (evidence?.details && Object.keys(evidence.details).length > 0) out.evidence = { details: evidence.details };
+    return out;
+  }
+  if (causes) out.causes = causes;
+  if (evidence) out.evidence = evidence;
+  if (remediation) out.remediation = remediation;
+  return out;
+}
+
 export function buildReport(input: BuildReportInput): Report {
   const { inventory } = input;
+  const ids = new Set(input.results.map((r) => r.checkId));
+  const checks = checksMeta(input.checks, ids);
+  const sorted = sortResults(linkCauses(input.results.map((r) => compactResult(r, checks))));
+  // In the order the JSON form reads back (grouped passes after the others), so a re-rendered report is identical.
+  const { rest, passed } = groupPasses(sorted, checks);
+  const results = [...rest.filter((r) => r.status !== 'not_applicable'), ...passed.flatMap((g) => expandGroup(g, checks)), ...rest.filter((r) => r.status === 'not_applicable')];
+  const diagnosis: LoadBalancerDiagnosis[] = diagnose(results, inventory);
+  const summary = summarize(results, inventory.loadBalancers.length, input.checksRun);
+  summary.causesByImpact = causesByImpact(diagnosis);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'cloud502', version: input.toolVersion },
@@ -63,8 +127,10 @@ export function buildReport(input: BuildReportInput): Report {
     source: { ...input.source },
     scopes: inventory.scopes,
     coverage: inventory.coverage,
-    summary: summarize(input.results, inventory.loadBalancers.length, input.checksRun),
-    results: sortResults(input.results),
+    summary,
+    checks,
+    diagnosis,
+    results,
   };
   if (inventory.metricsWindowSeconds !== undefined) report.metricsWindowSeconds = inventory.metricsWindowSeconds;
   return report;
@@ -78,6 +144,47 @@ export function failuresAtOrAbove(report: Report, threshold: Severity): number {
   );
 }
 
+/** Top-level keys in writing order; the large collections go one entry per line. */
+const LINE_PER_ENTRY = new Set(['checks', 'diagnosis', 'results', 'passed']);
+
+function indent(text: string, prefix: string): string {
+  return text.replace(/\n/g, `\n${prefix}`);
+}
+
+/**
+ * The JSON report as text, in pieces: small top-level values pretty-printed, then one line per check, per load
+ * balancer diagnosis and per result. Joined, the pieces are one JSON document; written one by one, a report of any
+ * size is never one string. Format and bidi characters are written as `\u` escapes (same data, inert on a terminal).
+ */
+export function* jsonChunks(report: Report): Generator<string> {
+  // Plain passes go grouped by resource (see passes.ts); reading the file back gives the same results.
+  const { rest, passed } = groupPasses(report.results, report.checks ?? {});
+  const wire: Record<string, unknown> = { ...report, results: rest, ...(passed.length ? { passed } : {}) };
+  const entries = Object.entries(wire).filter(([, v]) => v !== undefined);
+  yield '{\n';
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i]!;
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (LINE_PER_ENTRY.has(key) && Array.isArray(value)) {
+      yield `  ${JSON.stringify(key)}: [`;
+      for (let j = 0; j < value.length; j++) yield `${j === 0 ? '\n' : ',\n'}    ${jsonTextSafe(JSON.stringify(value[j]))}`;
+      yield `${value.length ? '\n  ' : ''}]${comma}\n`;
+    } else if (LINE_PER_ENTRY.has(key) && typeof value === 'object' && value !== null) {
+      const inner = Object.entries(value as Record<string, unknown>);
+      yield `  ${JSON.stringify(key)}: {`;
+      for (let j = 0; j < inner.length; j++) {
+        const [k, v] = inner[j]!;
+        yield `${j === 0 ? '\n' : ',\n'}    ${JSON.stringify(k)}: ${jsonTextSafe(JSON.stringify(v))}`;
+      }
+      yield `${inner.length ? '\n  ' : ''}}${comma}\n`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${jsonTextSafe(indent(JSON.stringify(value, null, 2), '  '))}${comma}\n`;
+    }
+  }
+  yield '}\n';
+}
+
+/** The whole JSON report as one string; for large reports write {@link jsonChunks} instead. */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return [...jsonChunks(report)].join('');
 }

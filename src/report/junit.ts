@@ -6,11 +6,11 @@
  * decide); not_applicable → <skipped>; suppressed → <skipped message="suppressed: reason">. Every string is escaped,
  * and characters XML 1.0 cannot carry at all are replaced by a visible notation.
  */
-import type { CheckResult } from '../engine/result.js';
 import { FAMILIES } from '../engine/result.js';
 import { escapeXml, escapeXmlAttr } from './escape.js';
-import { describeMetric } from './svg.js';
-import type { Report } from './types.js';
+import { describeMetric, docsOf, formatValue } from './format.js';
+import type { Report, ReportResult } from './types.js';
+
 
 export interface JunitOptions {
   /** One suite per check family (default) or per check. */
@@ -19,7 +19,7 @@ export interface JunitOptions {
 
 interface Suite {
   name: string;
-  results: CheckResult[];
+  results: ReportResult[];
 }
 
 interface Counts {
@@ -29,15 +29,9 @@ interface Counts {
   skipped: number;
 }
 
-function formatValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v) ?? String(v);
-}
-
-/** The body of a failure or error: what was seen, the evidence and the fix, as plain text lines. */
-function detailText(r: CheckResult): string {
-  const e = r.evidence;
+/** The body of a failure or error: what was seen, what causes it, the evidence and the fix, as plain text lines. */
+function detailText(r: ReportResult, report: Report, byFingerprint: ReadonlyMap<string, ReportResult>): string {
+  const e = r.evidence ?? {};
   const lines = [r.message, '', `Resource: ${r.resource.type} ${r.resource.id}`];
   if (r.resource.loadBalancerName) lines.push(`Load balancer: ${r.resource.loadBalancerName}`);
   if (e.path !== undefined) lines.push(`Field: ${e.path}`);
@@ -45,24 +39,33 @@ function detailText(r: CheckResult): string {
   if (e.expected !== undefined) lines.push(`Expected: ${formatValue(e.expected)}`);
   if (e.source !== undefined) lines.push(`Source: ${e.source}`);
   for (const m of e.metrics ?? []) lines.push(`Metric: ${describeMetric(m)}`);
-  for (const [k, v] of Object.entries(e.details ?? {})) lines.push(`${k}: ${formatValue(v)}`);
-  lines.push('', `Fix: ${r.remediation.summary}`);
-  if (r.remediation.cli) lines.push(`  cli: ${r.remediation.cli}`);
-  if (r.remediation.terraform) lines.push(`  terraform: ${r.remediation.terraform}`);
-  if (r.remediation.console) lines.push(`  console: ${r.remediation.console}`);
-  if (r.docs.length) lines.push(`Docs: ${r.docs.join(' ')}`);
+  for (const [k, v] of Object.entries(e.details ?? {}).filter(([, v]) => v !== undefined)) lines.push(`${k}: ${formatValue(v)}`);
+  const link = (fp: string): string => {
+    const o = byFingerprint.get(fp);
+    return o ? `${fp} (${o.checkId} on ${o.resource.name})` : fp;
+  };
+  for (const fp of r.causedBy ?? []) lines.push(`Consequence of: ${link(fp)}`);
+  for (const fp of r.explains ?? []) lines.push(`Causes: ${link(fp)}`);
+  if (r.remediation) {
+    lines.push('', `Fix: ${r.remediation.summary}`);
+    if (r.remediation.cli) lines.push(`  cli: ${r.remediation.cli}`);
+    if (r.remediation.terraform) lines.push(`  terraform: ${r.remediation.terraform}`);
+    if (r.remediation.console) lines.push(`  console: ${r.remediation.console}`);
+  }
+  const docs = docsOf(report, r);
+  if (docs.length) lines.push(`Docs: ${docs.join(' ')}`);
   lines.push(`Fingerprint: ${r.fingerprint}`);
   return lines.join('\n');
 }
 
-function caseBody(r: CheckResult): string {
+function caseBody(r: ReportResult, report: Report, byFingerprint: ReadonlyMap<string, ReportResult>): string {
   switch (r.status) {
     case 'pass':
       return '';
     case 'fail':
-      return `<failure message="${escapeXmlAttr(r.message)}" type="${escapeXmlAttr(r.severity)}">${escapeXml(detailText(r))}</failure>`;
+      return `<failure message="${escapeXmlAttr(r.message)}" type="${escapeXmlAttr(r.severity)}">${escapeXml(detailText(r, report, byFingerprint))}</failure>`;
     case 'error':
-      return `<error message="${escapeXmlAttr(r.message)}" type="error">${escapeXml(detailText(r))}</error>`;
+      return `<error message="${escapeXmlAttr(r.message)}" type="error">${escapeXml(detailText(r, report, byFingerprint))}</error>`;
     case 'unknown':
       return `<skipped message="${escapeXmlAttr(`unknown: ${r.message}`)}"/>`;
     case 'not_applicable':
@@ -75,7 +78,7 @@ function caseBody(r: CheckResult): string {
   }
 }
 
-function countsOf(results: readonly CheckResult[]): Counts {
+function countsOf(results: readonly ReportResult[]): Counts {
   return {
     tests: results.length,
     failures: results.filter((r) => r.status === 'fail').length,
@@ -89,10 +92,12 @@ function countAttrs(c: Counts): string {
 }
 
 function suites(report: Report, groupBy: 'family' | 'check'): Suite[] {
-  const byName = new Map<string, CheckResult[]>();
+  const byName = new Map<string, ReportResult[]>();
   for (const r of report.results) {
     const name = groupBy === 'family' ? r.family : r.checkId;
-    byName.set(name, [...(byName.get(name) ?? []), r]);
+    const list = byName.get(name);
+    if (list) list.push(r);
+    else byName.set(name, [r]);
   }
   const order = (name: string): number => (groupBy === 'family' ? FAMILIES.indexOf(name as (typeof FAMILIES)[number]) : 0);
   return [...byName.entries()]
@@ -104,7 +109,7 @@ function suites(report: Report, groupBy: 'family' | 'check'): Suite[] {
  * Test case names: the resource name, with its id when that differs. CI tools key history on classname + name, so a
  * second finding of one check on one resource (another port, say) gets its fingerprint appended to stay distinct.
  */
-function caseNames(results: readonly CheckResult[]): string[] {
+function caseNames(results: readonly ReportResult[]): string[] {
   const cases = results.map((r) => {
     const base = r.resource.name === r.resource.id ? r.resource.name : `${r.resource.name} (${r.resource.id})`;
     return { base, key: `${r.checkId}\u0000${base}`, fingerprint: r.fingerprint };
@@ -117,13 +122,14 @@ function caseNames(results: readonly CheckResult[]): string[] {
 /** Renders the report as JUnit XML. */
 export function renderJunit(report: Report, options: JunitOptions = {}): string {
   const groups = suites(report, options.groupBy ?? 'family');
+  const byFingerprint = new Map(report.results.map((r) => [r.fingerprint, r]));
   // JUnit's timestamp is an xs:dateTime without zone or fraction; generatedAt is always UTC.
   const timestamp = escapeXmlAttr(report.generatedAt.slice(0, 19));
   const body = groups.map((suite) => {
     const names = caseNames(suite.results);
     const cases = suite.results.map((r, i) => {
       const open = `<testcase classname="${escapeXmlAttr(r.checkId)}" name="${escapeXmlAttr(names[i] ?? '')}" time="0"`;
-      const inner = caseBody(r);
+      const inner = caseBody(r, report, byFingerprint);
       return inner ? `    ${open}>\n      ${inner}\n    </testcase>` : `    ${open}/>`;
     });
     return [

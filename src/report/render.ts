@@ -8,7 +8,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { SarifRuleSource } from './sarif.js';
 import { renderSarif } from './sarif.js';
-import type { CheckLookup } from './text.js';
+import type { CheckLookup } from './format.js';
 import { renderText } from './text.js';
 import type { Report } from './types.js';
 
@@ -34,8 +34,10 @@ export function reportFileName(format: ReportFormat): string {
 export interface RenderOptions {
   /** Text only: ANSI colors. */
   color?: boolean;
-  /** Text only: list passes one by one. */
+  /** Text only: every result in full, passes included. */
   verbose?: boolean;
+  /** Text only: the flags that find this report again for `cloud502 explain` (e.g. `--demo`). */
+  explainFlags?: string;
   /** Titles and rationales of the checks (text, Markdown, HTML); `registry.get` fits. */
   checks?: CheckLookup;
   /** The whole catalog, for SARIF's one-rule-per-check list; `registry.all()` fits. */

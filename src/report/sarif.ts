@@ -7,9 +7,10 @@
  * finding accepted in the baseline carries an external suppression instead of disappearing.
  */
 import type { AnyCheck } from '../engine/check.js';
-import type { CheckResult, Severity } from '../engine/result.js';
-import { scopeLabel } from './text.js';
-import type { Report } from './types.js';
+import type { Severity } from '../engine/result.js';
+import { neutralizeDeep } from './escape.js';
+import { scopeLabel } from './format.js';
+import type { CheckMeta, Report, ReportResult } from './types.js';
 
 /** What a SARIF rule needs from a check; `registry.all()` fits. */
 export type SarifRuleSource = Pick<AnyCheck, 'id' | 'title' | 'family' | 'severity' | 'rationale' | 'docs'>;
@@ -101,34 +102,39 @@ function ruleFromCheck(check: SarifRuleSource): SarifRule {
   return rule;
 }
 
-function ruleFromResult(r: CheckResult): SarifRule {
+/** A rule for a check the catalog does not list: from the report's own check metadata, else from the result. */
+function ruleFromResult(r: ReportResult, meta: CheckMeta | undefined): SarifRule {
+  if (meta) return ruleFromCheck({ id: r.checkId, ...meta });
   const rule: SarifRule = { id: r.checkId, defaultConfiguration: { level: sarifLevel(r.severity) }, properties: { tags: [r.family] } };
-  const help = r.docs[0];
+  const help = r.docs?.[0];
   if (help) rule.helpUri = help;
   return rule;
 }
 
-function resultProperties(r: CheckResult): Record<string, unknown> {
+function resultProperties(r: ReportResult, report: Report): Record<string, unknown> {
   const p: Record<string, unknown> = {
     status: r.status,
     severity: r.severity,
     family: r.family,
-    causes: r.causes,
+    causes: r.causes ?? report.checks?.[r.checkId]?.causes ?? [],
     provider: r.resource.provider,
     resourceKind: r.resource.kind,
     resourceType: r.resource.type,
-    remediation: r.remediation.summary,
   };
+  if (r.remediation !== undefined) p.remediation = r.remediation.summary;
+  // The diagnosis: a consequence names its causes, a cause its consequences (fingerprints, as partialFingerprints).
+  if (r.causedBy?.length) p.causedBy = r.causedBy;
+  if (r.explains?.length) p.explains = r.explains;
   if (r.resource.account !== undefined) p.account = r.resource.account;
   if (r.resource.region !== undefined) p.region = r.resource.region;
   if (r.resource.loadBalancerId !== undefined) p.loadBalancerId = r.resource.loadBalancerId;
   if (r.resource.loadBalancerName !== undefined) p.loadBalancerName = r.resource.loadBalancerName;
-  if (r.remediation.cli !== undefined) p.remediationCli = r.remediation.cli;
-  if (r.remediation.terraform !== undefined) p.remediationTerraform = r.remediation.terraform;
+  if (r.remediation?.cli !== undefined) p.remediationCli = r.remediation.cli;
+  if (r.remediation?.terraform !== undefined) p.remediationTerraform = r.remediation.terraform;
   return p;
 }
 
-function sarifResult(r: CheckResult, ruleIndex: number): SarifResult {
+function sarifResult(r: ReportResult, ruleIndex: number, report: Report): SarifResult {
   const out: SarifResult = {
     ruleId: r.checkId,
     ruleIndex,
@@ -137,7 +143,7 @@ function sarifResult(r: CheckResult, ruleIndex: number): SarifResult {
     message: { text: r.message },
     locations: [{ logicalLocations: [{ name: r.resource.name, fullyQualifiedName: r.resource.id, kind: 'resource' }] }],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: r.fingerprint },
-    properties: resultProperties(r),
+    properties: resultProperties(r, report),
   };
   if (r.status === 'suppressed') {
     const s = r.suppression;
@@ -171,10 +177,10 @@ export function buildSarif(report: Report, options: SarifOptions = {}): SarifLog
   const results = emitted.map((r) => {
     let index = ruleIndex.get(r.checkId);
     if (index === undefined) {
-      index = rules.push(ruleFromResult(r)) - 1;
+      index = rules.push(ruleFromResult(r, report.checks?.[r.checkId])) - 1;
       ruleIndex.set(r.checkId, index);
     }
-    return sarifResult(r, index);
+    return sarifResult(r, index, report);
   });
   const properties: Record<string, unknown> = {
     demo: report.demo,
@@ -206,7 +212,10 @@ export function buildSarif(report: Report, options: SarifOptions = {}): SarifLog
   };
 }
 
-/** Renders the report as a SARIF 2.1.0 log. */
+/**
+ * Renders the report as a SARIF 2.1.0 log. Every string has its control and format characters (bidi overrides)
+ * made visible: code-scanning views render messages as text, where U+202E would reverse them.
+ */
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
-  return `${JSON.stringify(buildSarif(report, options), null, 2)}\n`;
+  return `${JSON.stringify(neutralizeDeep(buildSarif(report, options)), null, 2)}\n`;
 }

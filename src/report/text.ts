@@ -1,250 +1,51 @@
 /**
- * The human report: findings grouped by load balancer, worst first, each with why it causes a 5xx, the evidence and
- * the fix. Pure: (report, options) => string.
+ * The terminal report, diagnosis first: the verdict and counts, then one block per load balancer, worst first, that
+ * reads top-down as "what users see → why → the fix": one line per root cause with its fix command, its consequences
+ * indented under it. Evidence, traces and metrics are for `--verbose` and `cloud502 explain`. No default line is
+ * longer than {@link MAX_LINE_CHARS}. Pure: (report, options) => string.
  */
-import type { CheckResult, Evidence, MetricEvidence, Severity, Status } from '../engine/result.js';
+import type { Severity } from '../engine/result.js';
 import { SEVERITIES } from '../engine/result.js';
-import type { CoverageGap, Provider } from '../model/index.js';
-import { sanitizeTerminal } from './escape.js';
-import type { Report } from './types.js';
+import type { CoverageGap } from '../model/index.js';
+import type { Diagnosed } from './diagnosis.js';
+import { diagnosed, diagnosisKey } from './diagnosis.js';
+import type { CheckLookup } from './format.js';
+import { formatCount, formatDuration, scopeLabel, shellWord } from './format.js';
+import type { FindingContext } from './text-finding.js';
+import { findingBlock, findingTitle, severityTag } from './text-finding.js';
+import type { Part, Style } from './text-style.js';
+import { fitLine, makeStyle, safeResult, sanitizeForTerminal, shortFingerprint, visibleLength } from './text-style.js';
+import { partialAuditLine } from '../engine/coverage-verdict.js';
+import type { LoadBalancerDiagnosis, Report, ReportResult } from './types.js';
 
-/** What the text report needs from the check catalog; `registry.get` fits. */
-export interface CheckInfo {
-  title: string;
-  rationale: string;
-}
+export type { CheckInfo, CheckLookup } from './format.js';
+export { formatDuration, scopeLabel } from './format.js';
+export { sanitizeForTerminal } from './text-style.js';
 
-export type CheckLookup = (checkId: string) => CheckInfo | undefined;
+/** No line of the default text report is longer (visible characters). */
+export const MAX_LINE_CHARS = 200;
 
 export interface TextOptions {
   /** ANSI colors; the CLI decides (TTY, --no-color, NO_COLOR). */
   color?: boolean;
-  /** List pass and not-applicable results one by one instead of counting them. */
+  /** Every result in full (evidence, fix commands, docs), passes included. */
   verbose?: boolean;
-  /** Supplies each check's rationale ("why it causes 5xx"). */
+  /** Check titles and rationales for reports that do not carry them; `registry.get` fits. */
   checks?: CheckLookup;
+  /** The flags that name this report's source for `cloud502 explain`, e.g. `--demo` or `--report out.json`. */
+  explainFlags?: string;
 }
 
 export const DEMO_BANNER = 'DEMO DATA — not your environment';
 
-interface Style {
-  bold(s: string): string;
-  dim(s: string): string;
-  severity(sev: Severity, s: string): string;
-  status(status: Status, s: string): string;
-  banner(s: string): string;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', blue: '\u001b[34m', magenta: '\u001b[35m', cyan: '\u001b[36m', inverse: '\u001b[7m' };
-
-function makeStyle(color: boolean): Style {
-  const wrap = (...codes: string[]) => (s: string) => (color ? `${codes.join('')}${s}${ANSI.reset}` : s);
-  const bySeverity: Record<Severity, (s: string) => string> = {
-    critical: wrap(ANSI.bold, ANSI.red),
-    high: wrap(ANSI.red),
-    medium: wrap(ANSI.yellow),
-    low: wrap(ANSI.cyan),
-    info: wrap(ANSI.dim),
-  };
-  const byStatus: Partial<Record<Status, (s: string) => string>> = {
-    pass: wrap(ANSI.green),
-    unknown: wrap(ANSI.magenta),
-    error: wrap(ANSI.bold, ANSI.magenta),
-    suppressed: wrap(ANSI.dim),
-    not_applicable: wrap(ANSI.dim),
-  };
-  return {
-    bold: wrap(ANSI.bold),
-    dim: wrap(ANSI.dim),
-    severity: (sev, s) => bySeverity[sev](s),
-    status: (status, s) => (byStatus[status] ?? ((x: string) => x))(s),
-    banner: wrap(ANSI.bold, ANSI.inverse, ANSI.yellow),
-  };
-}
-
-/** 86400 → `24h`, 1800 → `30m`, 604800 → `7d`, 90 → `90s`. */
-export function formatDuration(seconds: number): string {
-  if (seconds > 0 && seconds % 86_400 === 0 && seconds >= 2 * 86_400) return `${seconds / 86_400}d`;
-  if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
-export function scopeLabel(scope: { provider: Provider; account?: string; region?: string }): string {
-  return `${scope.provider} ${scope.account ?? 'unknown-account'} ${scope.region ?? 'global'}`;
-}
-
-interface Group {
-  key: string;
-  title: string;
-  subtitle?: string;
-  isLoadBalancer: boolean;
-  results: CheckResult[];
-}
-
-function groupResults(results: readonly CheckResult[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const r of results) {
-    const lbId = r.resource.loadBalancerId;
-    const key = lbId ? `lb:${lbId}` : `scope:${scopeLabel(r.resource)}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = lbId
-        ? { key, title: r.resource.loadBalancerName ?? lbId, subtitle: lbId, isLoadBalancer: true, results: [] }
-        : { key, title: `${scopeLabel(r.resource)} (not tied to a load balancer)`, isLoadBalancer: false, results: [] };
-      groups.set(key, g);
-    }
-    g.results.push(r);
-  }
-  for (const g of groups.values()) {
-    if (!g.isLoadBalancer) continue;
-    // The LB's own type and region, from any result about the LB itself.
-    const own = g.results.find((r) => r.resource.kind === 'load-balancer' && `lb:${r.resource.id}` === g.key);
-    const region = own?.resource.region ?? g.results[0]?.resource.region;
-    g.title = [g.title, own?.resource.type, region].filter((x): x is string => Boolean(x)).join(' · ');
-  }
-  return [...groups.values()].sort(compareGroups);
-}
-
-/** Worst first: LB groups before scope groups, then by failure counts per severity, then errors/unknowns, then name. */
-function compareGroups(a: Group, b: Group): number {
-  if (a.isLoadBalancer !== b.isLoadBalancer) return a.isLoadBalancer ? -1 : 1;
-  const ca = failCounts(a.results);
-  const cb = failCounts(b.results);
-  for (const s of SEVERITIES) if (ca[s] !== cb[s]) return cb[s] - ca[s];
-  const ua = a.results.filter((r) => r.status === 'error' || r.status === 'unknown').length;
-  const ub = b.results.filter((r) => r.status === 'error' || r.status === 'unknown').length;
-  if (ua !== ub) return ub - ua;
-  return a.title.localeCompare(b.title);
-}
-
-function failCounts(results: readonly CheckResult[]): Record<Severity, number> {
-  const c = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const r of results) if (r.status === 'fail') c[r.severity] += 1;
-  return c;
-}
-
-function formatValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v) ?? String(v);
-}
-
-function formatMetric(m: MetricEvidence): string {
-  const value = m.unit === 'seconds' ? `${m.value} s` : `${m.value}`;
-  // Provider names often carry the statistic already (`AWS/ApplicationELB HTTPCode_ELB_502_Count Sum`).
-  const origin = m.providerName.endsWith(` ${m.statistic}`) ? m.providerName : `${m.providerName} ${m.statistic}`;
-  const fold = m.aggregation === 'min' ? 'lowest' : m.aggregation === 'max' ? 'peak' : 'total';
-  return `${m.name} = ${value}, ${fold} over ${formatDuration(m.windowSeconds)} (${origin})`;
-}
-
-/** Keeps multi-line values (e.g. a CLI remediation with comments) aligned under their first line. */
-function hang(text: string, indent: number): string {
-  return text.replace(/\n/g, `\n${' '.repeat(indent)}`);
-}
-
-/** Labels longer than this do not widen the column for every other row. */
-const MAX_LABEL_WIDTH = 12;
-
-function evidenceLines(e: Evidence): string[] {
-  const rows: Array<[string, string]> = [];
-  if (e.path !== undefined) rows.push(['field', e.path]);
-  if (e.observed !== undefined) rows.push(['observed', formatValue(e.observed)]);
-  if (e.expected !== undefined) rows.push(['expected', formatValue(e.expected)]);
-  if (e.source !== undefined) rows.push(['source', e.source]);
-  // Counters that stayed at zero are evidence too, but one line for all of them keeps the finding readable.
-  const quiet = (e.metrics ?? []).filter((m) => m.aggregation === 'sum' && m.value === 0);
-  for (const m of e.metrics ?? []) if (!quiet.includes(m)) rows.push(['metric', formatMetric(m)]);
-  if (quiet.length > 0) rows.push(['metric', `${quiet.map((m) => m.name).join(', ')} = 0 over ${formatDuration(quiet[0]!.windowSeconds)}`]);
-  for (const [k, v] of Object.entries(e.details ?? {})) rows.push([k, formatValue(v)]);
-  const width = Math.min(MAX_LABEL_WIDTH, Math.max(0, ...rows.map(([k]) => k.length)));
-  // 6 = the evidence block's indent in findingLines.
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${hang(v, 6 + Math.max(width, k.length) + 2)}`);
-}
-
-function severityTag(r: CheckResult, style: Style): string {
-  if (r.status === 'fail') return style.severity(r.severity, r.severity.toUpperCase().padEnd(8));
-  const label = r.status === 'not_applicable' ? 'n/a' : r.status;
-  return style.status(r.status, label.toUpperCase().padEnd(8));
-}
-
-function findingLines(r: CheckResult, style: Style, checks: CheckLookup | undefined): string[] {
-  const out: string[] = [];
-  const resource = r.resource.kind === 'load-balancer' ? '' : ` · ${r.resource.name}`;
-  out.push(`  ${severityTag(r, style)} ${style.bold(r.checkId)}${resource}`);
-  out.push(`    ${r.message}`);
-  if (r.status === 'fail') {
-    const rationale = checks?.(r.checkId)?.rationale;
-    const codes = r.causes.length ? r.causes.join('/') : '5xx';
-    if (rationale) out.push(`    ${style.bold(`Why it causes ${codes}:`)} ${rationale}`);
-    else out.push(`    ${style.bold('Causes:')} ${codes}`);
-  }
-  const ev = evidenceLines(r.evidence);
-  if (ev.length) {
-    out.push(`    ${style.bold('Evidence:')}`);
-    for (const line of ev) out.push(`      ${line}`);
-  }
-  if (r.status === 'fail' || r.status === 'error') {
-    out.push(`    ${style.bold('Fix:')} ${hang(r.remediation.summary, 4)}`);
-    if (r.remediation.cli) out.push(`      cli        ${hang(r.remediation.cli, 17)}`);
-    if (r.remediation.terraform) out.push(`      terraform  ${hang(r.remediation.terraform, 17)}`);
-    if (r.remediation.console) out.push(`      console    ${hang(r.remediation.console, 17)}`);
-    if (r.docs.length) out.push(`    ${style.dim(`Docs: ${r.docs.join(' ')}`)}`);
-  }
-  if (r.status === 'suppressed' && r.suppression) {
-    out.push(`    ${style.dim(`Accepted: ${r.suppression.reason}${r.suppression.expires ? ` (until ${r.suppression.expires})` : ''}`)}`);
-  }
-  return out;
-}
-
-function groupHeadline(g: Group, style: Style): string {
-  const counts = failCounts(g.results);
-  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => style.severity(s, `${counts[s]} ${s}`));
-  const unknown = g.results.filter((r) => r.status === 'unknown').length;
-  const errors = g.results.filter((r) => r.status === 'error').length;
-  if (unknown) parts.push(style.status('unknown', `${unknown} unknown`));
-  if (errors) parts.push(style.status('error', `${errors} error${errors === 1 ? '' : 's'}`));
-  const worst = SEVERITIES.find((s) => counts[s] > 0);
-  const marker = worst ? style.severity(worst, '■') : style.status('pass', '■');
-  return `${marker} ${style.bold(g.title)}${parts.length ? ` — ${parts.join(', ')}` : ' — no failures'}`;
-}
-
-function groupLines(g: Group, style: Style, options: TextOptions): string[] {
-  const out = [groupHeadline(g, style)];
-  if (g.subtitle) out.push(`  ${style.dim(g.subtitle)}`);
-  const detailed = g.results.filter((r) => options.verbose || (r.status !== 'pass' && r.status !== 'not_applicable'));
-  for (const r of detailed) {
-    out.push('');
-    if (r.status === 'pass' || r.status === 'not_applicable') {
-      const resource = r.resource.kind === 'load-balancer' ? '' : ` · ${r.resource.name}`;
-      out.push(`  ${severityTag(r, style)} ${r.checkId}${resource} — ${r.message}`);
-    } else {
-      out.push(...findingLines(r, style, options.checks));
-    }
-  }
-  if (!options.verbose) {
-    const passed = g.results.filter((r) => r.status === 'pass').length;
-    const na = g.results.filter((r) => r.status === 'not_applicable').length;
-    if (passed || na) {
-      const parts = [];
-      if (passed) parts.push(style.status('pass', `✓ ${passed} passed`));
-      if (na) parts.push(style.dim(`${na} not applicable`));
-      out.push('', `  ${parts.join(' · ')}`);
-    }
-  }
-  return out;
-}
-
-function coverageLines(gaps: readonly CoverageGap[], style: Style): string[] {
-  if (gaps.length === 0) return [];
-  const out = [style.bold(`Coverage gaps (${gaps.length}) — checks that needed this data answer "unknown"`)];
-  for (const g of gaps) {
-    const where = [g.account, g.region].filter(Boolean).join(' ');
-    out.push(`  ${style.bold(g.api)}${where ? ` in ${where}` : ''}: ${g.code} — ${g.message}`);
-    if (g.permission) out.push(`    missing permission: ${g.permission}`);
-    if (g.impact) out.push(`    impact: ${g.impact}`);
-  }
-  return out;
+function severityCounts(counts: Record<Severity, number>, style: Style, skipZero = true): string {
+  return SEVERITIES.filter((s) => !skipZero || counts[s] > 0)
+    .map((s) => (counts[s] > 0 ? style.severity(s)(`${counts[s]} ${s}`) : `${counts[s]} ${s}`))
+    .join(', ');
 }
 
 /** `3 critical, 5 high, 2 medium, 1 low · 118 passed · 4 unknown · 0 errors` */
@@ -253,7 +54,7 @@ export function summaryLine(report: Report, color = false): string {
   const f = report.summary.failuresBySeverity;
   const s = report.summary.byStatus;
   const severities = SEVERITIES.filter((sev) => sev !== 'info' || f.info > 0).map((sev) =>
-    f[sev] > 0 ? style.severity(sev, `${f[sev]} ${sev}`) : `${f[sev]} ${sev}`,
+    f[sev] > 0 ? style.severity(sev)(`${f[sev]} ${sev}`) : `${f[sev]} ${sev}`,
   );
   const parts = [severities.join(', '), `${s.pass} passed`, `${s.unknown} unknown`, `${s.error} error${s.error === 1 ? '' : 's'}`];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
@@ -261,70 +62,238 @@ export function summaryLine(report: Report, color = false): string {
   return parts.join(' · ');
 }
 
-function headerLines(report: Report, style: Style): string[] {
-  const source =
-    report.source.kind === 'live'
-      ? 'live collection'
-      : report.source.kind === 'demo'
-        ? 'bundled demo environment'
-        : `snapshot ${report.source.path ?? ''}`.trim();
-  const window = report.metricsWindowSeconds ? `${formatDuration(report.metricsWindowSeconds)} of metrics` : 'metrics not collected';
-  const rows: Array<[string, string]> = [
-    ['source', source],
-    ['scopes', report.scopes.length ? report.scopes.map(scopeLabel).join(', ') : 'none'],
-    ['collected', report.collectedAt],
-    ['window', window],
-    ['checks', `${report.summary.checksRun} run on ${report.summary.loadBalancers} load balancer${report.summary.loadBalancers === 1 ? '' : 's'}`],
+function sourceLabel(report: Report): string {
+  if (report.source.kind === 'live') return 'live collection';
+  if (report.source.kind === 'demo') return 'bundled demo environment';
+  return `snapshot ${report.source.path ?? ''}`.trim();
+}
+
+function headerLines(report: Report, d: Diagnosed, style: Style): string[] {
+  const lbs = d.diagnosis.filter((x) => x.loadBalancerId !== undefined);
+  const failing = lbs.filter((x) => x.worst !== null);
+  const byWorst = Object.fromEntries(SEVERITIES.map((s) => [s, failing.filter((x) => x.worst === s).length])) as Record<Severity, number>;
+  const causes = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const x of d.diagnosis) for (const c of x.causes) causes[c.impact] += 1;
+  const totalCauses = SEVERITIES.reduce((a, s) => a + causes[s], 0);
+  const s = report.summary.byStatus;
+  const out = [style.bold(`cloud502 ${sanitizeForTerminal(report.tool.version)} — load-balancer 5xx audit`) + (report.demo ? `  ${style.banner(` ${DEMO_BANNER} `)}` : '')];
+  const n = report.summary.loadBalancers;
+  if (n === 0) out.push(`Verdict: no load balancers found in the audited scopes.`);
+  else if (failing.length === 0) out.push(`Verdict: ${style.status('pass')(`no cause of 5xx found`)} on ${plural(n, 'load balancer')}.`);
+  else out.push(`Verdict: ${failing.length} of ${plural(n, 'load balancer')} ${failing.length === 1 ? 'has' : 'have'} a cause of 5xx — worst: ${severityCounts(byWorst, style)}.`);
+  const counts = [
+    `${plural(totalCauses, 'cause')}${totalCauses ? ` (${severityCounts(causes, style)})` : ''} behind ${plural(s.fail, 'failing check')}`,
+    `${formatCount(s.pass)} passed`,
+    `${formatCount(s.unknown)} unknown`,
+    plural(s.error, 'error'),
   ];
-  const out = [style.bold(`cloud502 ${report.tool.version} — load-balancer 5xx audit`)];
-  for (const [k, v] of rows) out.push(`  ${k.padEnd(9)}  ${v}`);
-  if (report.demo) out.push('', style.banner(`  *** ${DEMO_BANNER} ***  `));
+  if (s.suppressed) counts.push(`${formatCount(s.suppressed)} suppressed`);
+  out.push(`Counts:  ${counts.join(' · ')}`);
+  const window = report.metricsWindowSeconds ? `${formatDuration(report.metricsWindowSeconds)} of metrics` : 'metrics not collected';
+  const scopes = report.scopes.length ? report.scopes.map(scopeLabel).join(', ') : 'none';
+  out.push(
+    fitLine(
+      [`Audited: ${sanitizeForTerminal(`${sourceLabel(report)} · ${scopes} · collected ${report.collectedAt} · ${window} · ${report.summary.checksRun} checks`)}`],
+      MAX_LINE_CHARS,
+    ),
+  );
   return out;
 }
 
-/** Keys under which line breaks are kept: the renderer indents every continuation line of these (see `hang`). */
-const MULTILINE_KEYS: ReadonlySet<string> = new Set(['remediation', 'evidence']);
-
-/**
- * Resource names, tags, messages and provider error texts are attacker-controlled, and a terminal acts on control
- * characters (ESC starts a sequence that can recolor, move the cursor or retitle the window; BEL rings). Every string
- * of the report, keys included, has them made visible as `\u{…}`. A line break is made visible too, so a value cannot
- * forge a line of its own, except in remediation and evidence, whose continuation lines the renderer indents.
- */
-export function sanitizeForTerminal<T>(value: T, multiline = false): T {
-  if (typeof value === 'string') {
-    const safe = sanitizeTerminal(value);
-    return (multiline ? safe : safe.replace(/\n/g, '\\u{A}')) as T;
-  }
-  if (Array.isArray(value)) return value.map((v: unknown) => sanitizeForTerminal(v, multiline)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [sanitizeForTerminal(k), sanitizeForTerminal(v, multiline || MULTILINE_KEYS.has(k))]),
-    ) as T;
-  }
-  return value;
+/** `shop-web aws-alb eu-west-1` or `aws 123456789012 eu-west-1 (findings not tied to a load balancer)`. */
+function groupTitle(d: LoadBalancerDiagnosis): string {
+  if (d.loadBalancerId === undefined) return sanitizeForTerminal(`${d.provider} ${d.name} (not tied to a load balancer)`);
+  return sanitizeForTerminal([d.name, d.type, d.region].filter(Boolean).join(' '));
 }
 
-export function renderText(unsafeReport: Report, options: TextOptions = {}): string {
-  const report = sanitizeForTerminal(unsafeReport);
-  const lookup = options.checks;
-  // The catalog is ours, but it is printed to the same terminal: same treatment.
-  if (lookup) {
-    options = {
-      ...options,
-      checks: (id) => {
-        const info = lookup(id);
-        return info && { title: sanitizeForTerminal(info.title), rationale: sanitizeForTerminal(info.rationale) };
-      },
-    };
+function groupHeadline(d: LoadBalancerDiagnosis, style: Style): string {
+  const users = d.usersSee ? `users see: ${sanitizeForTerminal(d.usersSee.summary)}` : '';
+  if (d.worst === null) {
+    const parts: Part[] = [[`✓ ${groupTitle(d)}`, style.bold], ' — no cause found'];
+    if (users) parts.push(` — ${users}`);
+    return fitLine(parts, MAX_LINE_CHARS);
   }
+  const parts: Part[] = [['■ ', style.severity(d.worst)], [groupTitle(d), style.bold], ' — ', [d.worst.toUpperCase(), style.severity(d.worst)]];
+  if (users) parts.push(` — ${users}`);
+  return fitLine(parts, MAX_LINE_CHARS);
+}
+
+/** Column where the fix line and the consequences of a cause start. */
+const DETAIL_INDENT = '    ';
+
+/**
+ * Splits a shell command at spaces outside quotes into lines that fit, joined by ` \` continuations, so a long
+ * command stays one pasteable command. Undefined when a single word is too long for a line.
+ */
+export function wrapCommand(command: string, firstWidth: number, restWidth: number): string[] | undefined {
+  // Break points: spaces outside single and double quotes (and not escaped).
+  const breaks: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (c === '\\' && quote !== "'") i++;
+    else if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === ' ') breaks.push(i);
+  }
+  const lines: string[] = [];
+  let start = 0;
+  while (visibleLength(command.slice(start)) > (lines.length === 0 ? firstWidth : restWidth)) {
+    const width = (lines.length === 0 ? firstWidth : restWidth) - 2;
+    const at = [...breaks].reverse().find((b) => b > start && visibleLength(command.slice(start, b)) <= width);
+    if (at === undefined) return undefined;
+    lines.push(`${command.slice(start, at)} \\`);
+    start = at + 1;
+  }
+  lines.push(command.slice(start));
+  return lines;
+}
+
+/**
+ * The fix lines of a cause: its first command, never cut (a cut command pasted into a shell would do something else)
+ * but wrapped with ` \` continuations when long, or its summary when there is no command. Comment lines of a fix are
+ * context that `explain` shows; when a fix has several commands, the line says so.
+ */
+function fixLines(r: ReportResult, explainHint: string): string[] {
+  const fix = r.remediation;
+  const commands = (fix?.cli ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const explain = `cloud502 explain ${shortFingerprint(r.fingerprint)}${explainHint}`;
+  const first = commands[0];
+  if (first) {
+    const labels = commands.length > 1 ? [`fix (1 of ${commands.length} commands; all: ${explain}): `, `fix (1 of ${commands.length} commands): `] : ['fix: '];
+    for (const label of labels) {
+      const lead = `${DETAIL_INDENT}${label}`;
+      const continuation = `${DETAIL_INDENT}     `;
+      const wrapped = wrapCommand(first, MAX_LINE_CHARS - visibleLength(lead), MAX_LINE_CHARS - continuation.length);
+      if (wrapped && wrapped.length <= 3) return wrapped.map((l, i) => `${i === 0 ? lead : continuation}${l}`);
+    }
+  }
+  const see = first ? ` (command: ${explain})` : '';
+  return [fitLine([`${DETAIL_INDENT}fix: ${fix?.summary ?? explain}`], MAX_LINE_CHARS - visibleLength(see)) + see];
+}
+
+function causeLines(d: LoadBalancerDiagnosis, dd: Diagnosed, style: Style, explainHint: string): string[] {
+  const out: string[] = [];
+  for (const cause of d.causes) {
+    const raw = dd.byFingerprint.get(cause.fingerprint);
+    if (!raw) continue;
+    const r = safeResult(raw);
+    const tag = cause.impact.toUpperCase().padEnd(8);
+    out.push(fitLine(['  ', [tag, style.severity(cause.impact)], ' ', [shortFingerprint(r.fingerprint), style.dim], ' ', r.message], MAX_LINE_CHARS));
+    out.push(...fixLines(r, explainHint));
+    for (const fp of cause.consequences) {
+      const c = dd.byFingerprint.get(fp);
+      if (!c) continue;
+      const safe = safeResult(c);
+      out.push(fitLine([DETAIL_INDENT, ['↳ ', style.dim], [shortFingerprint(fp), style.dim], ' ', [`${safe.message}`, style.dim]], MAX_LINE_CHARS));
+    }
+  }
+  return out;
+}
+
+/** One line for the results of a group that could not decide (unknown) or failed to run (error). */
+function undecidedLines(results: readonly ReportResult[], style: Style): string[] {
+  const out: string[] = [];
+  for (const status of ['unknown', 'error'] as const) {
+    const rs = results.filter((r) => r.status === status);
+    if (rs.length === 0) continue;
+    const byCheck = new Map<string, number>();
+    for (const r of rs) byCheck.set(r.checkId, (byCheck.get(r.checkId) ?? 0) + 1);
+    const list = [...byCheck].map(([id, n]) => (n > 1 ? `${id} ×${n}` : id)).join(', ');
+    const what = status === 'unknown' ? `${plural(rs.length, 'check')} could not decide` : `${plural(rs.length, 'check')} failed to run (a cloud502 bug: please report it)`;
+    out.push(fitLine(['  ', [(status === 'unknown' ? '?' : '!').padEnd(8), style.status(status)], ' ', `${what}: ${sanitizeForTerminal(list)}`], MAX_LINE_CHARS));
+  }
+  return out;
+}
+
+function groupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, style: Style, explainHint: string): string[] {
+  const results = dd.byGroup.get(diagnosisKey(d)) ?? [];
+  return [groupHeadline(d, style), ...causeLines(d, dd, style, explainHint), ...undecidedLines(results, style)];
+}
+
+function coverageLines(gaps: readonly CoverageGap[], style: Style, verbose: boolean): string[] {
+  if (gaps.length === 0) return [];
+  const out = [style.bold(`Coverage gaps (${gaps.length}): checks that needed this data answer "unknown"`)];
+  for (const raw of gaps) {
+    const g = sanitizeForTerminal(raw);
+    const where = [g.account, g.region].filter(Boolean).join(' ');
+    const head = `  ${g.api}${where ? ` in ${where}` : ''}: ${g.code}`;
+    if (verbose) {
+      out.push(`${head} — ${g.message}`);
+      if (g.permission) out.push(`    missing permission: ${g.permission}`);
+      if (g.impact) out.push(`    impact: ${g.impact}`);
+    } else {
+      out.push(fitLine([head, g.permission ? ` — missing ${g.permission}` : '', g.impact ? ` — impact: ${g.impact}` : ` — ${g.message}`], MAX_LINE_CHARS));
+    }
+  }
+  return out;
+}
+
+function suppressedLine(results: readonly ReportResult[], style: Style): string[] {
+  const accepted = results.filter((r) => r.status === 'suppressed');
+  if (accepted.length === 0) return [];
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, accepted.filter((r) => r.severity === s).length])) as Record<Severity, number>;
+  return [style.dim(`Accepted in the baseline (suppressed): ${plural(accepted.length, 'finding')} — ${severityCounts(counts, makeStyle(false))}; --verbose lists them`)];
+}
+
+/** `--verbose`: every result of a group in full, causes first with their consequences, then the rest. */
+function verboseGroupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, ctx: FindingContext): string[] {
+  const out = [groupHeadline(d, ctx.style)];
+  if (d.loadBalancerId) out.push(`  ${ctx.style.dim(sanitizeForTerminal(d.loadBalancerId))}`);
+  const shown = new Set<string>();
+  for (const cause of d.causes) {
+    const r = dd.byFingerprint.get(cause.fingerprint);
+    if (!r) continue;
+    out.push('', ...findingBlock(safeResult(r), ctx, 2));
+    shown.add(cause.fingerprint);
+    for (const fp of cause.consequences) {
+      const c = dd.byFingerprint.get(fp);
+      if (!c) continue;
+      out.push('', `      ${ctx.style.dim('↳ consequence of the finding above:')}`, ...findingBlock(safeResult(c), ctx, 6));
+      shown.add(fp);
+    }
+  }
+  const rest = (dd.byGroup.get(diagnosisKey(d)) ?? []).filter((r) => !shown.has(r.fingerprint) && r.status !== 'fail');
+  for (const r of rest) {
+    if (r.status === 'pass' || r.status === 'not_applicable') {
+      const safe = safeResult(r);
+      out.push(`  ${severityTag(r, ctx.style)} ${findingTitle(safe)} — ${safe.message}`);
+    } else {
+      out.push('', ...findingBlock(safeResult(r), ctx, 2));
+    }
+  }
+  return out;
+}
+
+/** `--demo` or `--snapshot FILE` when the report says where its data came from; a live audit needs its own flags. */
+function defaultExplainFlags(report: Report): string {
+  if (report.source.kind === 'demo') return '--demo';
+  if (report.source.kind === 'snapshot' && report.source.path) {
+    return sanitizeForTerminal(`--snapshot ${shellWord(report.source.path)}`);
+  }
+  return '';
+}
+
+export function renderText(report: Report, options: TextOptions = {}): string {
   const style = makeStyle(options.color === true);
-  const blocks: string[][] = [headerLines(report, style)];
-  const groups = groupResults(report.results);
-  if (report.summary.loadBalancers === 0) blocks.push(['No load balancers found in the audited scopes.']);
-  for (const g of groups) blocks.push(groupLines(g, style, options));
-  const coverage = coverageLines(report.coverage, style);
+  const dd = diagnosed(report);
+  const explainHint = ` ${options.explainFlags ?? defaultExplainFlags(report)}`.trimEnd();
+  const blocks: string[][] = [headerLines(report, dd, style)];
+  // A partial audit says so before any finding: what is missing can hide the failures that matter.
+  const partial = partialAuditLine(report.summary);
+  if (partial) blocks.push([style.banner(partial)]);
+  const ctx: FindingContext = { report, style, byFingerprint: dd.byFingerprint, ...(options.checks ? { checks: options.checks } : {}) };
+  for (const d of dd.diagnosis) {
+    blocks.push(options.verbose ? verboseGroupLines(d, dd, ctx) : groupLines(d, dd, style, explainHint));
+  }
+  const coverage = coverageLines(report.coverage, style, options.verbose === true);
   if (coverage.length) blocks.push(coverage);
-  blocks.push([summaryLine(report, options.color === true)]);
+  const tail = options.verbose ? [] : suppressedLine(dd.results, style);
+  if (!options.verbose && dd.diagnosis.some((d) => d.causes.length > 0 || d.counts.unknown > 0)) {
+    tail.push(style.dim(fitLine([`Details: cloud502 explain <fingerprint or check id>${explainHint} · every result in full: --verbose`], MAX_LINE_CHARS)));
+  }
+  tail.push(summaryLine(report, options.color === true));
+  blocks.push(tail);
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

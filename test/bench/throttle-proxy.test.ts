@@ -88,11 +88,11 @@ describe('ThrottleProxy', () => {
     for (const e of Object.values(seen)) expect(classifyAwsError(Object.assign(new Error(e.message), { name: e.name }))).toBe('throttling');
     expect(proxy.stats()).toEqual({
       'acm:DescribeCertificate': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 1 },
-      'cloudwatch:GetMetricData': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0 },
-      'ec2:DescribeVpcs': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0 },
-      'elasticloadbalancing-classic:DescribeLoadBalancers': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0 },
-      'elasticloadbalancing:DescribeLoadBalancers': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0 },
-      'sts:GetCallerIdentity': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0 },
+      'cloudwatch:GetMetricData': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
+      'ec2:DescribeVpcs': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
+      'elasticloadbalancing-classic:DescribeLoadBalancers': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
+      'elasticloadbalancing:DescribeLoadBalancers': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
+      'sts:GetCallerIdentity': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
     });
   });
 
@@ -114,7 +114,7 @@ describe('ThrottleProxy', () => {
       { accessKeyId: 'testing', region: REGION, api: 'elasticloadbalancing:DescribeLoadBalancers', calls: 3 },
       { accessKeyId: 'testing', region: 'us-west-1', api: 'ec2:DescribeVpcs', calls: 1 },
     ]);
-    expect(proxy.stats()['elasticloadbalancing:DescribeLoadBalancers']).toEqual({ calls: 3, throttled: 0, injected: 0, upstreamErrors: 0 });
+    expect(proxy.stats()['elasticloadbalancing:DescribeLoadBalancers']).toEqual({ calls: 3, throttled: 0, injected: 0, upstreamErrors: 0, stalled: 0 });
   });
 });
 

@@ -54,10 +54,13 @@ describe('baseline in .cloud502.yml', () => {
     expect(report.summary.highestSeverity).toBe('medium');
   });
 
-  it('the text report says what was accepted and counts it', async () => {
+  it('the text report says what was accepted in one line, and --verbose lists it', async () => {
     const { run } = await audit([], { '.cloud502.yml': entry('2999-12-31') });
-    expect(run.stdout).toMatch(/SUPPRESSED\s+targets\/fake-pool-has-targets · tg-empty/);
-    expect(run.stdout).toContain('Accepted: decommissioned next sprint (OPS-42) (until 2999-12-31)');
+    expect(run.stdout).toContain('Accepted in the baseline (suppressed): 1 finding — 1 critical; --verbose lists them');
+    expect(run.stdout).not.toContain('Accepted: decommissioned next sprint');
+    const { run: verbose } = await audit(['--verbose'], { '.cloud502.yml': entry('2999-12-31') });
+    expect(verbose.stdout).toMatch(/SUPPRESSED\s+targets\/fake-pool-has-targets · tg-empty/);
+    expect(verbose.stdout).toContain('Accepted: decommissioned next sprint (OPS-42) (until 2999-12-31)');
     expect(run.stdout).toContain('0 critical, 0 high, 1 medium, 0 low · 4 passed · 1 unknown · 1 error · 1 suppressed');
   });
 
@@ -68,7 +71,7 @@ describe('baseline in .cloud502.yml', () => {
     const again = report.results.find((r) => r.checkId === CRITICAL && r.resource.name === 'tg-empty');
     expect(again?.status).toBe('fail');
     expect(again?.message).toBe('Target group tg-empty has 0 registered targets. (baseline acceptance expired on 2020-01-31: decommissioned next sprint (OPS-42))');
-    expect(again?.evidence.details?.baselineExpired).toEqual({ expires: '2020-01-31', reason: 'decommissioned next sprint (OPS-42)' });
+    expect(again?.evidence?.details?.baselineExpired).toEqual({ expires: '2020-01-31', reason: 'decommissioned next sprint (OPS-42)' });
     expect(report.summary.byStatus.suppressed).toBe(0);
     expect(report.summary.failuresBySeverity.critical).toBe(1);
     const text = await audit([], { '.cloud502.yml': entry('2020-01-31') });

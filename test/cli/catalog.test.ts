@@ -7,17 +7,17 @@ import { fakeChecks, fakeRegistry, idleTimeout } from './support/fakes.js';
 import { runCli } from './support/run-cli.js';
 
 describe('cloud502 checks --format markdown', () => {
-  it('prints the check table: id, family, severity, causes, title, in catalog order', async () => {
+  it('prints the check table: id, family, severity, causes, load balancers, title, in catalog order', async () => {
     const run = await runCli(['checks', '--format', 'markdown'], { deps: { registry: fakeRegistry() } });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toBe(
       [
-        '| id | family | severity | causes | title |',
-        '| --- | --- | --- | --- | --- |',
-        '| `targets/fake-pool-has-targets` | targets | critical | 503 | Target groups in use have registered targets |',
-        '| `timeouts/fake-idle-timeout` | timeouts | medium | 502 | Idle timeout is at most 30 s |',
-        '| `health/fake-health-check-known` | health | low | 503 | Health checks are configured |',
-        '| `tls/fake-throws` | tls | high | 503 | Never evaluates |',
+        '| id | family | severity | causes | load balancers | title |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| `targets/fake-pool-has-targets` | targets | critical | 503 | Application Load Balancer, Network Load Balancer, Classic Load Balancer | Target groups in use have registered targets |',
+        '| `timeouts/fake-idle-timeout` | timeouts | medium | 502 | Application Load Balancer, Network Load Balancer, Classic Load Balancer | Idle timeout is at most 30 s |',
+        '| `health/fake-health-check-known` | health | low | 503 | Application Load Balancer, Network Load Balancer, Classic Load Balancer | Health checks are configured |',
+        '| `tls/fake-throws` | tls | high | 503 | Application Load Balancer, Network Load Balancer, Classic Load Balancer | Never evaluates |',
         '',
       ].join('\n'),
     );
@@ -26,9 +26,9 @@ describe('cloud502 checks --format markdown', () => {
   it('escapes a title that would break the table', async () => {
     const odd = { ...idleTimeout, title: 'Idle | timeout *is* <short>' };
     const run = await runCli(['checks', '--format', 'markdown'], { deps: { registry: fakeRegistry([odd, ...fakeChecks.filter((c) => c !== idleTimeout)]) } });
-    expect(run.stdout).toContain('| `timeouts/fake-idle-timeout` | timeouts | medium | 502 | Idle \\| timeout \\*is\\* &lt;short&gt; |');
-    // Every row still has exactly five cells (six unescaped pipes).
-    for (const line of run.stdout.trimEnd().split('\n')) expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(7);
+    expect(run.stdout).toContain('| `timeouts/fake-idle-timeout` | timeouts | medium | 502 | Application Load Balancer, Network Load Balancer, Classic Load Balancer | Idle \\| timeout \\*is\\* &lt;short&gt; |');
+    // Every row still has exactly six cells (seven unescaped pipes).
+    for (const line of run.stdout.trimEnd().split('\n')) expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(8);
   });
 
   it('keeps text and json, and refuses report formats', async () => {

@@ -89,10 +89,10 @@ describe('audit --snapshot (real adapter)', () => {
     const r = await cli(['audit', '--snapshot', broken]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^■ alb-web · aws-alb · eu-west-1 — \d+ critical/m);
+    expect(r.stdout).toMatch(/^■ alb-web aws-alb eu-west-1 — CRITICAL — users see: /m);
     expect(r.stdout).toMatch(/^\d+ critical, \d+ high, \d+ medium, \d+ low · \d+ passed · \d+ unknown · \d+ errors?$/m);
     expect(r.stdout).toContain('Coverage gaps (1)');
-    expect(r.stdout).toContain('missing permission: acm:DescribeCertificate');
+    expect(r.stdout).toContain('missing acm:DescribeCertificate');
   });
 
   it('writes a schema-valid JSON report on stdout only', async () => {
@@ -281,7 +281,7 @@ describe('formats, report, diff, baseline and catalog (built binary)', () => {
     const md = await cli(['checks', '--format', 'markdown']);
     expect(md.code).toBe(0);
     const rows = md.stdout.trimEnd().split('\n');
-    expect(rows.slice(0, 2)).toEqual(['| id | family | severity | causes | title |', '| --- | --- | --- | --- | --- |']);
+    expect(rows.slice(0, 2)).toEqual(['| id | family | severity | causes | load balancers | title |', '| --- | --- | --- | --- | --- | --- |']);
     expect(rows.slice(2).map((row) => row.split(' | ').slice(0, 4))).toEqual(list.map((c) => [`| \`${c.id}\``, c.family, c.severity, c.causes.join(', ')]));
   });
 

@@ -57,7 +57,7 @@ describe('audit --probe', () => {
     const report = JSON.parse(r.stdout) as Report;
     const result = report.results.find((x) => x.checkId === CHECK);
     expect(result).toMatchObject({ status: 'fail', severity: 'high' });
-    expect(result?.evidence.source).toMatch(/measured/);
+    expect(result?.evidence?.source).toMatch(/measured/);
     expect(result?.message).toContain('5 s');
     expect(requests).toBeGreaterThan(0);
   });

@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/result.js';
+import type { ReportResult as CheckResult } from '../../src/report/types.js';
 import type { Report } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
 import { cli } from '../support/built-cli.js';
@@ -66,7 +66,7 @@ describe('live audit of a seeded moto environment through AWS_ENDPOINT_URL', () 
   it('finds the declared Node backend whose 5 s keep-alive is shorter than the ALB idle timeout', () => {
     const hit = failuresOf(live, 'timeouts/backend-keepalive-exceeds-idle-timeout').find((r) => r.resource.id === seeded.targetGroups.node.arn);
     expect(hit?.message).toMatch(/5 s/);
-    expect(hit?.evidence.source).toMatch(/declared|inferred/);
+    expect(hit?.evidence?.source).toMatch(/declared|inferred/);
   });
 
   it('finds the health-check port that the target security group does not open', () => {
@@ -84,10 +84,10 @@ describe('live audit of a seeded moto environment through AWS_ENDPOINT_URL', () 
   });
 
   it('attaches the 502s put into CloudWatch as evidence on the web ALB', () => {
-    const onWeb = live.results.filter((r) => r.resource.loadBalancerId === seeded.loadBalancers.web.arn && r.evidence.metrics?.some((m) => m.name === 'lb.http.502'));
+    const onWeb = live.results.filter((r) => r.resource.loadBalancerId === seeded.loadBalancers.web.arn && r.evidence?.metrics?.some((m) => m.name === 'lb.http.502'));
     const total = seeded.metrics.points.reduce((a, p) => a + p.value, 0);
     expect(onWeb.length).toBeGreaterThan(0);
-    expect(onWeb[0]?.evidence.metrics?.find((m) => m.name === 'lb.http.502')?.value).toBe(total);
+    expect(onWeb[0]?.evidence?.metrics?.find((m) => m.name === 'lb.http.502')?.value).toBe(total);
   });
 
   it('raises nothing on the web target group beyond the subnet-B network ACL', () => {

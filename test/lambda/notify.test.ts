@@ -4,7 +4,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/index.js';
+import type { ReportResult as CheckResult } from '../../src/report/types.js';
 import { atLeast, severityRank } from '../../src/engine/index.js';
 import { startDeadline } from '../../src/lambda/deadline.js';
 import { buildNotification, MAX_LISTED_FINDINGS, subjectLine, type NotificationInput } from '../../src/lambda/notify.js';
@@ -149,7 +149,7 @@ describe('report store', () => {
 
   it.each([
     ['not JSON', '<html>', /is not JSON/],
-    ['another schema version', JSON.stringify({ ...sampleReport(), schemaVersion: 2 }), /schemaVersion 2 is not 1/],
+    ['another schema version', JSON.stringify({ ...sampleReport(), schemaVersion: 3 }), /schemaVersion 3 is not 1 or 2/],
     ['a result without a fingerprint', JSON.stringify({ ...sampleReport(), results: [{ checkId: 'x' }] }), /results\[0\] is not a check result/],
   ])('reads a previous report that is %s as unreadable', async (_, body, reason) => {
     s3Mock.on(GetObjectCommand).resolves({ Body: { transformToString: async () => body } as never });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/index.js';
 import { runChecks } from '../../src/engine/index.js';
-import { buildReport, failuresAtOrAbove, renderJson, sortResults } from '../../src/report/json.js';
-import type { Report } from '../../src/report/types.js';
+import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
+import { fingerprint } from '../../src/engine/fingerprint.js';
+import { expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
+import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
+import { sampleReport } from '../fixtures/report/sample.js';
 
 const GENERATED = new Date('2026-11-20T12:05:00.000Z');
 
@@ -14,8 +16,8 @@ function everyStatusReport(): Report {
   const results = runChecks(inv, fakeChecks);
   const pass = results.find((r) => r.status === 'pass');
   if (!pass) throw new Error('fixture must contain a pass');
-  const suppressed: CheckResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
-  return buildReport({ inventory: inv, results: [...results, suppressed], checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
+  const suppressed: ReportResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
+  return buildReport({ inventory: inv, results: [...results, suppressed], checks: fakeChecks, checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
 }
 
 describe('buildReport', () => {
@@ -48,7 +50,7 @@ describe('buildReport', () => {
   });
 
   it('sorts failures by severity, then errors, unknowns, suppressed, passes, not applicable; stable otherwise', () => {
-    const r = (status: CheckResult['status'], severity: CheckResult['severity'], id: string): CheckResult =>
+    const r = (status: ReportResult['status'], severity: ReportResult['severity'], id: string): ReportResult =>
       ({ ...everyStatusReport().results[0]!, status, severity, checkId: id });
     const sorted = sortResults([
       r('pass', 'high', 'targets/p1'), r('fail', 'low', 'targets/f-low'), r('not_applicable', 'low', 'targets/na'),
@@ -94,5 +96,98 @@ describe('report schema', () => {
     const text = formatErrors(reportSchemaErrors(report));
     expect(text).toContain('/generatedAt');
     expect(text).toContain('/results/0/fingerprint');
+  });
+});
+
+describe('the report at scale', () => {
+  it('writes the same JSON piece by piece as in one string, one line per result', () => {
+    const report = everyStatusReport();
+    const chunks = [...jsonChunks(report)];
+    expect(chunks.length).toBeGreaterThan(report.results.length);
+    expect(chunks.join('')).toBe(renderJson(report));
+    expect(parseReportJson(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    const lines = renderJson(report).split('\n');
+    const resultLines = lines.filter((l) => l.startsWith('    {"checkId":'));
+    const groups = lines.filter((l) => l.startsWith('    {"resource":'));
+    const grouped = report.results.filter((r) => !resultLines.some((l) => l.includes(`"fingerprint":"${r.fingerprint}"`)));
+    // What is not on a line of its own is a plain pass, written in its resource's group.
+    expect(grouped.every((r) => r.status === 'pass')).toBe(true);
+    expect(resultLines.length + grouped.length).toBe(report.results.length);
+    expect(groups.length).toBeGreaterThan(0);
+  });
+
+  it('writes check metadata once, with fix templates for the report’s providers only, and no docs in results', () => {
+    const report = everyStatusReport();
+    const meta = report.checks!['targets/fake-pool-has-targets']!;
+    expect(meta).toEqual({
+      title: 'Target groups in use have registered targets',
+      family: 'targets',
+      severity: 'critical',
+      causes: [503],
+      rationale: 'With no registered targets the load balancer answers every request with 503.',
+      docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/'],
+      remediation: { summary: 'Register healthy targets in {{resourceName}}.', aws: { cli: 'aws elbv2 register-targets --target-group-arn {{resourceId}} --targets Id=i-0123', terraform: 'aws_lb_target_group_attachment' } },
+    });
+    expect(Object.keys(report.checks!).sort()).toEqual(fakeChecks.map((c) => c.id).sort());
+    expect(report.results.every((r) => r.docs === undefined)).toBe(true);
+  });
+
+  it('keeps passes compact: no evidence, fix or status codes', () => {
+    const pass = everyStatusReport().results.find((r) => r.status === 'pass')!;
+    expect(Object.keys(pass).sort()).toEqual(['checkId', 'family', 'fingerprint', 'message', 'messageId', 'resource', 'severity', 'status']);
+    const fail = everyStatusReport().results.find((r) => r.status === 'fail')!;
+    expect(fail).toMatchObject({ causes: [503], remediation: { summary: 'Register healthy targets in tg-empty.' } });
+  });
+
+  it('carries a diagnosis per load balancer and counts root causes by impact', () => {
+    const report = everyStatusReport();
+    expect(report.diagnosis?.map((d) => [d.name, d.worst, d.causes.length])).toEqual([
+      ['alb-web', 'critical', 2],
+      ['alb-quiet', null, 0],
+      ['123456789012 eu-west-1', null, 0],
+    ]);
+    expect(report.summary.causesByImpact).toEqual({ critical: 1, high: 0, medium: 1, low: 0, info: 0 });
+    expect(report.diagnosis?.[0]?.usersSee).toMatchObject({ measured: true, byCode: [{ code: 504, count: 7 }] });
+  });
+
+  it('keeps a version 1 report valid against the schema', () => {
+    const old = JSON.parse(JSON.stringify(sampleReport())) as Record<string, unknown>;
+    expect(old.schemaVersion).toBe(1);
+    expect(reportSchemaErrors(old)).toEqual([]);
+  });
+});
+
+describe('compact passes on the wire', () => {
+  it('groups plain passes by resource and reads them back as the same results, discriminators included', () => {
+    const report = everyStatusReport();
+    const withCert = { ...report, results: [...report.results] };
+    const pass = withCert.results.find((r) => r.status === 'pass')!;
+    const disc = { ...pass, discriminator: 'arn:aws:acm:cert/1', fingerprint: fingerprint(pass.checkId, pass.resource.id, 'arn:aws:acm:cert/1') };
+    withCert.results.splice(withCert.results.indexOf(pass) + 1, 0, disc);
+    const { rest, passed } = groupPasses(withCert.results, withCert.checks!);
+    expect(rest.some((r) => r.status === 'pass' && isGroupable(r, withCert.checks!))).toBe(false);
+    expect(passed.flatMap((g) => g.checks)).toContainEqual([pass.checkId, 'arn:aws:acm:cert/1']);
+    const back = expandPassed({ ...withCert, results: rest, passed });
+    expect(new Set(back.results.map((r) => JSON.stringify(r)))).toEqual(new Set(withCert.results.map((r) => JSON.stringify(r))));
+  });
+
+  it('keeps a pass that says more than its title (a custom message, evidence) in results', () => {
+    const report = everyStatusReport();
+    const pass = report.results.find((r) => r.status === 'pass')!;
+    expect(isGroupable(pass, report.checks!)).toBe(true);
+    expect(isGroupable({ ...pass, message: `${pass.resource.name}: explained by x.` }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, evidence: { details: { explainedBy: ['x'] } } }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, severity: 'low' }, report.checks!)).toBe(false);
+    expect(isGroupable(pass, {})).toBe(false);
+  });
+
+  it('writes a schema-valid wire form, and reading it back gives the report', () => {
+    const report = everyStatusReport();
+    const wire = JSON.parse(renderJson(report)) as Record<string, unknown> & { passed: unknown[] };
+    expect(wire.passed.length).toBeGreaterThan(0);
+    expect(reportSchemaErrors(wire), formatErrors(reportSchemaErrors(wire))).toEqual([]);
+    expect(parseReportJson(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    const broken = { ...wire, passed: [{ resource: report.results[0]!.resource, checks: ['targets/not-in-checks'] }] };
+    expect(() => parseReportJson(JSON.stringify(broken))).toThrow('passed check targets/not-in-checks has no entry');
   });
 });

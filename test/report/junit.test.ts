@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/result.js';
+import type { ReportResult as CheckResult } from '../../src/report/types.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { sampleReport } from '../fixtures/report/sample.js';
 
@@ -90,7 +90,7 @@ describe('renderJunit', () => {
     expect(critical.failure?.type).toBe('critical');
     expect(critical.failure?.message).toBe(report.results[0]?.message);
     expect(critical.failure?.['#text']).toContain('Fix: Make /healthz on tg-checkout return 200, or fix the matcher.');
-    expect(critical.failure?.['#text']).toContain('Metric: lb.http.503 (HTTPCode_ELB_503_Count, Sum): 1412 over 3h');
+    expect(critical.failure?.['#text']).toContain('Metric: lb.http.503 = 1,412 over 3h');
     expect(find((r) => r.status === 'error').error?.message).toContain('failed to evaluate');
     expect(find((r) => r.status === 'suppressed').skipped?.message).toBe(
       'suppressed: Batch reporting runs in one AZ by design | OPS-1234 <b>ok</b> (until 2026-12-31)',

@@ -3,7 +3,7 @@
  * uploaded to IAM (`arn:aws:iam::…:server-certificate/…`) are not described: their expiry stays unknown.
  */
 import type { CertificateDetail } from '@aws-sdk/client-acm';
-import { call, mapInOrder, sendOptions, type CollectContext } from './context.js';
+import { call, mapInOrder, type CollectContext } from './context.js';
 
 export function isAcmCertificateArn(arn: string): boolean {
   return /^arn:[a-z-]+:acm:/.test(arn);
@@ -15,7 +15,7 @@ export async function collectAcm(ctx: CollectContext, certificateArns: readonly 
   const arns = [...new Set(certificateArns.filter(isAcmCertificateArn))];
   const tick = ctx.progress.phase('acm', arns.length);
   const details = await mapInOrder(arns, async (arn) => {
-    const res = await call(ctx, 'acm:DescribeCertificate', () => client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }), sendOptions(ctx)), { resourceId: arn });
+    const res = await call(ctx, 'acm:DescribeCertificate', (send) => client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }), send), { resourceId: arn });
     tick();
     return res?.Certificate;
   });

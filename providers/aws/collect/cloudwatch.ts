@@ -8,7 +8,11 @@ import type { LoadBalancerDescription } from '@aws-sdk/client-elastic-load-balan
 import { AWS_METRICS, periodFor, type AwsMetricSpec } from '../metrics-catalog.js';
 import type { AwsMetricQuery } from '../raw.js';
 import { classicLoadBalancerArn } from '../arns.js';
-import { chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+import type { AwsCollectionError } from '../raw.js';
+import { ACCESS_DENIED_CODES } from '../normalize/apis.js';
+import { breakerOpen, chunk, DEADLINE_EXCEEDED, mapInOrder, paginate, type CollectContext } from './context.js';
+
+const GET_METRIC_DATA = 'cloudwatch:GetMetricData';
 
 /** GetMetricData accepts at most 500 queries per call. */
 const QUERIES_PER_CALL = 500;
@@ -95,9 +99,38 @@ function mergeResults(pages: MetricDataResult[][]): Map<string, MetricDataResult
   return byId;
 }
 
+/** The answered pages of a batch, or the failures of its call (not yet recorded). */
+type FailedBatch = { batch: AwsMetricQuery[]; failures: AwsCollectionError[] };
+type BatchOutcome = { batch: AwsMetricQuery[]; pages: MetricDataResult[][] } | FailedBatch;
+
 /**
- * Queries the window [now − windowSeconds, now]. The queries of a failed call are dropped from `queries`
- * (the error is recorded), so a recorded query without data points really had none.
+ * Whether halving a failed batch can help: a 5xx, a timeout, an unparseable answer or a query the service rejects can
+ * be the batch's own (its size, one bad query); a denied permission, exhausted throttling or the deadline cannot.
+ */
+function worthSplitting(ctx: CollectContext, failures: readonly AwsCollectionError[]): boolean {
+  if (ctx.deadline?.aborted || breakerOpen(ctx, GET_METRIC_DATA)) return false;
+  return failures.every((f) => !ACCESS_DENIED_CODES.has(f.code) && f.code !== DEADLINE_EXCEEDED && !/^(Throttling|ThrottlingException|RequestLimitExceeded)$/.test(f.code));
+}
+
+/**
+ * A failure about the API as a whole (a denied permission, the deadline) is recorded once for the region; one about
+ * a batch, per resource of the batch, so the coverage names whose metrics are missing.
+ */
+function recordFailures(ctx: CollectContext, failures: readonly AwsCollectionError[]): void {
+  for (const f of failures) {
+    const entry: AwsCollectionError = ACCESS_DENIED_CODES.has(f.code) || f.code === DEADLINE_EXCEEDED ? (({ resourceId: _, ...whole }) => whole)(f) : f;
+    // Two halves of a split batch can both be about one resource.
+    if (!ctx.errors.some((e) => e.api === entry.api && e.code === entry.code && e.resourceId === entry.resourceId)) ctx.errors.push(entry);
+  }
+}
+
+/**
+ * Queries the window [now − windowSeconds, now]. A batch whose call fails after its retries is split in halves and
+ * retried, so one failing call (an HTTP 500, a timeout, one query the service rejects) loses only the queries it
+ * cannot do without, not every metric of the region: when one half succeeds, the other is split again (a binary
+ * search for the bad queries); when both fail, the API itself is failing and both are recorded. The queries of a
+ * failed call are dropped from `queries` (the error is recorded per resource), so a recorded query without data
+ * points really had none.
  */
 export async function collectCloudWatch(ctx: CollectContext, sources: MetricSources, now: Date, windowSeconds: number): Promise<CloudWatchCollected> {
   if (windowSeconds <= 0) return { queries: [], results: [] };
@@ -110,24 +143,44 @@ export async function collectCloudWatch(ctx: CollectContext, sources: MetricSour
   const batches = chunk(queries, QUERIES_PER_CALL);
   const tick = ctx.progress.phase('cloudwatch', batches.length);
 
-  const answered = await mapInOrder(batches, async (batch) => {
+  const attempt = async (batch: AwsMetricQuery[]): Promise<BatchOutcome> => {
     const MetricDataQueries = batch.map(toSdkQuery);
+    const failures: AwsCollectionError[] = [];
     const pages = await paginate(
       ctx,
-      'cloudwatch:GetMetricData',
-      (NextToken) =>
-        client.send(new sdk.GetMetricDataCommand({ MetricDataQueries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending', NextToken }), sendOptions(ctx)),
+      GET_METRIC_DATA,
+      (NextToken, send) =>
+        client.send(new sdk.GetMetricDataCommand({ MetricDataQueries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending', NextToken }), send),
       (page) => page.NextToken,
+      { resourceIds: [...new Set(batch.map((q) => q.resourceArn))], errors: failures, requires: 'MetricDataResults' },
     );
+    return pages ? { batch, pages: pages.map((p) => p.MetricDataResults ?? []) } : { batch, failures };
+  };
+
+  /** A failed batch, halved; each half that fails while its sibling succeeds is halved again. */
+  const split = async (failed: FailedBatch): Promise<BatchOutcome[]> => {
+    if (failed.batch.length <= 1 || !worthSplitting(ctx, failed.failures)) return [failed];
+    const middle = Math.ceil(failed.batch.length / 2);
+    const halves = await Promise.all([attempt(failed.batch.slice(0, middle)), attempt(failed.batch.slice(middle))]);
+    if (halves.every((h) => 'failures' in h)) return halves;
+    return (await Promise.all(halves.map((h) => ('failures' in h ? split(h) : [h])))).flat();
+  };
+
+  const answered = await mapInOrder(batches, async (batch) => {
+    const first = await attempt(batch);
+    const outcomes = 'failures' in first ? await split(first) : [first];
     tick();
-    return pages ? { batch, results: pages.map((p) => p.MetricDataResults ?? []) } : undefined;
+    return outcomes;
   });
 
   const kept: AwsMetricQuery[] = [];
   const results: MetricDataResult[] = [];
-  for (const done of answered) {
-    if (!done) continue;
-    const byId = mergeResults(done.results);
+  for (const done of answered.flat()) {
+    if ('failures' in done) {
+      recordFailures(ctx, done.failures);
+      continue;
+    }
+    const byId = mergeResults(done.pages);
     for (const q of done.batch) {
       kept.push(q);
       const r = byId.get(q.id);

@@ -5,7 +5,7 @@
  */
 import type { Filter, Instance, NetworkAcl, NetworkInterface, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { AwsReadOnlyAction } from '../iam.js';
-import { chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+import { chunk, mapInOrder, paginate, type CollectContext, type SendOptions } from './context.js';
 
 /** EC2 accepts at most 200 values per filter. */
 const FILTER_VALUES = 200;
@@ -42,14 +42,14 @@ async function listFiltered<P extends Ec2Page, T>(
   api: AwsReadOnlyAction,
   values: readonly string[],
   filtersFor: (batch: string[]) => Filter[],
-  send: (filters: Filter[], token: string | undefined) => Promise<P>,
+  send: (filters: Filter[], token: string | undefined, options: SendOptions) => Promise<P>,
   items: (page: P) => T[],
   tick: () => void,
 ): Promise<T[]> {
   const batches = chunk([...new Set(values)], FILTER_VALUES);
   const results = await mapInOrder(batches, async (batch) => {
     const filters = filtersFor(batch);
-    const pages = await paginate(ctx, api, (token) => send(filters, token), (page) => page.NextToken, { resourceIds: batch });
+    const pages = await paginate(ctx, api, (token, options) => send(filters, token, options), (page) => page.NextToken, { resourceIds: batch });
     tick();
     return (pages ?? []).flatMap(items);
   });
@@ -73,35 +73,34 @@ export type Ec2Targets = { instances: Instance[]; targetInterfaces: NetworkInter
 export async function collectEc2Network(ctx: CollectContext, request: Ec2NetworkRequest): Promise<Ec2Network> {
   const { ec2: sdk } = ctx.sdk;
   const client = ctx.clients.ec2;
-  const opts = sendOptions(ctx);
   const tick = ctx.progress.phase('ec2', 4 * batchesOf(request.vpcIds) + batchesOf(request.loadBalancerEniDescriptions));
   const byVpc = (batch: string[]): Filter[] => [{ Name: 'vpc-id', Values: batch }];
   const [vpcs, subnets, securityGroups, networkAcls, loadBalancerInterfaces] = await Promise.all([
     listFiltered(
       ctx, 'ec2:DescribeVpcs', request.vpcIds, byVpc,
-      (Filters, NextToken) => client.send(new sdk.DescribeVpcsCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeVpcsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
       (p) => p.Vpcs ?? [], tick,
     ),
     listFiltered(
       ctx, 'ec2:DescribeSubnets', request.vpcIds, byVpc,
-      (Filters, NextToken) => client.send(new sdk.DescribeSubnetsCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeSubnetsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
       (p) => p.Subnets ?? [], tick,
     ),
     listFiltered(
       ctx, 'ec2:DescribeSecurityGroups', request.vpcIds, byVpc,
-      (Filters, NextToken) => client.send(new sdk.DescribeSecurityGroupsCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeSecurityGroupsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
       (p) => p.SecurityGroups ?? [], tick,
     ),
     listFiltered(
       ctx, 'ec2:DescribeNetworkAcls', request.vpcIds, byVpc,
       // DescribeNetworkAcls allows at most 100 per page.
-      (Filters, NextToken) => client.send(new sdk.DescribeNetworkAclsCommand({ Filters, NextToken, MaxResults: 100 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkAclsCommand({ Filters, NextToken, MaxResults: 100 }), send),
       (p) => p.NetworkAcls ?? [], tick,
     ),
     listFiltered(
       ctx, 'ec2:DescribeNetworkInterfaces', request.loadBalancerEniDescriptions,
       (batch) => [{ Name: 'description', Values: batch }],
-      (Filters, NextToken) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
       (p) => p.NetworkInterfaces ?? [], tick,
     ),
   ]);
@@ -112,7 +111,6 @@ export async function collectEc2Network(ctx: CollectContext, request: Ec2Network
 export async function collectEc2Targets(ctx: CollectContext, request: Ec2TargetRequest): Promise<Ec2Targets> {
   const { ec2: sdk } = ctx.sdk;
   const client = ctx.clients.ec2;
-  const opts = sendOptions(ctx);
   let total = batchesOf(request.instanceIds);
   for (const ips of request.ipTargetsByVpc.values()) total += batchesOf(ips);
   const tick = ctx.progress.phase('ec2', total);
@@ -122,14 +120,14 @@ export async function collectEc2Targets(ctx: CollectContext, request: Ec2TargetR
       // A filter, not InstanceIds: one unknown id (a terminated target) would fail a whole InstanceIds batch,
       // and MaxResults cannot be combined with InstanceIds.
       (batch) => [{ Name: 'instance-id', Values: batch }],
-      (Filters, NextToken) => client.send(new sdk.DescribeInstancesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+      (Filters, NextToken, send) => client.send(new sdk.DescribeInstancesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
       (p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []), tick,
     ),
     mapInOrder([...request.ipTargetsByVpc.entries()], ([vpcId, ips]) =>
       listFiltered(
         ctx, 'ec2:DescribeNetworkInterfaces', ips,
         (batch) => [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'addresses.private-ip-address', Values: batch }],
-        (Filters, NextToken) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), opts),
+        (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
         (p) => p.NetworkInterfaces ?? [], tick,
       ),
     ).then((perVpc) => perVpc.flat()),

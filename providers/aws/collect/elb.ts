@@ -2,7 +2,7 @@
  * Classic Load Balancers (elasticloadbalancing 2012-06-01): SDK calls only, no mapping.
  */
 import type { InstanceState, LoadBalancerAttributes, LoadBalancerDescription, TagDescription } from '@aws-sdk/client-elastic-load-balancing';
-import { call, chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+import { call, chunk, mapInOrder, paginate, type CollectContext } from './context.js';
 
 const PAGE_SIZE = 400;
 /** DescribeTags accepts at most 20 load balancer names. */
@@ -28,9 +28,9 @@ export async function listElb(ctx: CollectContext): Promise<LoadBalancerDescript
   const pages = await paginate(
     ctx,
     'elasticloadbalancing:DescribeLoadBalancers',
-    (Marker) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+    (Marker, send) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), send),
     (page) => page.NextMarker,
-    { fatalWhenUnreachable: true, ...classic('DescribeLoadBalancers') },
+    { fatalWhenUnreachable: true, requires: 'LoadBalancerDescriptions', ...classic('DescribeLoadBalancers') },
   );
   listing();
   return (pages ?? []).flatMap((p) => p.LoadBalancerDescriptions ?? []);
@@ -48,14 +48,14 @@ export async function describeElb(ctx: CollectContext, loadBalancers: LoadBalanc
   const [perLb, tags] = await Promise.all([
     mapInOrder(names, async (name) => {
       const [attributes, health] = await Promise.all([
-        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name, ...classic('DescribeLoadBalancerAttributes') }),
-        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', () => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), sendOptions(ctx)), { resourceId: name, ...classic('DescribeInstanceHealth') }),
+        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), send), { resourceId: name, ...classic('DescribeLoadBalancerAttributes') }),
+        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', (send) => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), send), { resourceId: name, ...classic('DescribeInstanceHealth') }),
       ]);
       tick();
       return { attributes: attributes?.LoadBalancerAttributes, health: health?.InstanceStates };
     }),
     mapInOrder(tagBatches, async (batch) => {
-      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), sendOptions(ctx)), { resourceIds: batch, ...classic('DescribeTags') });
+      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), send), { resourceIds: batch, ...classic('DescribeTags') });
       tick();
       return res?.TagDescriptions ?? [];
     }),

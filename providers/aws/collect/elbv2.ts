@@ -13,7 +13,7 @@ import type {
   TargetGroupAttribute,
   TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { call, chunk, mapInOrder, paginate, sendOptions, type CollectContext } from './context.js';
+import { call, chunk, mapInOrder, paginate, type CollectContext } from './context.js';
 
 /** ELBv2 allows PageSize up to 400; the SDK paginators ignore `pageSize`, so it goes into the input. */
 const PAGE_SIZE = 400;
@@ -56,15 +56,17 @@ export async function listElbv2(ctx: CollectContext): Promise<Elbv2Listing> {
     paginate(
       ctx,
       'elasticloadbalancing:DescribeLoadBalancers',
-      (Marker) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+      (Marker, send) => client.send(new sdk.DescribeLoadBalancersCommand({ PageSize: PAGE_SIZE, Marker }), send),
       (page) => page.NextMarker,
-      { fatalWhenUnreachable: true },
+      // A web server behind --endpoint-url answers 200 with a page the SDK reads as "no load balancers".
+      { fatalWhenUnreachable: true, requires: 'LoadBalancers' },
     ).finally(listing),
     paginate(
       ctx,
       'elasticloadbalancing:DescribeTargetGroups',
-      (Marker) => client.send(new sdk.DescribeTargetGroupsCommand({ PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+      (Marker, send) => client.send(new sdk.DescribeTargetGroupsCommand({ PageSize: PAGE_SIZE, Marker }), send),
       (page) => page.NextMarker,
+      { requires: 'TargetGroups' },
     ).finally(listing),
   ]);
   return {
@@ -101,11 +103,11 @@ export async function describeElbv2(ctx: CollectContext, listed: Elbv2Listing): 
   const perLoadBalancer = mapInOrder(lbs, async (lb) => {
     const arn = lb.LoadBalancerArn;
     const [attributes, listenerPages] = await Promise.all([
-      call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', () => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), sendOptions(ctx)), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), send), { resourceId: arn }),
       paginate(
         ctx,
         'elasticloadbalancing:DescribeListeners',
-        (Marker) => client.send(new sdk.DescribeListenersCommand({ LoadBalancerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+        (Marker, send) => client.send(new sdk.DescribeListenersCommand({ LoadBalancerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
         (page) => page.NextMarker,
         { resourceId: arn },
       ),
@@ -119,15 +121,15 @@ export async function describeElbv2(ctx: CollectContext, listed: Elbv2Listing): 
   const perTargetGroup = mapInOrder(tgs, async (tg) => {
     const arn = tg.TargetGroupArn;
     const [attributes, health] = await Promise.all([
-      call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', () => client.send(new sdk.DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }), sendOptions(ctx)), { resourceId: arn }),
-      call(ctx, 'elasticloadbalancing:DescribeTargetHealth', () => client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), sendOptions(ctx)), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', (send) => client.send(new sdk.DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }), send), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeTargetHealth', (send) => client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), send), { resourceId: arn }),
     ]);
     tick();
     return { attributes: attributes?.Attributes, health: health?.TargetHealthDescriptions };
   });
 
   const tagResults = mapInOrder(tagBatches, async (arns) => {
-    const res = await call(ctx, 'elasticloadbalancing:DescribeTags', () => client.send(new sdk.DescribeTagsCommand({ ResourceArns: arns }), sendOptions(ctx)), { resourceIds: arns });
+    const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ ResourceArns: arns }), send), { resourceIds: arns });
     tick();
     return res?.TagDescriptions ?? [];
   });
@@ -168,7 +170,7 @@ async function collectListenerDetails(ctx: CollectContext, lb: LoadBalancer, lis
       ? paginate(
           ctx,
           'elasticloadbalancing:DescribeRules',
-          (Marker) => client.send(new sdk.DescribeRulesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+          (Marker, send) => client.send(new sdk.DescribeRulesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
           (page) => page.NextMarker,
           { resourceId: arn },
         )
@@ -177,14 +179,14 @@ async function collectListenerDetails(ctx: CollectContext, lb: LoadBalancer, lis
       ? paginate(
           ctx,
           'elasticloadbalancing:DescribeListenerCertificates',
-          (Marker) => client.send(new sdk.DescribeListenerCertificatesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), sendOptions(ctx)),
+          (Marker, send) => client.send(new sdk.DescribeListenerCertificatesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
           (page) => page.NextMarker,
           { resourceId: arn },
         )
       : undefined,
     // tcp.idle_timeout.seconds exists on NLB TCP listeners only (TLS listeners are fixed at 350 s).
     lb.Type === 'network' && protocol === 'TCP'
-      ? call(ctx, 'elasticloadbalancing:DescribeListenerAttributes', () => client.send(new sdk.DescribeListenerAttributesCommand({ ListenerArn: arn }), sendOptions(ctx)), { resourceId: arn })
+      ? call(ctx, 'elasticloadbalancing:DescribeListenerAttributes', (send) => client.send(new sdk.DescribeListenerAttributesCommand({ ListenerArn: arn }), send), { resourceId: arn })
       : undefined,
   ]);
   const details: ListenerDetails = { arn };

@@ -6,19 +6,23 @@
  * The result is the raw snapshot after a JSON round trip, so a live audit and a replayed snapshot are identical.
  */
 import type { LoadBalancerDescription } from '@aws-sdk/client-elastic-load-balancing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ConfigError } from '../../../src/errors.js';
 import type { AwsCollectOptions as CollectOptions } from '../options.js';
 import { accountOfRoleArn, refreshingCredentials, resolveAccountSpecs, ROLE_SESSION_NAME, type AwsAccountSpec, type ExpiringCredentials } from '../accounts.js';
-import { createAwsClientPool, loadAwsSdk, maxAttemptsFromEnv, type AwsAccountCredentials, type AwsClientProvider, type AwsSdk } from '../clients.js';
+import { createAwsClientPool, loadAwsSdk, type AwsAccountCredentials, type AwsClientProvider, type AwsSdk } from '../clients.js';
 import { STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY } from '../iam.js';
-import { RateBudget } from '../rate-limit.js';
+import { RateBudget, type BudgetClock } from '../rate-limit.js';
+import { DEFAULT_RETRY_POLICY, maxAttemptsFromEnv, type RetryPolicy } from '../retry.js';
 import type { AwsCollectionError, AwsRawSnapshot, Jsonified } from '../raw.js';
 import { emptyAwsRegion } from '../raw.js';
 import { resolveDefaultRegion, resolveRegions, validateRegions } from '../regions.js';
 import { collectAcm } from './acm.js';
 import { collectCloudWatch, loadBalancerDimension } from './cloudwatch.js';
-import { call, Progress, ScopeFailure, sendOptions, type CollectContext } from './context.js';
+import { call, DEADLINE_EXCEEDED, Progress, ScopeFailure, type Breakers, type CollectContext, type SendOptions } from './context.js';
+import { DEADLINE_API } from '../../../src/engine/coverage-verdict.js';
+import { redactUrlCredentials } from '../../../src/redact.js';
 import { collectEc2Network, collectEc2Targets, mergeEc2, type Ec2Collected, type Ec2NetworkRequest, type Ec2TargetRequest } from './ec2.js';
 import { describeElb, listElb, type ElbCollected } from './elb.js';
 import { describeElbv2, listElbv2, type Elbv2Collected, type Elbv2Listing } from './elbv2.js';
@@ -44,6 +48,53 @@ export const FALLBACK_HOME_REGION = 'us-east-1';
 export interface CollectDeps {
   /** The run's rate budget (the bench reads its statistics); by default a fresh one from `options.rateLimits`. */
   budget?: RateBudget;
+  /** The clock of the rate budget, back-offs and retry budgets (tests run a throttling storm on a fake one). */
+  clock?: BudgetClock;
+  /** Overrides of the retry policy (tests shorten it); CLOUD502_AWS_MAX_ATTEMPTS caps the attempts. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The retry policy of a run: the defaults, CLOUD502_AWS_MAX_ATTEMPTS, then the caller's overrides. */
+function retryPolicyOf(deps: CollectDeps): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, maxAttempts: maxAttemptsFromEnv(), ...deps.retry };
+}
+
+/** The audit deadline as a signal that fires at `at` (undefined without a deadline). */
+function startDeadline(at: Date | undefined): { signal: AbortSignal; at: number; dispose(): void } | undefined {
+  if (!at) return undefined;
+  const controller = new AbortController();
+  const ms = at.getTime() - Date.now();
+  const reason = () => Object.assign(new Error('the audit deadline passed'), { name: DEADLINE_EXCEEDED });
+  if (ms <= 0) {
+    controller.abort(reason());
+    return { signal: controller.signal, at: at.getTime(), dispose() {} };
+  }
+  const timer = setTimeout(() => controller.abort(reason()), ms);
+  return { signal: controller.signal, at: at.getTime(), dispose: () => clearTimeout(timer) };
+}
+
+/** Errors in a fixed order: retries finish in any order, and two collections of the same state must be equal. */
+function sortedErrors(errors: AwsCollectionError[]): AwsCollectionError[] {
+  const key = (e: AwsCollectionError) => [e.api, e.resourceId ?? '', e.code, e.message];
+  return [...errors].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+/** The scope-level entry saying that collection of a scope stopped at the deadline (the coverage verdict reads it). */
+function deadlineRecord(region: string): AwsCollectionError {
+  return {
+    api: DEADLINE_API,
+    region,
+    code: DEADLINE_EXCEEDED,
+    message: `collection of ${region} stopped at the audit deadline; what was not collected by then is listed as ${DEADLINE_EXCEEDED}`,
+  };
+}
+
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, signal ? { signal } : {});
 }
 
 /** Dates become ISO strings, undefined fields disappear: exactly what a saved snapshot reads back as. */
@@ -71,11 +122,12 @@ function effectiveEndpoint(options: CollectOptions): string | undefined {
  */
 export async function collectAws(options: CollectOptions, deps: CollectDeps = {}): Promise<AwsRawSnapshot> {
   const concurrency = concurrencyOf(options);
+  const retry = retryPolicyOf(deps);
   const pool = await createAwsClientPool({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    maxAttempts: maxAttemptsFromEnv(),
     concurrency,
+    requestTimeoutMs: retry.attemptTimeoutMs,
   });
   try {
     return await collectAwsWithClients(options, pool.forRegion, deps);
@@ -119,11 +171,15 @@ export async function collectAwsWithClients(options: CollectOptions, clients: Aw
     if (!l) apiLimits.set(key, (l = pLimit(share)));
     return l;
   };
-  const budget = deps.budget ?? new RateBudget(options.rateLimits ?? {});
+  const budget = deps.budget ?? new RateBudget(options.rateLimits ?? {}, ...(deps.clock ? [deps.clock] : []));
+  const clock: BudgetClock = deps.clock ?? { now: () => performance.now(), sleep: (ms, signal) => sleepFor(ms, signal) };
+  const retry = retryPolicyOf(deps);
+  const breakers: Breakers = new Map();
   const sdk = await loadAwsSdk();
   // Aborted when the run fails, so that no scope goes on issuing calls.
   const stop = new AbortController();
   const runSignal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const deadline = startDeadline(options.deadline);
 
   // Calls with the caller's credentials (GetCallerIdentity, AssumeRole) are budgeted under "caller".
   const contextFor = (region: string, scope: Pick<AccountScope, 'account' | 'label' | 'credentials'>, signal: AbortSignal): CollectContext => ({
@@ -136,9 +192,14 @@ export async function collectAwsWithClients(options: CollectOptions, clients: Aw
     budget,
     errors: [],
     signal,
+    ...(deadline ? { deadline: deadline.signal, deadlineAt: deadline.at } : {}),
+    outcome: { deadlineReached: false },
+    retry,
+    clock,
+    breakers,
     progress: new Progress(options.progress, scope.label ? `${scope.label}/${region}` : region),
     ...(options.profile ? { profile: options.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
+    ...(endpoint ? { endpoint: redactUrlCredentials(endpoint) } : {}),
   });
 
   /** Collects one account × region; a ScopeFailure empties the entry and is kept to decide whether the run failed. */
@@ -147,7 +208,9 @@ export async function collectAwsWithClients(options: CollectOptions, clients: Aw
     const ctx = contextFor(region, scope, AbortSignal.any([runSignal, scopeStop.signal]));
     ctx.errors.push(...leading);
     try {
-      return { collected: await collectRegion(ctx, options, scope.account) };
+      const collected = await collectRegion(ctx, options, scope.account);
+      if (ctx.outcome.deadlineReached) collected.errors.push(deadlineRecord(region));
+      return { collected };
     } catch (err) {
       // Stops the scope's other calls: they would fail the same way.
       scopeStop.abort(err);
@@ -160,28 +223,37 @@ export async function collectAwsWithClients(options: CollectOptions, clients: Aw
   const collectAccount = async (scope: AccountScope): Promise<ScopeOutcome[]> => {
     let scopeRegions = regions;
     if (options.allRegions) {
-      const discovered = await enabledRegions(contextFor(home, scope, runSignal), sdk);
+      const ctx = contextFor(home, scope, runSignal);
+      const discovered = await enabledRegions(ctx, sdk);
       if (!Array.isArray(discovered)) {
-        return [{ collected: emptyRegion(home, scope.account, [...scope.errors, ...discovered.errors]), ...(discovered.fatal ? { fatal: discovered.fatal } : {}) }];
+        const errors = [...scope.errors, ...discovered.errors, ...(ctx.outcome.deadlineReached ? [deadlineRecord(home)] : [])];
+        return [{ collected: emptyRegion(home, scope.account, errors), ...(discovered.fatal ? { fatal: discovered.fatal } : {}) }];
       }
       scopeRegions = discovered;
     }
     return Promise.all(scopeRegions.map((region, i) => collectScope(scope, region, i === 0 ? scope.errors : [])));
   };
 
+  const collectScopes = async (): Promise<ScopeOutcome[]> => {
+    if (accounts.length === 0) return collectAccount(await callerAccount(contextFor(home, {}, runSignal), sdk));
+    const perAccount = await Promise.all(
+      accounts.map(async (spec) => {
+        const ctx = contextFor(home, { label: spec.name ?? accountOfRoleArn(spec.roleArn) ?? spec.roleArn }, runSignal);
+        const assumed = await assumeRole(ctx, sdk, budget, spec);
+        if ('scope' in assumed) return collectAccount(assumed.scope);
+        const errors = ctx.outcome.deadlineReached ? [...assumed.errors, deadlineRecord(home)] : assumed.errors;
+        return [{ collected: emptyRegion(home, accountOfRoleArn(spec.roleArn), errors), ...(assumed.fatal ? { fatal: assumed.fatal } : {}) }];
+      }),
+    );
+    return perAccount.flat();
+  };
+
   try {
     let outcomes: ScopeOutcome[];
-    if (accounts.length === 0) {
-      outcomes = await collectAccount(await callerAccount(contextFor(home, {}, runSignal), sdk));
-    } else {
-      const perAccount = await Promise.all(
-        accounts.map(async (spec) => {
-          const assumed = await assumeRole(contextFor(home, { label: spec.name ?? accountOfRoleArn(spec.roleArn) ?? spec.roleArn }, runSignal), sdk, budget, spec);
-          if ('scope' in assumed) return collectAccount(assumed.scope);
-          return [{ collected: emptyRegion(home, accountOfRoleArn(spec.roleArn), assumed.errors), ...(assumed.fatal ? { fatal: assumed.fatal } : {}) }];
-        }),
-      );
-      outcomes = perAccount.flat();
+    try {
+      outcomes = await collectScopes();
+    } finally {
+      deadline?.dispose();
     }
     // One scope that worked, or failed for a reason of its own, makes a snapshot; credentials that work nowhere do not.
     const fatal = outcomes.map((o) => o.fatal);
@@ -197,10 +269,11 @@ export async function collectAwsWithClients(options: CollectOptions, clients: Aw
       options: {
         regions: collectedRegions,
         metricsWindowSeconds: options.metricsWindowSeconds,
-        ...(endpoint ? { endpointUrl: endpoint } : {}),
+        // Credentials in the URL never go into a file that is shared for bug reports.
+        ...(endpoint ? { endpointUrl: redactUrlCredentials(endpoint) } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
       },
-      regions: outcomes.map((o) => o.collected),
+      regions: outcomes.map((o) => ({ ...o.collected, errors: sortedErrors(o.collected.errors) })),
     };
     // Assigning without a cast lets the compiler check the live shapes against the raw contract.
     const raw: AwsRawSnapshot = jsonify(snapshot);
@@ -230,8 +303,10 @@ async function regionsToAudit(options: CollectOptions, endpoint: string | undefi
 /** The caller's own account: its id from GetCallerIdentity. Any failure of that first call ends the run. */
 async function callerAccount(ctx: CollectContext, sdk: AwsSdk): Promise<AccountScope> {
   const tick = ctx.progress.phase('sts', 1);
-  const identity = await call(ctx, STS_GET_CALLER_IDENTITY, () => ctx.clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}), sendOptions(ctx)), {
+  const identity = await call(ctx, STS_GET_CALLER_IDENTITY, (send) => ctx.clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}), send), {
     fatalWhenUnreachable: true,
+    // A web server behind --endpoint-url answers 200 with a page the SDK reads as an empty result.
+    requires: 'Account',
   });
   tick();
   return { ...(identity?.Account ? { account: identity.Account } : {}), errors: ctx.errors };
@@ -251,7 +326,7 @@ type AssumeOutcome = { scope: AccountScope } | { errors: AwsCollectionError[]; f
  */
 async function assumeRole(ctx: CollectContext, sdk: AwsSdk, budget: RateBudget, spec: AwsAccountSpec): Promise<AssumeOutcome> {
   const input = { RoleArn: spec.roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(spec.externalId ? { ExternalId: spec.externalId } : {}) };
-  const send = () => ctx.clients.sts.send(new sdk.sts.AssumeRoleCommand(input), sendOptions(ctx));
+  const send = (options: SendOptions) => ctx.clients.sts.send(new sdk.sts.AssumeRoleCommand(input), options);
   const tick = ctx.progress.phase('sts', 1);
   let out: Awaited<ReturnType<typeof send>> | undefined;
   try {
@@ -275,7 +350,9 @@ async function assumeRole(ctx: CollectContext, sdk: AwsSdk, budget: RateBudget, 
   const refresh = async (): Promise<ExpiringCredentials> => {
     await budget.take(ctx.budgetAccount, ctx.region, STS_ASSUME_ROLE, ctx.signal);
     await budget.admit(ctx.budgetAccount, ctx.region, STS_ASSUME_ROLE, ctx.signal);
-    const fresh = credentialsOf(await send());
+    // Runs inside another call's attempt, whose own timeout bounds it too; this one bounds it without a deadline.
+    const timeout = AbortSignal.timeout(ctx.retry.attemptTimeoutMs);
+    const fresh = credentialsOf(await send({ abortSignal: ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout }));
     if (!fresh) throw Object.assign(new Error(`AssumeRole of ${spec.roleArn} answered without credentials`), { name: 'NoCredentials' });
     return fresh;
   };
@@ -297,8 +374,9 @@ async function assumeRole(ctx: CollectContext, sdk: AwsSdk, budget: RateBudget, 
 async function enabledRegions(ctx: CollectContext, sdk: AwsSdk): Promise<string[] | { errors: AwsCollectionError[]; fatal?: ScopeFailure }> {
   const tick = ctx.progress.phase('regions', 1);
   try {
-    const res = await call(ctx, 'ec2:DescribeRegions', () => ctx.clients.ec2.send(new sdk.ec2.DescribeRegionsCommand({ AllRegions: false }), sendOptions(ctx)), {
+    const res = await call(ctx, 'ec2:DescribeRegions', (send) => ctx.clients.ec2.send(new sdk.ec2.DescribeRegionsCommand({ AllRegions: false }), send), {
       fatalWhenUnreachable: true,
+      requires: 'Regions',
     });
     if (!res) return { errors: ctx.errors };
     return (res.Regions ?? [])

@@ -3,12 +3,16 @@ import { defaultRegistry, runAudit, toolVersion } from '../../audit.js';
 import { writeRawSnapshot } from '../../snapshot.js';
 import { loadBaselineFile } from '../../config/baseline-file.js';
 import { loadConfig } from '../../config/load.js';
+import type { CheckRegistry } from '../../engine/index.js';
 import type { Inventory } from '../../model/index.js';
-import { failuresAtOrAbove, renderJson } from '../../report/json.js';
+import { failuresAtOrAbove } from '../../report/json.js';
 import type { Report } from '../../report/types.js';
-import type { AuditFlags, CliContext } from '../context.js';
+import type { AuditFlags, CliContext, SourceFlags } from '../context.js';
 import { createProgressLine } from '../progress.js';
+import { shellWord } from '../../report/format.js';
 import { checkOutputFlags, emitReport } from './output.js';
+import { partialAuditLine } from '../../engine/coverage-verdict.js';
+import { EXIT_COVERAGE_GAP, EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { sourceFromFlags } from './source.js';
 
 /** `--probe`: measures targets between normalize and evaluate; the probe module loads only when asked for. */
@@ -32,10 +36,19 @@ function probeStep(flags: AuditFlags, ctx: CliContext): (inv: Inventory) => Prom
   };
 }
 
-/** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on). */
-export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<number> {
+/** The flags that make `cloud502 explain` see the same data as this audit, when they are short enough to print. */
+export function explainFlagsOf(flags: Pick<SourceFlags, 'demo' | 'snapshot'>): string | undefined {
+  if (flags.demo) return '--demo';
+  if (flags.snapshot !== undefined) return `--snapshot ${shellWord(flags.snapshot)}`;
+  return undefined;
+}
+
+/**
+ * Runs the audit the flags describe and returns its report (shared by `audit` and `explain`). The report is built
+ * once and handed to the renderers as it is: no second copy.
+ */
+export async function auditReport(flags: AuditFlags, ctx: CliContext): Promise<{ report: Report; registry: CheckRegistry }> {
   const { io } = ctx;
-  checkOutputFlags(flags);
   const registry = ctx.deps.registry ?? (await defaultRegistry());
   const loaded = await loadConfig({ ...(flags.config !== undefined ? { path: flags.config } : {}), cwd: io.cwd, registry });
   if (flags.verbose && loaded.path) io.stderr.write(`cloud502: using config ${loaded.path}\n`);
@@ -54,6 +67,7 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
         ...(flags.checks ? { include: flags.checks } : {}),
         ...(flags.skipChecks ? { exclude: flags.skipChecks } : {}),
         ...(flags.probe ? { beforeEvaluate: probeStep(flags, ctx) } : {}),
+        ...(flags.includeSeries ? { includeSeries: true } : {}),
       },
       { ...ctx.deps, registry },
     );
@@ -64,9 +78,19 @@ export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<
     await writeRawSnapshot(resolve(io.cwd, flags.saveSnapshot), outcome.raw);
     if (!flags.quiet) io.stderr.write(`cloud502: wrote ${outcome.raw.provider} snapshot to ${flags.saveSnapshot}\n`);
   }
-  // Rendered from the JSON form, exactly as `cloud502 report` re-renders a saved file: the two can never disagree.
-  const report = JSON.parse(renderJson(outcome.report)) as Report;
-  await emitReport(report, flags, ctx, registry);
-  if (flags.failOn === 'none') return 0;
-  return failuresAtOrAbove(report, flags.failOn) > 0 ? 1 : 0;
+  return { report: outcome.report, registry };
+}
+
+/** `cloud502 audit`: returns the exit code (0 clean, 1 failures at or above --fail-on, 3 partial with --fail-on-coverage-gap). */
+export async function auditCommand(flags: AuditFlags, ctx: CliContext): Promise<number> {
+  checkOutputFlags(flags);
+  const { report, registry } = await auditReport(flags, ctx);
+  const explainFlags = explainFlagsOf(flags);
+  await emitReport(report, flags, ctx, registry, explainFlags !== undefined ? { explainFlags } : {});
+  if (flags.failOn !== 'none' && failuresAtOrAbove(report, flags.failOn) > 0) return EXIT_FINDINGS;
+  if (flags.failOnCoverageGap && report.summary.coverage === 'partial') {
+    if (!flags.quiet) ctx.io.stderr.write(`cloud502: ${partialAuditLine(report.summary) ?? 'the audit is partial'} (--fail-on-coverage-gap)\n`);
+    return EXIT_COVERAGE_GAP;
+  }
+  return EXIT_OK;
 }

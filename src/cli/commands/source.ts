@@ -66,6 +66,7 @@ export function sourceFromFlags(flags: SourceFlags, ctx: CliContext): { source: 
         metricsWindowSeconds: flags.metricsWindow,
         now: new Date(),
         env: ctx.io.env,
+        ...(flags.timeout !== undefined ? { deadline: new Date(Date.now() + flags.timeout * 1000) } : {}),
         progress: progress.sink,
       },
     },

@@ -205,11 +205,14 @@ function mockAccounts(deny: (input: AssumeRoleCommandInput) => Error | undefined
   });
 }
 
+/** Empty answers as AWS gives them: the listings always carry their (empty) list, for every mocked client. */
+const EMPTY_LISTINGS = { LoadBalancers: [], TargetGroups: [], LoadBalancerDescriptions: [], MetricDataResults: [] };
+
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);
   for (const mock of Object.values(mocks) as Array<(typeof mocks)['elbv2']>) {
     mock.reset();
-    mock.onAnyCommand().resolves({});
+    mock.onAnyCommand().resolves(EMPTY_LISTINGS as never);
   }
   mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: '999999999999' });
 });

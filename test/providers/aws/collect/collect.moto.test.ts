@@ -221,7 +221,7 @@ describe('collect permissions', () => {
       ACMClient: 'acm',
       STSClient: 'sts',
     };
-    const pool: AwsClientPool = await createAwsClientPool({ endpointUrl: motoUrl, maxAttempts: 1 });
+    const pool: AwsClientPool = await createAwsClientPool({ endpointUrl: motoUrl });
     const instrumented = new WeakSet<AwsRegionClients>();
     const provider: AwsClientProvider = (region, account) => {
       const clients = pool.forRegion(region, account);

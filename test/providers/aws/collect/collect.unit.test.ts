@@ -69,6 +69,9 @@ const clients: AwsClientProvider = (region) => ({
   sts: new STSClient({ region, credentials }),
 });
 
+/** Retries that end in a fraction of a second, for errors the test wants recorded. */
+const SHORT_RETRIES = { budgetMs: 300, baseDelayMs: 5 };
+
 function options(extra: Partial<CollectOptions> = {}): CollectOptions {
   return { regions: [REGION], metricsWindowSeconds: 3600, now: NOW, ...extra };
 }
@@ -109,12 +112,15 @@ function mockSimpleAlb(region = REGION): { lb: LoadBalancer; tgs: TargetGroup[] 
   return { lb, tgs };
 }
 
+/** Empty answers as AWS gives them: the listings always carry their (empty) list, for every mocked client. */
+const EMPTY_LISTINGS = { LoadBalancers: [], TargetGroups: [], LoadBalancerDescriptions: [], MetricDataResults: [] };
+
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);
   // The mocks have different client types; the union of their methods is not callable as one.
   for (const mock of Object.values(mocks) as Array<(typeof mocks)['elbv2']>) {
     mock.reset();
-    mock.onAnyCommand().resolves({});
+    mock.onAnyCommand().resolves(EMPTY_LISTINGS as never);
   }
   mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor`, UserId: 'AIDA' });
 });
@@ -266,13 +272,13 @@ describe('collectAwsWithClients: ELBv2', () => {
     mocks.elbv2.on(DescribeListenersCommand).rejects(elbv2Error('LoadBalancerNotFound', 400, 'One or more load balancers not found'));
 
     // Act
-    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0 }), clients);
+    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0 }), clients, { retry: SHORT_RETRIES });
 
     // Assess
     const region = raw.regions[0]!;
     expect(region.errors.map((e) => [e.api, e.code, e.resourceId])).toEqual([
-      ['elasticloadbalancing:DescribeLoadBalancerAttributes', 'Throttling', lb.LoadBalancerArn],
       ['elasticloadbalancing:DescribeListeners', 'LoadBalancerNotFound', lb.LoadBalancerArn],
+      ['elasticloadbalancing:DescribeLoadBalancerAttributes', 'Throttling', lb.LoadBalancerArn],
     ]);
     expect(region.elbv2.loadBalancerAttributes).toEqual({});
     expect(region.elbv2.listeners).toEqual({});
@@ -521,7 +527,7 @@ describe('collectAwsWithClients: failures that stop the run', () => {
   it('records a network error on a later call instead of stopping', async () => {
     const { tgs } = mockSimpleAlb();
     mocks.elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: tgs[1]!.TargetGroupArn }).rejects(networkError('ECONNRESET'));
-    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0 }), clients);
+    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0 }), clients, { retry: SHORT_RETRIES });
     expect(raw.regions[0]!.errors).toEqual([
       expect.objectContaining({ api: 'elasticloadbalancing:DescribeTargetHealth', code: 'ECONNRESET', resourceId: tgs[1]!.TargetGroupArn }),
     ]);

@@ -120,7 +120,7 @@ describe('collectAws over the wire', () => {
     expect(fake.seen.filter((s) => s.action === 'DescribeLoadBalancers@2015-12-01')).toHaveLength(3);
     expect(raw.regions[0]!.account).toBe('123456789012');
     expect(raw.regions[0]!.errors).toEqual([
-      { api: 'elasticloadbalancing:DescribeLoadBalancers', region: 'eu-west-3', code: 'Throttling', message: 'Rate exceeded', httpStatus: 400 },
+      { api: 'elasticloadbalancing:DescribeLoadBalancers', region: 'eu-west-3', code: 'Throttling', message: 'Rate exceeded (gave up after 3 attempts)', httpStatus: 400 },
     ]);
   });
 

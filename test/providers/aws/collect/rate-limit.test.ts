@@ -99,7 +99,7 @@ describe('RateBudget.take', () => {
     expect(waits.slice(0, 36)).toEqual(Array(36).fill(0));
     expect(waits.slice(36)).toEqual([50, 100, 150, 200]);
     expect(budget.stats()).toEqual([
-      { key: '111122223333|eu-west-1|elasticloadbalancing:DescribeTargetHealth', bucket: 'elasticloadbalancing:DescribeTargetHealth', calls: 40, delayed: 4, waitedMs: 500, repaced: 0, repacedMs: 0 },
+      { key: '111122223333|eu-west-1|elasticloadbalancing:DescribeTargetHealth', bucket: 'elasticloadbalancing:DescribeTargetHealth', calls: 40, delayed: 4, waitedMs: 500, repaced: 0, repacedMs: 0, throttled: 0, decreases: 0, ratePerSecond: 20, lowestRatePerSecond: 20 },
     ]);
   });
 
@@ -196,5 +196,101 @@ describe('the budget against a server token bucket', () => {
     // Assess: no call over the bucket, and the stalls did bunch calls up (the re-pacing was needed).
     expect(throttled).toBe(0);
     expect(budget.stats()[0]!.repaced).toBeGreaterThan(0);
+  });
+});
+
+describe('RateBudget adapting to the server', () => {
+  const KEY = ['a', 'r', 'elasticloadbalancing:DescribeTargetHealth'] as const;
+  const rateOf = (budget: RateBudget) => budget.stats()[0]!.ratePerSecond;
+
+  it('lowers the rate once per burst of throttled answers and gives up its burst', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ '*': { ratePerSecond: 10, burst: 40 } }, clock);
+    await budget.take(...KEY);
+    budget.throttled(...KEY);
+    budget.throttled(...KEY);
+    // Half a second later it has climbed a little (7 + 2 × 0.5 / 3); a throttle within the second lowers nothing.
+    clock.t = 500;
+    budget.succeeded(...KEY);
+    budget.throttled(...KEY);
+    expect(budget.stats()[0]).toMatchObject({ throttled: 3, decreases: 1, ratePerSecond: 7.33 });
+    // No burst any more: the next two calls are spaced at the new rate.
+    clock.t = 10_000;
+    budget.throttled(...KEY);
+    const first = await budget.take(...KEY);
+    const second = await budget.take(...KEY);
+    expect(second - first).toBeGreaterThan(100);
+  });
+
+  it('does not keep lowering the rate through a storm in which nothing gets through', () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ '*': { ratePerSecond: 10, burst: 40 } }, clock);
+    for (let t = 0; t <= 20_000; t += 100) {
+      clock.t = t;
+      budget.throttled(...KEY);
+    }
+    expect(budget.stats()[0]).toMatchObject({ decreases: 1, lowestRatePerSecond: 7 });
+  });
+
+  it('climbs back to 90 % of the throttled rate within 3 s, then probes slowly up to the documented rate', () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ '*': { ratePerSecond: 10, burst: 40 } }, clock);
+    budget.throttled(...KEY);
+    const at = (t: number) => {
+      clock.t = t;
+      budget.succeeded(...KEY);
+      return rateOf(budget);
+    };
+    expect(at(0)).toBe(7);
+    expect(at(1_500)).toBe(8);
+    expect(at(3_000)).toBe(9);
+    expect(at(13_000)).toBe(9.5);
+    expect(at(100_000)).toBe(10);
+  });
+
+  it('steps down gently when throttled again at the rate it learned, and never below its floor', () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ '*': { ratePerSecond: 10, burst: 40 } }, clock);
+    budget.throttled(...KEY);
+    clock.t = 3_000;
+    budget.succeeded(...KEY);
+    budget.throttled(...KEY);
+    expect(rateOf(budget)).toBeCloseTo(8.1, 5);
+    for (let i = 2; i < 80; i++) {
+      clock.t = i * 1_500;
+      budget.succeeded(...KEY);
+      budget.throttled(...KEY);
+    }
+    expect(budget.stats()[0]!.lowestRatePerSecond).toBe(0.5);
+  });
+
+  it('learns a server slower than documented: every call gets through, near the bucket bound', async () => {
+    // Prepare: the server allows 10 calls/s with a bucket of 1; the budget starts from the documented 10/s burst 40
+    // for ELB (here: 20/s burst 100, as EC2's), so it is throttled until it learns.
+    const clock = fakeClock();
+    const budget = new RateBudget({ '*': { ratePerSecond: 20, burst: 100 } }, clock);
+    const server = new ServerTokenBucket({ ratePerSecond: 10, burst: 1 }, () => clock.t);
+    const calls = 300;
+    let throttled = 0;
+
+    // Act: calls one after another, each retried until it gets through.
+    for (let i = 0; i < calls; i++) {
+      for (;;) {
+        const t0 = clock.t;
+        clock.t = t0 + (await budget.take(...KEY));
+        clock.t += await budget.admit(...KEY);
+        if (server.tryTake()) {
+          budget.succeeded(...KEY);
+          break;
+        }
+        throttled += 1;
+        budget.throttled(...KEY);
+      }
+    }
+
+    // Assess: the bucket allows 300 calls in (300 − 1) / 10 = 29.9 s at best.
+    expect(clock.t / 1000).toBeLessThan(1.5 * 29.9);
+    // Each throttled answer costs one retry; they stay a small share of the calls.
+    expect(throttled).toBeLessThan(0.15 * calls);
   });
 });

@@ -1,0 +1,160 @@
+/**
+ * Never green when blind: decides from the coverage gaps whether an audit saw everything (`complete`), saw only part
+ * (`partial`: some scopes or calls failed), or saw nothing at all, which is not an audit and ends with exit 2.
+ *
+ * A scope (account × region) whose load-balancer listing failed, or that could not be entered at all (a role that
+ * cannot be assumed, regions that cannot be discovered, a deadline before the listing), was not audited: its
+ * "no load balancers" means "unknown", never "none". Pure: reads the inventory's scopes, gaps and load balancers.
+ */
+import { NothingAuditedError } from '../errors.js';
+import type { CoverageGap, Inventory, Provider } from '../model/index.js';
+
+/** The gap of a scope whose collection stopped at the audit deadline. */
+export const DEADLINE_API = 'cloud502:deadline';
+export const DEADLINE_CODE = 'DeadlineExceeded';
+/** The gap of a scope whose collection failed as a whole (credentials, unreachable), as the Lambda records it. */
+export const SCOPE_FAILED_API = 'cloud502:collect';
+
+/**
+ * Per provider, the calls that list a scope's load balancers (their failure leaves the scope's load balancers
+ * unknown) and the calls without which a scope is not collected at all. Provider facts as data: adapters add theirs.
+ */
+const SCOPE_CALLS: Readonly<Record<Provider, { listing: readonly string[]; entry: readonly string[] }>> = {
+  aws: { listing: ['elasticloadbalancing:DescribeLoadBalancers'], entry: ['sts:AssumeRole', 'ec2:DescribeRegions', SCOPE_FAILED_API] },
+  azure: { listing: [], entry: [SCOPE_FAILED_API] },
+  gcp: { listing: [], entry: [SCOPE_FAILED_API] },
+};
+
+export type Coverage = 'complete' | 'partial';
+
+/** A scope that was not (fully) audited, and the failure that decided it. */
+export interface FailedScope {
+  provider: Provider;
+  account?: string;
+  region?: string;
+  api: string;
+  code: string;
+  message: string;
+  /** The permission to grant, when the failure was an access denial. */
+  permission?: string;
+}
+
+export interface CoverageVerdict {
+  /** `complete`: nothing is missing; `partial`: some data could not be collected (see `failedScopes` and the gaps). */
+  coverage: Coverage;
+  /** Scopes whose load balancers could not be listed, or that could not be entered at all. */
+  failedScopes: FailedScope[];
+  /** Why the audit is partial, in one sentence; undefined when complete. */
+  reason?: string;
+  /** Set when nothing was audited: the one line to fail with. */
+  nothingAudited?: string;
+}
+
+function scopeKey(s: { provider: Provider; account?: string | undefined; region?: string | undefined }): string {
+  return `${s.provider}|${s.account ?? ''}|${s.region ?? ''}`;
+}
+
+export function scopeName(s: { provider: Provider; account?: string | undefined; region?: string | undefined }): string {
+  return [s.provider, s.account, s.region].filter(Boolean).join(' ');
+}
+
+/** The gap decides the scope: its listing or its entry failed (a call about one resource never does). */
+function failsScope(gap: CoverageGap): boolean {
+  if (gap.resourceId !== undefined && gap.api !== 'sts:AssumeRole') return false;
+  const calls = SCOPE_CALLS[gap.provider];
+  return calls.listing.includes(gap.api) || calls.entry.includes(gap.api);
+}
+
+function toFailedScope(gap: CoverageGap): FailedScope {
+  return {
+    provider: gap.provider,
+    ...(gap.account !== undefined ? { account: gap.account } : {}),
+    ...(gap.region !== undefined ? { region: gap.region } : {}),
+    api: gap.api,
+    code: gap.code,
+    message: gap.message,
+    ...(gap.permission !== undefined ? { permission: gap.permission } : {}),
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function failureText(f: FailedScope): string {
+  const grant = f.permission ? `; grant ${f.permission}` : '';
+  return `${f.api} ${f.code}: ${f.message}${grant}`;
+}
+
+/** "in every scope (…): <failure>" when all scopes failed alike, else each scope with its own failure (the first three). */
+function describeFailures(failed: readonly FailedScope[]): string {
+  const first = failed[0]!;
+  if (failed.every((f) => f.api === first.api && f.code === first.code)) {
+    const where = failed.map(scopeName);
+    const list = where.length > 4 ? `${where.slice(0, 4).join(', ')} and ${where.length - 4} more` : where.join(', ');
+    return `${failureText(first)} (${failed.length === 1 ? list : `every scope: ${list}`})`;
+  }
+  const shown = failed.slice(0, 3).map((f) => `${scopeName(f)}: ${failureText(f)}`);
+  return `${shown.join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more scopes` : ''}`;
+}
+
+/**
+ * Judges an inventory's coverage.
+ * @example
+ * const verdict = judgeCoverage(inventory);
+ * if (verdict.nothingAudited) throw new NothingAuditedError(verdict.nothingAudited);
+ */
+export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' | 'loadBalancers'>): CoverageVerdict {
+  const failedByScope = new Map<string, FailedScope>();
+  for (const gap of inventory.coverage) {
+    if (!failsScope(gap)) continue;
+    const key = scopeKey(gap);
+    // The deadline's own entry only says collection stopped; the listing's entry says whether it got that far.
+    if (!failedByScope.has(key)) failedByScope.set(key, toFailedScope(gap));
+  }
+  const failedScopes = [...failedByScope.values()];
+  const allScopes = new Set([...inventory.scopes.map(scopeKey), ...failedByScope.keys()]);
+
+  if (allScopes.size === 0) return { coverage: 'partial', failedScopes, reason: 'no scope was audited', nothingAudited: 'nothing was audited: no account or region to audit' };
+  if (inventory.loadBalancers.length === 0 && failedScopes.length === allScopes.size) {
+    return {
+      coverage: 'partial',
+      failedScopes,
+      reason: `the load-balancer listing failed in ${failedScopes.length === 1 ? 'the only scope' : `all ${failedScopes.length} scopes`}`,
+      nothingAudited: `nothing was audited: no load-balancer listing succeeded — ${describeFailures(failedScopes)}`,
+    };
+  }
+  if (inventory.coverage.length === 0) return { coverage: 'complete', failedScopes: [] };
+
+  const parts: string[] = [];
+  if (failedScopes.length > 0) {
+    parts.push(`the load-balancer listing failed in ${failedScopes.length} of ${plural(allScopes.size, 'scope')} (${describeFailures(failedScopes)})`);
+  }
+  const deadline = inventory.coverage.filter((g) => g.api === DEADLINE_API);
+  if (deadline.length > 0) parts.push(`collection stopped at the audit deadline in ${deadline.map((g) => scopeName(g)).join(', ')}`);
+  const others = inventory.coverage.filter((g) => !failsScope(g) && g.api !== DEADLINE_API).length;
+  if (others > 0) parts.push(`${plural(others, 'other coverage gap')}: checks that needed that data answer "unknown"`);
+  return { coverage: 'partial', failedScopes, reason: parts.join('; ') };
+}
+
+/** The verdict as the JSON report's summary carries it (`summary.coverage`, `summary.failedScopes`, `summary.partialReason`). */
+export interface CoverageSummary {
+  coverage: Coverage;
+  failedScopes: FailedScope[];
+  partialReason?: string;
+}
+
+export function coverageSummary(verdict: CoverageVerdict): CoverageSummary {
+  return { coverage: verdict.coverage, failedScopes: verdict.failedScopes, ...(verdict.reason !== undefined ? { partialReason: verdict.reason } : {}) };
+}
+
+/** Throws the one-line error of an audit that audited nothing. */
+export function assertSomethingAudited(verdict: CoverageVerdict): void {
+  if (verdict.nothingAudited !== undefined) throw new NothingAuditedError(verdict.nothingAudited);
+}
+
+/** The line a partial report opens with; undefined for a complete one. */
+export function partialAuditLine(summary: { coverage?: Coverage; partialReason?: string }): string | undefined {
+  if (summary.coverage !== 'partial') return undefined;
+  return `PARTIAL AUDIT: ${summary.partialReason ?? 'some data could not be collected'}.`;
+}
