@@ -58,7 +58,14 @@ export interface CollectContext {
 export interface RunState {
   /** Set when a call could not reach the API at all (connection refused, DNS, TLS): the run then stops. */
   connectionFailure?: string;
+  /** The audit deadline (epoch milliseconds): calls not started by then are recorded as not collected. */
+  deadlineAt?: number;
+  /** Set once a call was skipped or cut short by the deadline. */
+  deadlineReached?: boolean;
 }
+
+/** The code recorded for what the audit deadline left uncollected (the coverage verdict reads it). */
+export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
 
 interface GoogleErrorLike {
   code?: number | string;
@@ -131,14 +138,10 @@ export function apiOf(method: GcpMethod): 'compute' | 'monitoring' {
  */
 export async function call<T>(ctx: CollectContext, method: GcpMethod, scope: CallScope, fn: () => Promise<T>): Promise<T | undefined> {
   return ctx.limit(async () => {
-    if (ctx.signal?.aborted || ctx.run.connectionFailure) return undefined;
-    await ctx.pacer(apiOf(method)).take();
-    try {
-      return await fn();
-    } catch (err) {
-      const { code, httpStatus, connection } = errorCode(err);
-      const message = oneLine(String((err as Error)?.message ?? err)) || code;
-      if (connection) ctx.run.connectionFailure ??= message;
+    // Cancelling stops the collection as a whole; the deadline only stops what has not started.
+    if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('collection cancelled');
+    if (ctx.run.connectionFailure) return undefined;
+    const record = (code: string, message: string, httpStatus?: number): undefined => {
       ctx.errors.push({
         api: method,
         permission: permissionOf(method),
@@ -150,6 +153,24 @@ export async function call<T>(ctx: CollectContext, method: GcpMethod, scope: Cal
         ...(httpStatus !== undefined ? { httpStatus } : {}),
       });
       return undefined;
+    };
+    const pastDeadline = (): boolean => ctx.run.deadlineAt !== undefined && Date.now() >= ctx.run.deadlineAt;
+    if (pastDeadline()) {
+      ctx.run.deadlineReached = true;
+      return record(DEADLINE_EXCEEDED, 'not collected: the audit deadline passed first');
+    }
+    await ctx.pacer(apiOf(method)).take();
+    try {
+      return await fn();
+    } catch (err) {
+      if (pastDeadline()) {
+        ctx.run.deadlineReached = true;
+        return record(DEADLINE_EXCEEDED, `cut short by the audit deadline: ${oneLine(String((err as Error)?.message ?? err))}`);
+      }
+      const { code, httpStatus, connection } = errorCode(err);
+      const message = oneLine(String((err as Error)?.message ?? err)) || code;
+      if (connection) ctx.run.connectionFailure ??= message;
+      return record(code, message, httpStatus);
     }
   });
 }

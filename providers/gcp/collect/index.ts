@@ -17,7 +17,8 @@ import { resolveAuth } from './auth.js';
 import type { ComputeClients, GoogleClientOptions } from './compute.js';
 import { closeComputeClients, collectCompute, createComputeClients } from './compute.js';
 import type { CollectContext, RunState } from './context.js';
-import { DEFAULT_RATE, Pacer } from './context.js';
+import { DEADLINE_EXCEEDED, DEFAULT_RATE, Pacer } from './context.js';
+import { DEADLINE_API } from '../../../src/engine/coverage-verdict.js';
 import type { MonitoringClient } from './monitoring.js';
 import { collectMonitoring } from './monitoring.js';
 import type { GcpSdk } from './sdk.js';
@@ -59,6 +60,18 @@ function clientOptions(authClient: AuthClient, endpoint: GcpEndpoints['compute']
   };
 }
 
+/** The project-level entry saying that its collection stopped at the audit deadline (the coverage verdict reads it). */
+function deadlineRecord(project: string): GcpRawSnapshot['projects'][number]['errors'][number] {
+  return {
+    api: DEADLINE_API,
+    permission: '',
+    project,
+    location: 'global',
+    code: DEADLINE_EXCEEDED,
+    message: `collection of project ${project} stopped at the audit deadline; what was not collected by then is listed as ${DEADLINE_EXCEEDED}`,
+  };
+}
+
 function endpointLabel(endpoints: GcpEndpoints): string {
   const e = endpoints.compute ?? endpoints.monitoring;
   if (e) return ` (${e.label})`;
@@ -90,7 +103,7 @@ export async function collectGcp(options: CollectOptions, deps: GcpCollectDeps =
       ? new sdk.MetricServiceClient(clientOptions(auth.client, endpoints.monitoring, endpoints.universeDomain))
       : undefined;
   const limit = pLimit(concurrency);
-  const run: RunState = {};
+  const run: RunState = options.deadline ? { deadlineAt: options.deadline.getTime() } : {};
   try {
     const snapshots = await Promise.all(
       projects.map(async (project) => {
@@ -106,6 +119,7 @@ export async function collectGcp(options: CollectOptions, deps: GcpCollectDeps =
           ...(options.progress ? { progress: options.progress } : {}),
         };
         await Promise.all([collectCompute(ctx, compute, regions, snap), monitoring ? collectMonitoring(ctx, monitoring, options.metricsWindowSeconds, options.now, snap) : undefined]);
+        if (run.deadlineReached) snap.errors.push(deadlineRecord(project));
         return snap;
       }),
     );

@@ -195,6 +195,27 @@ describe('throttling', () => {
   });
 });
 
+describe('deadline and cancel', () => {
+  it('past the audit deadline nothing more is called, and what is missing says so', async () => {
+    await withFake({}, async (fake) => {
+      const raw = await collectGcp(options(fake, { metricsWindowSeconds: 0, deadline: new Date(Date.now() - 1000) }), { authClient: authClient() });
+      expect(fake.calls).toEqual([]);
+      const errors = raw.projects[0]?.errors ?? [];
+      expect(errors.length).toBeGreaterThan(10);
+      expect(errors.every((e) => e.code === 'DeadlineExceeded')).toBe(true);
+      expect(errors).toContainEqual(expect.objectContaining({ api: 'cloud502:deadline', project: DEMO_PROJECT }));
+    });
+  });
+
+  it('a cancelled collection throws', async () => {
+    await withFake({}, async (fake) => {
+      const controller = new AbortController();
+      controller.abort(new Error('stopped by the user'));
+      await expect(collectGcp(options(fake, { metricsWindowSeconds: 0, signal: controller.signal }), { authClient: authClient() })).rejects.toThrow('stopped by the user');
+    });
+  });
+});
+
 describe('scope', () => {
   it('--region keeps global resources and drops other regions', async () => {
     const raw = await withFake({}, (fake) =>
