@@ -473,6 +473,10 @@ function build(): GcpProjectSnapshot {
     // web-frontend's keep-alive race shows as a trickle of 502s on shop-web.
     requestSeries('q0', 'shop-web', 'global', '502', Array.from({ length: periods }, (_, i) => (i % 7 === 0 ? 3 : i % 11 === 0 ? 1 : 0)), at),
     requestSeries('q0', 'orders', 'global', '503', Array.from({ length: periods }, () => 40), at),
+    // catalog's backends all fail their (misdirected) health checks: failed_to_pick_backend.
+    requestSeries('q0', 'catalog', 'global', '503', Array.from({ length: periods }, (_, i) => 25 + (i % 3)), at),
+    // billing's proxies cannot connect: failed_to_connect_to_backend, on the internal ALB's own metric.
+    requestSeries('q4', 'billing-internal', REGION, '503', Array.from({ length: periods }, (_, i) => 12 + (i % 4)), at, INTERNAL),
     latencySeries('q1', 'reports-bs', 'global', Array.from({ length: periods }, (_, i) => 41_000 + (i % 9) * 500), at),
     latencySeries('q1', 'shop-api-bs', 'global', Array.from({ length: periods }, (_, i) => 180 + (i % 5) * 20), at),
     // search answers in under 2 s, yet its backend service drains for 0 s: requests in flight are cut on scale-in.
@@ -593,11 +597,22 @@ function fw(name: string, rule: Omit<RawFirewall, 'name' | 'selfLink' | 'network
   return { name, selfLink: link(`global/firewalls/${name}`), network: NETWORK, direction: 'INGRESS', priority: 1000, ...rule };
 }
 
-function requestSeries(queryId: string, urlMap: string, region: string, code: string, values: number[], at: (i: number) => string): RawTimeSeries {
+const GLOBAL_FAMILY = { prefix: 'loadbalancing.googleapis.com/https', resourceType: 'https_lb_rule' } as const;
+const INTERNAL = { prefix: 'loadbalancing.googleapis.com/https/internal', resourceType: 'internal_http_lb_rule' } as const;
+
+function requestSeries(
+  queryId: string,
+  urlMap: string,
+  region: string,
+  code: string,
+  values: number[],
+  at: (i: number) => string,
+  family: { prefix: string; resourceType: string } = GLOBAL_FAMILY,
+): RawTimeSeries {
   return {
     queryId,
-    metric: { type: 'loadbalancing.googleapis.com/https/request_count', labels: { response_code: code } },
-    resource: { type: 'https_lb_rule', labels: { url_map_name: urlMap, region } },
+    metric: { type: `${family.prefix}/request_count`, labels: { response_code: code } },
+    resource: { type: family.resourceType, labels: { url_map_name: urlMap, region } },
     points: values.map((v, i) => ({ interval: { startTime: at(i), endTime: at(i + 1) }, value: { int64Value: String(v) } })),
   };
 }

@@ -60,9 +60,11 @@ describe('demo/gcp-demo.json', () => {
     expect(pool('catalog-bs')).toMatchObject({ port: 8080, healthCheck: { port: 80 } });
     expect(pool('search-bs').drainSeconds).toMatchObject({ value: 0, source: 'provider-default' });
   });
-  it('plants: 502s on shop-web, 503s on orders', () => {
+  it('plants: 502s on shop-web, 503s on orders, catalog and billing-internal; none on partners-regional', () => {
     expect(metricSum(ix.metric(lb('shop-web').ref.id, 'lb.http.502'))).toBeGreaterThan(0);
     expect(metricSum(ix.metric(lb('orders').ref.id, 'lb.http.503'))).toBeGreaterThan(0);
-    expect(metricSum(ix.metric(lb('catalog').ref.id, 'lb.http.5xx'))).toBe(0);
+    expect(metricSum(ix.metric(lb('catalog').ref.id, 'lb.http.503'))).toBeGreaterThan(0);
+    expect(metricSum(ix.metric(lb('billing-internal').ref.id, 'lb.http.503'))).toBeGreaterThan(0);
+    expect(metricSum(ix.metric(lb('partners-regional').ref.id, 'lb.http.5xx'))).toBe(0);
   });
 });
