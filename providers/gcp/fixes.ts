@@ -1,0 +1,245 @@
+/**
+ * Fix intents → gcloud commands and Terraform `google_*` attributes for Google Cloud load balancers. Resources are
+ * addressed by the parts of their relative names (`projects/p/regions/r/backendServices/b` → `b --region=r
+ * --project=p`), and every interpolated value goes through `sh()`.
+ */
+import type { FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix } from '../../src/engine/fix.js';
+import { sh as q } from '../../src/engine/shell.js';
+import type { LoadBalancerKind, Peer } from '../../src/model/index.js';
+import { keepAliveSetting } from '../../src/model/index.js';
+import { lastSegment, parseLink } from './links.js';
+import { LEVEL_OFFSET } from './normalize/firewalls.js';
+
+const GCP_KINDS: ReadonlySet<LoadBalancerKind> = new Set([
+  'gcp-alb-global',
+  'gcp-alb-classic',
+  'gcp-alb-regional',
+  'gcp-alb-internal',
+  'gcp-proxy-nlb',
+  'gcp-nlb-passthrough',
+]);
+const L7: ReadonlySet<LoadBalancerKind> = new Set(['gcp-alb-global', 'gcp-alb-classic', 'gcp-alb-regional', 'gcp-alb-internal']);
+
+/** Which intents make sense per kind: the keep-alive toward backends is fixed, and zones are not an LB setting. */
+function supported(intent: FixIntentKind, kind: LoadBalancerKind): boolean {
+  if (!GCP_KINDS.has(kind)) return false;
+  switch (intent) {
+    case 'allow-flow':
+    case 'set-health-check':
+    case 'enable-health-check':
+    case 'register-targets':
+    case 'start-targets':
+    case 'inspect-target-health':
+    case 'remove-pool':
+    case 'set-drain':
+    case 'set-pool-protocol':
+    case 'set-backend-keepalive':
+    case 'replace-listener-certificate':
+    case 'enable-zones':
+      return true;
+    case 'fix-backend-certificate':
+      return true;
+    case 'set-request-timeout':
+      return L7.has(kind);
+    default:
+      return false;
+  }
+}
+
+/** `--global`, or `--region=R` for regional resources; `--project=P` always. */
+function scopeFlags(id: string): { name: string; flags: string; regional: boolean; project: string } {
+  const link = parseLink(id);
+  if (!link) return { name: q(lastSegment(id) || id), flags: '--global', regional: false, project: '' };
+  const where = link.scope === 'regions' ? `--region=${q(link.location)}` : link.scope === 'zones' ? `--zone=${q(link.location)}` : '--global';
+  return { name: q(link.name), flags: `${where} --project=${q(link.project)}`, regional: link.scope === 'regions', project: link.project };
+}
+
+function serviceTf(id: string): string {
+  return parseLink(id)?.scope === 'regions' ? 'google_compute_region_backend_service' : 'google_compute_backend_service';
+}
+
+function ruleName(purpose: string, port: number): string {
+  return `allow-${purpose === 'health-check' ? 'lb-health-checks' : 'lb-traffic'}-${port}`;
+}
+
+/** Target tags the pool's VMs all carry: the narrowest target for a new rule. */
+function commonTags(ctx: FixContext): string[] {
+  const targets = ctx.pool?.targets ?? [];
+  if (targets.length === 0 || targets.some((t) => !t.networkTags)) return [];
+  const [first, ...rest] = targets.map((t) => t.networkTags ?? []);
+  return (first ?? []).filter((tag) => rest.every((tags) => tags.includes(tag)));
+}
+
+function cidrsOf(peers: Peer[]): string[] {
+  return peers.flatMap((p) => (p.type === 'cidr' ? [p.cidr] : p.type === 'any' ? ['0.0.0.0/0'] : []));
+}
+
+function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixContext): RenderedFix {
+  const ports = intent.ports.from === intent.ports.to ? `${intent.ports.from}` : `${intent.ports.from}-${intent.ports.to}`;
+  const ranges = cidrsOf(intent.peers);
+  const ingress = intent.direction === 'ingress';
+  // The evaluator sees priorities shifted by firewall level (normalize/firewalls.ts); the rule itself has the remainder.
+  const local = intent.beforePriority !== undefined ? intent.beforePriority % LEVEL_OFFSET : undefined;
+  const before = local !== undefined ? Math.max(0, local - 1) : undefined;
+  const priority = before !== undefined ? ` --priority=${q(before)}` : '';
+  const policy = parseLink(intent.policyId);
+  const isPolicy = policy?.collection === 'firewallPolicies' || intent.policyId.startsWith('locations/global/firewallPolicies/');
+  // Only an explicit deny in a firewall policy needs an allow in that policy; when nothing matched (the implied
+  // deny, no beforePriority), a VPC firewall rule in the VMs' network is the usual fix.
+  if (isPolicy && intent.beforePriority !== undefined) {
+    // The deciding rule is in a firewall policy: a VPC rule cannot override it; add the allow to that policy.
+    const hierarchical = intent.policyId.startsWith('locations/');
+    const name = lastSegment(intent.policyId);
+    const cmd = hierarchical ? 'gcloud compute firewall-policies rules create' : 'gcloud compute network-firewall-policies rules create';
+    const where = hierarchical ? '' : ` --global-firewall-policy --project=${q(policy?.project ?? '')}`;
+    const src = ranges.length ? ` --${ingress ? 'src' : 'dest'}-ip-ranges=${q(ranges.join(','))}` : '';
+    return {
+      cli: `# ${intent.purpose}: allow ${intent.protocol}/${ports} in firewall policy ${name}, at a priority before the rule that denies it\n${cmd} ${q(before ?? 1000)} --firewall-policy=${q(name)}${where} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=allow --layer4-configs=${q(`${intent.protocol}:${ports}`)}${src}`,
+      terraform: hierarchical ? 'google_compute_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)' : 'google_compute_network_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)',
+    };
+  }
+  // VPC firewall rules: the policy id is `<network>/firewalls`; a firewall policy names its network on the model.
+  const networkId = isPolicy ? (ctx.index.policy(intent.policyId)?.networkId ?? ctx.pool?.networkId ?? '') : intent.policyId.replace(/\/firewalls$/, '');
+  const network = parseLink(networkId);
+  const tags = commonTags(ctx);
+  const target = tags.length ? ` --target-tags=${q(tags.join(','))}` : '';
+  const src = ranges.length ? ` --${ingress ? 'source' : 'destination'}-ranges=${q(ranges.join(','))}` : '';
+  const name = ruleName(intent.purpose, intent.ports.from);
+  return {
+    cli:
+      `# ${intent.purpose}: allow ${intent.protocol}/${ports} ${ingress ? 'from' : 'to'} ${ranges.join(', ') || 'the peers'}${tags.length ? ` to VMs tagged ${tags.join(', ')}` : ''}\n` +
+      `gcloud compute firewall-rules create ${q(name)} --project=${q(network?.project ?? '')} --network=${q(network?.name ?? '')} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=ALLOW --rules=${q(`${intent.protocol}:${ports}`)}${src}${target}${priority}`,
+    terraform: `google_compute_firewall (direction "${ingress ? 'INGRESS' : 'EGRESS'}", allow { protocol = "${intent.protocol}", ports = ["${ports}"] }, ${ingress ? 'source_ranges' : 'destination_ranges'}, target_tags)`,
+  };
+}
+
+function healthCheckType(ctx: FixContext): string {
+  const p = ctx.pool?.healthCheck?.protocol;
+  return p ? p.toLowerCase() : 'http';
+}
+
+function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
+  switch (intent.kind) {
+    case 'allow-flow':
+      return allowFlow(intent, ctx);
+    case 'set-request-timeout': {
+      const s = scopeFlags(intent.poolId);
+      return {
+        cli: `gcloud compute backend-services update ${s.name} ${s.flags} --timeout=${q(intent.seconds)}`,
+        terraform: `${serviceTf(intent.poolId)}.timeout_sec`,
+      };
+    }
+    case 'set-drain': {
+      const s = scopeFlags(intent.poolId);
+      return {
+        cli: `gcloud compute backend-services update ${s.name} ${s.flags} --connection-draining-timeout=${q(intent.seconds)}`,
+        terraform: `${serviceTf(intent.poolId)}.connection_draining_timeout_sec`,
+      };
+    }
+    case 'set-health-check': {
+      const hcId = ctx.pool?.healthCheck?.ref?.id;
+      if (!hcId) return { console: 'Attach a health check to the backend service, then tune it (gcloud compute health-checks update).' };
+      const s = scopeFlags(hcId);
+      const c = intent.changes;
+      const flags = [
+        c.intervalSeconds !== undefined ? `--check-interval=${q(`${c.intervalSeconds}s`)}` : '',
+        c.timeoutSeconds !== undefined ? `--timeout=${q(`${c.timeoutSeconds}s`)}` : '',
+        c.healthyThreshold !== undefined ? `--healthy-threshold=${q(c.healthyThreshold)}` : '',
+        c.unhealthyThreshold !== undefined ? `--unhealthy-threshold=${q(c.unhealthyThreshold)}` : '',
+        c.path !== undefined ? `--request-path=${q(c.path)}` : '',
+        c.host !== undefined ? `--host=${q(c.host)}` : '',
+        c.useTrafficPort ? '--use-serving-port' : c.port !== undefined ? `--port=${q(c.port)}` : '',
+      ].filter(Boolean);
+      const regional = parseLink(hcId)?.scope === 'regions';
+      return {
+        cli: `gcloud compute health-checks update ${healthCheckType(ctx)} ${s.name} ${s.flags}${flags.length ? ` ${flags.join(' ')}` : ''}`,
+        terraform: `${regional ? 'google_compute_region_health_check' : 'google_compute_health_check'} (check_interval_sec, timeout_sec, healthy_threshold, unhealthy_threshold, ${healthCheckType(ctx)}_health_check { port / port_specification, request_path })`,
+      };
+    }
+    case 'enable-health-check': {
+      const s = scopeFlags(intent.poolId);
+      const hc = `${lastSegment(intent.poolId)}-hc`;
+      const where = s.regional ? `--region=${q(parseLink(intent.poolId)?.location ?? '')}` : '--global';
+      return {
+        cli: `gcloud compute health-checks create http ${q(hc)} ${where} --project=${q(s.project)} --use-serving-port\ngcloud compute backend-services update ${s.name} ${s.flags} --health-checks=${q(hc)}${s.regional ? ` --health-checks-region=${q(parseLink(intent.poolId)?.location ?? '')}` : ''}`,
+        terraform: `${serviceTf(intent.poolId)}.health_checks`,
+      };
+    }
+    case 'inspect-target-health': {
+      const s = scopeFlags(intent.poolId);
+      return { cli: `gcloud compute backend-services get-health ${s.name} ${s.flags}` };
+    }
+    case 'register-targets': {
+      const s = scopeFlags(intent.poolId);
+      return {
+        cli: `# add the instance group (or NEG) that serves ${lastSegment(intent.poolId)}\ngcloud compute backend-services add-backend ${s.name} ${s.flags} --instance-group=INSTANCE_GROUP --instance-group-zone=ZONE`,
+        terraform: `${serviceTf(intent.poolId)}.backend { group }`,
+      };
+    }
+    case 'start-targets':
+      return {
+        cli: intent.targetIds
+          .map((id) => {
+            const s = scopeFlags(id);
+            return `gcloud compute instances start ${s.name} ${s.flags}`;
+          })
+          .join('\n'),
+        terraform: 'google_compute_instance.desired_status = "RUNNING"',
+      };
+    case 'remove-pool': {
+      const s = scopeFlags(intent.poolId);
+      return { cli: `gcloud compute backend-services delete ${s.name} ${s.flags}`, terraform: `remove the ${serviceTf(intent.poolId)} resource` };
+    }
+    case 'set-pool-protocol': {
+      const s = scopeFlags(intent.poolId);
+      const protocol = intent.protocolVersion === 'HTTP2' ? 'HTTP2' : intent.protocolVersion === 'GRPC' ? 'GRPC' : (intent.protocol ?? 'HTTP');
+      return { cli: `gcloud compute backend-services update ${s.name} ${s.flags} --protocol=${q(protocol)}`, terraform: `${serviceTf(intent.poolId)}.protocol` };
+    }
+    case 'replace-listener-certificate': {
+      if (ctx.lb?.kind === 'gcp-nlb-passthrough') return { console: 'A passthrough Network Load Balancer terminates no TLS: replace the certificate on the backends themselves.' };
+      const proxy = ctx.lb?.attributes.targetProxies?.split(',')[0];
+      if (!proxy) return { console: 'Attach a valid certificate to the target proxy of the forwarding rule.' };
+      const s = scopeFlags(proxy);
+      const link = parseLink(proxy);
+      const cmd = link?.collection === 'targetSslProxies' ? 'target-ssl-proxies' : 'target-https-proxies';
+      return {
+        cli: `gcloud compute ${cmd} update ${s.name} ${s.flags} --ssl-certificates=NEW_CERTIFICATE`,
+        terraform: `google_compute_${link?.collection === 'targetSslProxies' ? 'target_ssl_proxy' : s.regional ? 'region_target_https_proxy' : 'target_https_proxy'}.ssl_certificates`,
+      };
+    }
+    case 'fix-backend-certificate': {
+      if (ctx.lb?.kind === 'gcp-nlb-passthrough') {
+        return { console: `The load balancer passes TLS through to the backends, which present their certificate to clients directly: reissue it (${intent.problem}).` };
+      }
+      const s = scopeFlags(intent.poolId);
+      return {
+        cli: `gcloud compute backend-services describe ${s.name} ${s.flags} --format=${q('yaml(tlsSettings)')}`,
+        terraform: `${serviceTf(intent.poolId)}.tls_settings (sni, subject_alt_names, authentication_config)`,
+        console: `Reissue the backend certificate so it matches tlsSettings (${intent.problem}) and chains to the trust config, or change tlsSettings.`,
+      };
+    }
+    case 'enable-zones':
+      // Google load balancers have no zones to enable: capacity in a zone comes from a backend (group or NEG) there.
+      return {
+        console: `Add a backend in ${intent.zones.join(', ')} to the backend service (an instance group or NEG in that zone, or a regional managed instance group spanning zones).`,
+        terraform: 'google_compute_backend_service.backend { group } / google_compute_region_instance_group_manager.distribution_policy_zones',
+      };
+    case 'set-backend-keepalive':
+      if (ctx.lb && !L7.has(ctx.lb.kind)) return { console: `Layer-4 load balancers do not reuse idle backend connections. ${keepAliveSetting(intent.server, intent.seconds)}` };
+      return {
+        console: `The load balancer keeps idle backend connections a fixed 600 s: raise the backend's keep-alive above it. ${keepAliveSetting(intent.server, intent.seconds)}`,
+      };
+    default:
+      return undefined;
+  }
+}
+
+export const gcpFixes: FixRenderer = {
+  provider: 'gcp',
+  supports: supported,
+  render(intent, ctx) {
+    const kind = ctx.lb?.kind;
+    if (kind && !supported(intent.kind, kind)) return undefined;
+    return render(intent, ctx);
+  },
+};

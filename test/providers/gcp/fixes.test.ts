@@ -1,0 +1,129 @@
+/**
+ * Google Cloud fix rendering: every supported intent on every kind renders, every command passes `bash -n`, the
+ * commands name the right gcloud group and scope flag, and hostile names stay inert arguments.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildGcpDemo } from '../../../demo/build-gcp-demo.js';
+import { gcpFixes } from '../../../providers/gcp/fixes.js';
+import { gcpDescriptor } from '../../../providers/gcp/descriptor.js';
+import { normalizeGcp } from '../../../providers/gcp/normalize/index.js';
+import type { FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
+import type { LoadBalancer } from '../../../src/model/index.js';
+import { indexInventory } from '../../../src/model/index.js';
+
+const inv = normalizeGcp(buildGcpDemo(), {});
+const index = indexInventory(inv);
+const P = 'projects/shop-prod-4711';
+
+function ctxFor(lb: LoadBalancer): FixContext {
+  const pool = index.poolsOf(lb)[0];
+  return { index, lb, ...(pool ? { pool } : {}) };
+}
+
+function intents(lb: LoadBalancer): FixIntent[] {
+  const pool = index.poolsOf(lb)[0]!;
+  const poolId = pool.ref.id;
+  const vm = pool.targets?.[0]?.id ?? `${P}/zones/europe-west1-b/instances/vm-1`;
+  return [
+    { kind: 'allow-flow', policyId: `${P}/global/networks/shop-vpc/firewalls`, direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }, { type: 'cidr', cidr: '130.211.0.0/22' }], purpose: 'health-check', beforePriority: 20_000_000_901 },
+    { kind: 'allow-flow', policyId: 'locations/global/firewallPolicies/204817365520', direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8090 }, peers: [{ type: 'cidr', cidr: '10.129.0.0/23' }], purpose: 'traffic', beforePriority: 501 },
+    { kind: 'allow-flow', policyId: `${P}/global/firewallPolicies/net-policy`, direction: 'egress', protocol: 'udp', ports: { from: 53, to: 53 }, peers: [{ type: 'any' }], purpose: 'infrastructure', beforePriority: 20_000_000_100 },
+    // The implied deny: reported under the first policy of the merged layer, fixed with a VPC rule.
+    { kind: 'allow-flow', policyId: 'locations/global/firewallPolicies/204817365520', direction: 'ingress', protocol: 'tcp', ports: { from: 8080, to: 8080 }, peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }], purpose: 'health-check' },
+    { kind: 'set-request-timeout', lbId: lb.ref.id, poolId, seconds: 90 },
+    { kind: 'set-health-check', lbId: lb.ref.id, poolId, changes: { intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3, path: '/healthz', useTrafficPort: true } },
+    { kind: 'set-health-check', poolId, changes: { port: 8080, host: 'www.example.com' } },
+    { kind: 'enable-health-check', poolId },
+    { kind: 'set-drain', poolId, seconds: 300 },
+    { kind: 'register-targets', poolId },
+    { kind: 'start-targets', poolId, targetIds: [vm] },
+    { kind: 'inspect-target-health', poolId },
+    { kind: 'remove-pool', poolId },
+    { kind: 'replace-listener-certificate', lbId: lb.ref.id, listenerId: lb.listeners[0]!.ref.id, certificateId: 'x' },
+    { kind: 'set-pool-protocol', poolId, protocolVersion: 'HTTP2' },
+    { kind: 'fix-backend-certificate', poolId, problem: 'SAN does not match sni' },
+    { kind: 'set-backend-keepalive', poolId, seconds: 620, server: 'node' },
+    { kind: 'set-lb-idle-timeout', lbId: lb.ref.id, seconds: 700 },
+    { kind: 'set-flow-idle-timeout', lbId: lb.ref.id, listenerId: 'l', seconds: 60 },
+    { kind: 'enable-zones', lbId: lb.ref.id, zones: ['europe-west1-b'] },
+    { kind: 'enable-cross-zone', lbId: lb.ref.id, poolId },
+    { kind: 'fix-default-route', routeTableId: 'r', routeName: 'n' },
+  ];
+}
+
+function bashN(script: string): void {
+  execFileSync('bash', ['-n'], { input: script });
+}
+
+describe('gcpFixes', () => {
+  for (const kind of gcpDescriptor.kinds) {
+    const lb = inv.loadBalancers.find((l) => l.kind === kind);
+    it(`${kind}: supported intents render, and every command passes bash -n`, () => {
+      expect(lb).toBeDefined();
+      const rendered = new Set<FixIntentKind>();
+      for (const intent of intents(lb!)) {
+        const supported = gcpFixes.supports(intent.kind, kind);
+        const fix = gcpFixes.render(intent, ctxFor(lb!));
+        if (!supported) {
+          expect(fix, `${intent.kind} on ${kind}`).toBeUndefined();
+          continue;
+        }
+        expect(fix, `${intent.kind} on ${kind}`).toBeDefined();
+        rendered.add(intent.kind);
+        expect(fix?.cli ?? fix?.console ?? fix?.terraform).toBeTruthy();
+        if (fix?.cli) bashN(fix.cli);
+        expect(fix?.cli ?? '').not.toMatch(/\{\{|undefined|\[object/);
+      }
+      expect(rendered.has('allow-flow')).toBe(true);
+    });
+  }
+
+  it('the fixed 600 s keep-alive and cross-zone balancing have no Google Cloud setting', () => {
+    for (const kind of gcpDescriptor.kinds) {
+      expect(gcpFixes.supports('set-lb-idle-timeout', kind)).toBe(false);
+      expect(gcpFixes.supports('enable-cross-zone', kind)).toBe(false);
+    }
+    expect(gcpFixes.supports('set-request-timeout', 'gcp-nlb-passthrough')).toBe(false);
+    expect(gcpFixes.supports('allow-flow', 'aws-alb')).toBe(false);
+  });
+
+  it('names the right scope: --global for global backend services, --region for regional ones', () => {
+    const global = inv.loadBalancers.find((l) => l.ref.name === 'shop-web')!;
+    const regional = inv.loadBalancers.find((l) => l.ref.name === 'billing-internal')!;
+    const timeout = (lb: LoadBalancer): string | undefined =>
+      gcpFixes.render({ kind: 'set-request-timeout', lbId: lb.ref.id, poolId: index.poolsOf(lb)[0]!.ref.id, seconds: 90 }, ctxFor(lb))?.cli;
+    expect(timeout(global)).toBe('gcloud compute backend-services update shop-api-bs --global --project=shop-prod-4711 --timeout=90');
+    expect(timeout(regional)).toBe('gcloud compute backend-services update billing-bs --region=europe-west1 --project=shop-prod-4711 --timeout=90');
+    const fw = gcpFixes.render(intents(global)[0]!, ctxFor(global));
+    expect(fw?.cli).toContain(
+      'gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=web --priority=900',
+    );
+    expect(fw?.terraform).toContain('google_compute_firewall');
+    // Nothing matched (the implied deny): a VPC rule in the policy's network, not a rule in the hierarchical policy.
+    const implied = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === undefined)!, ctxFor(global));
+    expect(implied?.cli).toContain('gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc');
+    // An explicit deny in a firewall policy: the allow goes into that policy, before the deny, at its own priority.
+    const inPolicy = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === 501)!, ctxFor(global));
+    expect(inPolicy?.cli).toContain('gcloud compute firewall-policies rules create 500 --firewall-policy=204817365520 --direction=INGRESS --action=allow');
+    const hc = gcpFixes.render(intents(global).find((i) => i.kind === 'set-health-check')!, ctxFor(global));
+    expect(hc?.cli).toBe(
+      'gcloud compute health-checks update http web-hc --global --project=shop-prod-4711 --check-interval=10s --timeout=5s --unhealthy-threshold=3 --request-path=/healthz --use-serving-port',
+    );
+  });
+
+  it('hostile names stay inert arguments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cloud502-fix-'));
+    const marker = join(dir, 'pwned');
+    // Run in `dir`, so a command that escaped its quotes would create `dir/pwned`.
+    const hostile = "projects/p-1/global/backendServices/x$(touch pwned)'`touch pwned`";
+    const fix = gcpFixes.render({ kind: 'set-drain', poolId: hostile, seconds: 1 }, { index });
+    bashN(fix?.cli ?? '');
+    const out = execFileSync('bash', ['-c', `gcloud() { printf '%s\\n' "$@"; }\n${fix?.cli ?? ''}`], { cwd: dir }).toString();
+    expect(out.split('\n')[3]).toBe("x$(touch pwned)'`touch pwned`");
+    expect(existsSync(marker)).toBe(false);
+  });
+});
