@@ -6,8 +6,9 @@ import type { LoadBalancerKind, Provider } from '../src/model/index.js';
 import type { ProviderDescriptor } from '../src/provider.js';
 import { awsDescriptor } from './aws/descriptor.js';
 import { azureDescriptor } from './azure/descriptor.js';
+import { gcpDescriptor } from './gcp/descriptor.js';
 
-export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = [awsDescriptor, azureDescriptor];
+export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = [awsDescriptor, azureDescriptor, gcpDescriptor];
 
 export function descriptorOf(id: Provider): ProviderDescriptor | undefined {
   return PROVIDER_DESCRIPTORS.find((d) => d.id === id);

@@ -1,6 +1,7 @@
 import type { AnyCheck } from '../../src/engine/index.js';
 import { appgwProbeHost } from './appgw-probe-host.js';
 import { aggressiveEjection } from './aggressive-ejection.js';
+import { healthCheckLoggingDisabled } from './health-check-logging-disabled.js';
 import { checkDisabled } from './check-disabled.js';
 import { portProtocolMismatch } from './port-protocol-mismatch.js';
 import { responseCodeMismatch } from './response-code-mismatch.js';
@@ -16,4 +17,5 @@ export const healthChecks: AnyCheck[] = [
   portProtocolMismatch,
   checkDisabled,
   appgwProbeHost,
+  healthCheckLoggingDisabled,
 ];

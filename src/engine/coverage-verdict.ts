@@ -22,7 +22,7 @@ export const SCOPE_FAILED_API = 'cloud502:collect';
 const SCOPE_CALLS: Readonly<Record<Provider, { listing: readonly string[]; entry: readonly string[] }>> = {
   aws: { listing: ['elasticloadbalancing:DescribeLoadBalancers'], entry: ['sts:AssumeRole', 'ec2:DescribeRegions', SCOPE_FAILED_API] },
   azure: { listing: [], entry: [SCOPE_FAILED_API] },
-  gcp: { listing: [], entry: [SCOPE_FAILED_API] },
+  gcp: { listing: ['compute.forwardingRules.aggregatedList', 'compute.globalForwardingRules.list'], entry: [SCOPE_FAILED_API] },
 };
 
 export type Coverage = 'complete' | 'partial';

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGcpDemo, DEMO_PROJECT } from '../../demo/build-gcp-demo.js';
-import { descriptorOf } from '../../providers/index.js';
 import { validateGcpRaw } from '../../providers/gcp/snapshot.js';
 import type { FakeGoogle } from '../providers/gcp/support/fake-google.js';
 import { startFakeGoogle } from '../providers/gcp/support/fake-google.js';
@@ -21,7 +20,6 @@ import { NO_METADATA_ENV } from '../providers/gcp/support/env.js';
 import type { Run } from '../support/built-cli.js';
 import { bin, cli, run } from '../support/built-cli.js';
 
-const wired = descriptorOf('gcp') !== undefined;
 const demo = buildGcpDemo();
 const dir = mkdtempSync(join(tmpdir(), 'cloud502-gcp-cli-'));
 
@@ -69,7 +67,7 @@ function findings(stdout: string): unknown {
   return report.results.map((r) => ({ checkId: r.checkId, status: r.status, severity: r.severity, resource: r.resource, message: r.message })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
-describe.skipIf(!wired)('cloud502 CLI, --provider gcp', () => {
+describe('cloud502 CLI, --provider gcp', () => {
   let fake: FakeGoogle;
   let env: Record<string, string | undefined>;
 
