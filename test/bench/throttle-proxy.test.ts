@@ -87,7 +87,7 @@ describe('ThrottleProxy', () => {
     });
     for (const e of Object.values(seen)) expect(classifyAwsError(Object.assign(new Error(e.message), { name: e.name }))).toBe('throttling');
     expect(proxy.stats()).toEqual({
-      'acm:DescribeCertificate': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 1 },
+      'acm:DescribeCertificate': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 1, stalled: 0 },
       'cloudwatch:GetMetricData': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
       'ec2:DescribeVpcs': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },
       'elasticloadbalancing-classic:DescribeLoadBalancers': { calls: 2, throttled: 1, injected: 0, upstreamErrors: 0, stalled: 0 },

@@ -125,7 +125,7 @@ describe('collectAws with roles in several moto accounts', () => {
     expect(scope(raw.regions, DENIED, R1)!.errors).toEqual([
       { api: 'sts:AssumeRole', region: R1, code: 'AccessDenied', message: expect.stringContaining('not authorized to perform: sts:AssumeRole'), resourceId: roleOf(DENIED), httpStatus: 403 },
     ]);
-    expect(p.stats()['sts:AssumeRole']).toEqual({ calls: 3, throttled: 0, injected: 1, upstreamErrors: 0 });
+    expect(p.stats()['sts:AssumeRole']).toEqual({ calls: 3, throttled: 0, injected: 1, upstreamErrors: 0, stalled: 0 });
     expect(p.stats()['sts:GetCallerIdentity']).toBeUndefined();
   });
 });
