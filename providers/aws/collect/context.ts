@@ -146,14 +146,18 @@ async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run:
       // Checked again once the call has its slot: it may have queued while earlier calls of the API failed for good.
       if (breakerOpen(ctx, bucket)) throw new BreakerOpen();
       await ctx.budget.admit(ctx.budgetAccount, ctx.region, bucket, stop);
-      const timeout = AbortSignal.timeout(ctx.retry.attemptTimeoutMs);
-      const abortSignal = stop ? AbortSignal.any([stop, timeout]) : timeout;
+      // A timer cleared as soon as the attempt ends (AbortSignal.timeout would keep each one alive for its full time).
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(attemptTimeout(ctx.retry.attemptTimeoutMs)), ctx.retry.attemptTimeoutMs);
+      const abortSignal = stop ? AbortSignal.any([stop, timeout.signal]) : timeout.signal;
       try {
         // Through a promise, so a client that answers or throws synchronously (a stub) is handled the same way.
         return await untilAborted(Promise.resolve().then(() => run({ abortSignal })), abortSignal);
       } catch (err) {
-        if (timeout.aborted && !stop?.aborted) throw attemptTimeout(ctx.retry.attemptTimeoutMs);
+        if (timeout.signal.aborted && !stop?.aborted) throw attemptTimeout(ctx.retry.attemptTimeoutMs);
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );
