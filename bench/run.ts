@@ -98,7 +98,7 @@ const ADAPTIVE_PLAN: EnvironmentPlan = {
   certificates: 2,
 };
 const ADAPTIVE_REGION = 'ca-central-1';
-const ADAPTIVE_LIMIT: ApiRateLimit = { ratePerSecond: 10, burst: 1 };
+const ADAPTIVE_LIMIT: ApiRateLimit = { ratePerSecond: 10, burst: 2 };
 
 interface ApiRow {
   api: string;

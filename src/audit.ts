@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
-import { assertSomethingAudited, coverageSummary, judgeCoverage } from './engine/coverage-verdict.js';
+import { assertSomethingAudited, coverageSummary, judgeCoverage, type CoverageVerdict } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
@@ -146,11 +146,16 @@ async function acquire(source: AuditSource, loader: AdapterLoader): Promise<Acqu
   }
 }
 
-/** For `cloud502 collect --out`: the raw snapshot of a source, ready to write. */
+/** For `cloud502 collect --out`: the raw snapshot of a source, ready to write, and what it covers. */
 export async function collectSnapshot(source: AuditSource, deps: AuditDeps = {}): Promise<RawSnapshotEnvelope> {
+  return (await collectJudgedSnapshot(source, deps)).raw;
+}
+
+/** The raw snapshot of a source and its coverage verdict (a snapshot that saw nothing is worth saying so). */
+export async function collectJudgedSnapshot(source: AuditSource, deps: AuditDeps = {}): Promise<{ raw: RawSnapshotEnvelope; coverage: CoverageVerdict }> {
   const [first] = await acquire(source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
   if (!first) throw new SnapshotError('no snapshot to write');
-  return first.raw;
+  return { raw: first.raw, coverage: judgeCoverage(first.adapter.normalize(first.raw, {})) };
 }
 
 function reportSource(source: AuditSource): Report['source'] {

@@ -33,9 +33,10 @@ function compiled(): ValidateFunction {
   if (!validator) {
     // ajv-formats is CommonJS: through ESM interop its plugin may sit one `default` deeper.
     const mod = ajvFormats as unknown as { default: unknown };
-    const addFormats = (typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default) as (ajv: Ajv2020) => unknown;
-    const ajv = new Ajv2020({ allErrors: false, strict: true, verbose: true });
-    addFormats(ajv);
+    const addFormats = (typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default) as (ajv: Ajv2020, formats: string[]) => unknown;
+    // The schema is checked against the meta-schema by a test, not at every start (that doubles the compile time).
+    const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
+    addFormats(ajv, ['date-time']);
     validator = ajv.compile(rawAwsSchema);
   }
   return validator;
@@ -56,10 +57,34 @@ function pathOf(instancePath: string, root: unknown): { path: string; value: unk
 
 const TYPE_WORDS: Readonly<Record<string, string>> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', array: 'an array', object: 'an object' };
 
+/** The subschema at a JSON pointer of the schema (`#/$defs/region/required`). */
+function schemaAt(pointer: string): unknown {
+  let at: unknown = rawAwsSchema;
+  for (const raw of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) at = isObject(at) ? at[raw.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  return at;
+}
+
+/** Follows `$ref`s to the schema itself. */
+function deref(schema: unknown): unknown {
+  return isObject(schema) && typeof schema.$ref === 'string' ? deref(schemaAt(schema.$ref)) : schema;
+}
+
+/** The schema of the value at an instance path (`/regions/0/elbv2`), walking properties, items and keyed records. */
+function schemaForInstance(instancePath: string): unknown {
+  let at = deref(rawAwsSchema);
+  for (const raw of instancePath.split('/').slice(1)) {
+    if (!isObject(at)) return undefined;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const next = isObject(at.properties) && key in at.properties ? at.properties[key] : at.items ?? at.additionalProperties;
+    at = deref(next);
+  }
+  return at;
+}
+
 /** What a (sub)schema expects, in words: its type, through a `$ref`. */
 function expected(schema: unknown): string {
   if (!isObject(schema)) return 'present';
-  if (typeof schema.$ref === 'string') return expected((rawAwsSchema.$defs as Json)[schema.$ref.replace('#/$defs/', '')]);
+  if (typeof schema.$ref === 'string') return expected(schemaAt(schema.$ref));
   if ('const' in schema) return JSON.stringify(schema.const);
   return typeof schema.type === 'string' ? (TYPE_WORDS[schema.type] ?? schema.type) : 'present';
 }
@@ -71,7 +96,8 @@ function describeError(e: ErrorObject, root: unknown): string {
   switch (e.keyword) {
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      const properties = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? e.parentSchema.properties : {};
+      const parent = schemaForInstance(e.instancePath);
+      const properties = isObject(parent) && isObject(parent.properties) ? parent.properties : {};
       return `${at(missing)} must be ${expected(properties[missing])} (got nothing)`;
     }
     case 'type':

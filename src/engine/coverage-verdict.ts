@@ -98,6 +98,14 @@ function describeFailures(failed: readonly FailedScope[]): string {
   return `${shown.join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more scopes` : ''}`;
 }
 
+/** `elasticloadbalancing:DescribeTargetHealth AccessDenied ×3, ec2:DescribeInstances HTTP500 and 2 more kinds`. */
+function describeKinds(gaps: readonly CoverageGap[]): string {
+  const counts = new Map<string, number>();
+  for (const g of gaps) counts.set(`${g.api} ${g.code}`, (counts.get(`${g.api} ${g.code}`) ?? 0) + 1);
+  const kinds = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind));
+  return kinds.length > 3 ? `${kinds.slice(0, 3).join(', ')} and ${kinds.length - 3} more kinds` : kinds.join(', ');
+}
+
 /**
  * Judges an inventory's coverage.
  * @example
@@ -132,8 +140,11 @@ export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' |
   }
   const deadline = inventory.coverage.filter((g) => g.api === DEADLINE_API);
   if (deadline.length > 0) parts.push(`collection stopped at the audit deadline in ${deadline.map((g) => scopeName(g)).join(', ')}`);
-  const others = inventory.coverage.filter((g) => !failsScope(g) && g.api !== DEADLINE_API).length;
-  if (others > 0) parts.push(`${plural(others, 'other coverage gap')}: checks that needed that data answer "unknown"`);
+  const others = inventory.coverage.filter((g) => !failsScope(g) && g.api !== DEADLINE_API);
+  if (others.length > 0) {
+    const gaps = plural(others.length, parts.length > 0 ? 'other coverage gap' : 'coverage gap');
+    parts.push(`${gaps} (${describeKinds(others)}): checks that needed that data answer "unknown"`);
+  }
   return { coverage: 'partial', failedScopes, reason: parts.join('; ') };
 }
 

@@ -45,7 +45,24 @@ const REMOVE = Symbol('remove');
 /** Every n-th item, so the sample spreads over the whole document. */
 const spread = <T>(items: T[], count: number): T[] => items.filter((_, i) => i % Math.max(1, Math.floor(items.length / count)) === 0).slice(0, count);
 
-const regionPaths = paths(base.regions, ['regions']).filter((p) => p.path.length > 2);
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'raw-aws.schema.json'), 'utf8')) as Json;
+type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The schema of the value at `path` (through $ref, properties, items and keyed records); undefined when it is not typed. */
+function schemaFor(path: Path): Json | undefined {
+  const deref = (s: unknown): unknown => (isJson(s) && typeof s.$ref === 'string' ? deref(schema.$defs && (schema.$defs as Json)[s.$ref.replace('#/$defs/', '')]) : s);
+  let at = deref(schema);
+  for (const key of path) {
+    if (!isJson(at)) return undefined;
+    const props = isJson(at.properties) ? at.properties : {};
+    at = deref(typeof key === 'string' && key in props ? props[key] : (at.items ?? at.additionalProperties));
+  }
+  return isJson(at) && 'type' in at ? at : undefined;
+}
+
+/** Fields the schema types: the ones normalize reads. The rest of an SDK record may be anything. */
+const regionPaths = paths(base.regions, ['regions']).filter((p) => p.path.length > 2 && schemaFor(p.path) !== undefined);
 const leaves = regionPaths.filter((p) => ['string', 'number', 'boolean'].includes(typeof p.value));
 const containers = regionPaths.filter((p) => typeof p.value === 'object' && p.value !== null);
 

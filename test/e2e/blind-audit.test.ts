@@ -3,6 +3,9 @@
  * these audits saw no load balancer at all; each used to exit 0 with "No load balancers found" and "0 passed". Now
  * each is exit 2 with one line naming the cause, while a genuinely empty account stays exit 0.
  */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectOneLineError } from '../cli/support/run-cli.js';
 import { cli } from '../support/built-cli.js';
@@ -112,5 +115,17 @@ describe('an audit that audited nothing', () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { summary: { coverage: string; failedScopes: unknown[]; loadBalancers: number } };
     expect(report.summary).toMatchObject({ coverage: 'complete', failedScopes: [], loadBalancers: 0 });
+  });
+});
+
+describe('a collection that collected nothing', () => {
+  it('writes the snapshot (for a bug report) but exits 2 with one line saying it is empty', async () => {
+    const fake = await startFakeAws(emptyAccountExcept((call) => (isListing(call) ? errorAnswer(call, 403, 'AccessDenied', 'denied') : undefined)));
+    fakes.push(fake);
+    const out = join(mkdtempSync(join(tmpdir(), 'cloud502-blind-')), 'snap.json');
+    const run = await cli(['collect', '--region', 'eu-west-1', '--endpoint-url', fake.url, '--out', out, '--quiet'], { env: env() });
+    expectOneLineError(run, 'cloud502: nothing was collected: no load-balancer listing succeeded — elasticloadbalancing:DescribeLoadBalancers AccessDenied: denied');
+    expect(run.errLines[0]).toMatch(/\(snapshot written to .*snap\.json anyway\)$/);
+    expect(existsSync(out)).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ const rows: Row[] = [
     inv: { scopes: [scope('eu-west-1')], loadBalancers: [lb], coverage: [gap('eu-west-1', 'elasticloadbalancing:DescribeTargetHealth', 'AccessDenied', { resourceId: 'arn:tg' })] },
     coverage: 'partial',
     failed: [],
-    reason: /^1 other coverage gap: checks that needed that data answer "unknown"$/,
+    reason: /^1 coverage gap \(elasticloadbalancing:DescribeTargetHealth AccessDenied\): checks that needed that data answer "unknown"$/,
   },
   {
     name: 'the listing denied in one of two regions',
@@ -59,7 +59,7 @@ const rows: Row[] = [
     },
     coverage: 'partial',
     failed: [],
-    reason: /^collection stopped at the audit deadline in aws 123456789012 eu-west-1; 1 other coverage gap/,
+    reason: /^collection stopped at the audit deadline in aws 123456789012 eu-west-1; 1 other coverage gap \(elasticloadbalancing:DescribeTargetHealth DeadlineExceeded\)/,
   },
   {
     name: 'the Classic listing denied while the ELBv2 one found load balancers',

@@ -15,7 +15,7 @@ export async function collectAcm(ctx: CollectContext, certificateArns: readonly 
   const arns = [...new Set(certificateArns.filter(isAcmCertificateArn))];
   const tick = ctx.progress.phase('acm', arns.length);
   const details = await mapInOrder(arns, async (arn) => {
-    const res = await call(ctx, 'acm:DescribeCertificate', (send) => client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }), send), { resourceId: arn });
+    const res = await call(ctx, 'acm:DescribeCertificate', (send) => client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }), send), { resourceId: arn, requires: 'Certificate' });
     tick();
     return res?.Certificate;
   });

@@ -119,6 +119,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Thrown instead of sending when the API's breaker opened while the call waited for its slot. */
+class BreakerOpen extends Error {
+  override name = 'BreakerOpen';
+}
+
 function attemptTimeout(ms: number): Error {
   return Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
 }
@@ -138,15 +143,21 @@ async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run:
   return ctx.apiLimit(key)(() =>
     ctx.limit(async () => {
       stop?.throwIfAborted();
+      // Checked again once the call has its slot: it may have queued while earlier calls of the API failed for good.
+      if (breakerOpen(ctx, bucket)) throw new BreakerOpen();
       await ctx.budget.admit(ctx.budgetAccount, ctx.region, bucket, stop);
-      const timeout = AbortSignal.timeout(ctx.retry.attemptTimeoutMs);
-      const abortSignal = stop ? AbortSignal.any([stop, timeout]) : timeout;
+      // A timer cleared as soon as the attempt ends (AbortSignal.timeout would keep each one alive for its full time).
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(attemptTimeout(ctx.retry.attemptTimeoutMs)), ctx.retry.attemptTimeoutMs);
+      const abortSignal = stop ? AbortSignal.any([stop, timeout.signal]) : timeout.signal;
       try {
         // Through a promise, so a client that answers or throws synchronously (a stub) is handled the same way.
         return await untilAborted(Promise.resolve().then(() => run({ abortSignal })), abortSignal);
       } catch (err) {
-        if (timeout.aborted && !stop?.aborted) throw attemptTimeout(ctx.retry.attemptTimeoutMs);
+        if (timeout.signal.aborted && !stop?.aborted) throw attemptTimeout(ctx.retry.attemptTimeoutMs);
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );
@@ -154,6 +165,13 @@ async function attempt<T>(ctx: CollectContext, key: string, bucket: string, run:
 
 function seconds(ms: number): string {
   return ms < 10_000 ? String(Math.round(ms / 100) / 10) : String(Math.round(ms / 1000));
+}
+
+/** Why a call stopped retrying. Said from the policy, not the clock: snapshots must not differ by how long a retry took. */
+function giveUpNote(attempts: number, reason: string | undefined, deadlineFirst: boolean, policy: RetryPolicy): string {
+  if (deadlineFirst) return 'retrying stopped at the audit deadline';
+  if (attempts >= policy.maxAttempts || reason === 'malformed') return `gave up after ${attempts} attempts`;
+  return `gave up after retrying for up to ${seconds(policy.budgetMs)} s`;
 }
 
 function withNote(record: AwsCollectionError, note: string): AwsCollectionError {
@@ -165,8 +183,8 @@ function withNote(record: AwsCollectionError, note: string): AwsCollectionError 
  * is retried at the new pace; 5xx, timeouts, dropped connections and answers that are not AWS responses are retried
  * with exponential back-off; nothing is retried past the audit deadline. A failure is recorded under `api` (the IAM
  * action) and yields undefined, except credential problems and, for `fatalWhenUnreachable` calls, an unreachable
- * endpoint or one that does not answer as the AWS API: those throw a ScopeFailure. What the deadline cut is recorded as {@link DEADLINE_EXCEEDED} (or as the last
- * real failure, when retries of one were cut).
+ * endpoint or one that does not answer as the AWS API: those throw a ScopeFailure. What the deadline cut is recorded
+ * as {@link DEADLINE_EXCEEDED} (or as the last real failure, when retries of one were cut).
  */
 export async function call<T>(
   ctx: CollectContext,
@@ -185,12 +203,15 @@ export async function call<T>(
   let failingSince: number | undefined;
   const queued = { ms: 0 };
   let last: AwsCollectionError | undefined;
+  const skip = (): undefined => {
+    const breaker = ctx.breakers.get(key)!;
+    const why = `the last ${breaker.failures} calls of this API failed the same way`;
+    const prior = last ?? { ...breaker.last!, message: breaker.last!.message.replace(/ \(gave up after [^)]*\)$/, '') };
+    recordAll(withNote(prior, last ? `stopped retrying: ${why}` : `not attempted: ${why}`));
+    return undefined;
+  };
   for (let attempts = 1; ; attempts++) {
-    const breaker = ctx.breakers.get(key);
-    if (breaker && breaker.failures >= BREAKER_THRESHOLD && breaker.last) {
-      recordAll(withNote({ ...breaker.last, message: breaker.last.message.replace(/ \(gave up after [^)]*\)$/, '') }, `not attempted: the last ${breaker.failures} calls of this API failed the same way`));
-      return undefined;
-    }
+    if (breakerOpen(ctx, bucket)) return skip();
     try {
       const out = await attempt(ctx, key, bucket, run, queued);
       ctx.budget.succeeded(ctx.budgetAccount, ctx.region, bucket);
@@ -205,6 +226,7 @@ export async function call<T>(
       return out;
     } catch (err) {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
+      if (err instanceof BreakerOpen) return skip();
       if (ctx.deadline?.aborted) {
         ctx.outcome.deadlineReached = true;
         recordAll(
@@ -232,8 +254,9 @@ export async function call<T>(
         if (kind === 'network' && options.fatalWhenUnreachable) throw new ScopeFailure(unreachableError(err, ctx.region, ctx.endpoint, service), record);
         // A web page or a codeless HTTP error from the first call of a scope: the endpoint is not the AWS API.
         if (options.fatalWhenUnreachable && isForeignAnswer(err)) throw new ScopeFailure(foreignEndpointError(err, ctx.region, ctx.endpoint, service), record);
-        // Said from the policy, not the clock: a snapshot must not differ by how long a retry happened to take.
-        const final = attempts > 1 ? withNote(record, `gave up after ${attempts >= ctx.retry.maxAttempts || reason === 'malformed' ? `${attempts} attempts` : `retrying for up to ${seconds(ctx.retry.budgetMs)} s`}`) : record;
+        const deadlineFirst = reason !== undefined && untilDeadlineMs !== undefined && untilDeadlineMs < ctx.retry.budgetMs - elapsedMs;
+        if (deadlineFirst) ctx.outcome.deadlineReached = true;
+        const final = attempts > 1 || deadlineFirst ? withNote(record, giveUpNote(attempts, reason, deadlineFirst, ctx.retry)) : record;
         if (reason !== undefined) ctx.breakers.set(key, { failures: (ctx.breakers.get(key)?.failures ?? 0) + 1, last: final });
         recordAll(final);
         return undefined;
@@ -250,7 +273,8 @@ export async function call<T>(
 
 /** True when calls of `bucket` are no longer attempted in this scope (see {@link BREAKER_THRESHOLD}). */
 export function breakerOpen(ctx: CollectContext, bucket: string): boolean {
-  return (ctx.breakers.get(`${ctx.budgetAccount}|${ctx.region}|${bucket}`)?.failures ?? 0) >= BREAKER_THRESHOLD;
+  const breaker = ctx.breakers.get(`${ctx.budgetAccount}|${ctx.region}|${bucket}`);
+  return breaker?.last !== undefined && breaker.failures >= BREAKER_THRESHOLD;
 }
 
 /**

@@ -45,11 +45,13 @@ async function listFiltered<P extends Ec2Page, T>(
   send: (filters: Filter[], token: string | undefined, options: SendOptions) => Promise<P>,
   items: (page: P) => T[],
   tick: () => void,
+  /** The list field every genuine answer has, e.g. `SecurityGroups` (see CallOptions.requires). */
+  requires: string,
 ): Promise<T[]> {
   const batches = chunk([...new Set(values)], FILTER_VALUES);
   const results = await mapInOrder(batches, async (batch) => {
     const filters = filtersFor(batch);
-    const pages = await paginate(ctx, api, (token, options) => send(filters, token, options), (page) => page.NextToken, { resourceIds: batch });
+    const pages = await paginate(ctx, api, (token, options) => send(filters, token, options), (page) => page.NextToken, { resourceIds: batch, requires });
     tick();
     return (pages ?? []).flatMap(items);
   });
@@ -79,29 +81,29 @@ export async function collectEc2Network(ctx: CollectContext, request: Ec2Network
     listFiltered(
       ctx, 'ec2:DescribeVpcs', request.vpcIds, byVpc,
       (Filters, NextToken, send) => client.send(new sdk.DescribeVpcsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-      (p) => p.Vpcs ?? [], tick,
+      (p) => p.Vpcs ?? [], tick, 'Vpcs',
     ),
     listFiltered(
       ctx, 'ec2:DescribeSubnets', request.vpcIds, byVpc,
       (Filters, NextToken, send) => client.send(new sdk.DescribeSubnetsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-      (p) => p.Subnets ?? [], tick,
+      (p) => p.Subnets ?? [], tick, 'Subnets',
     ),
     listFiltered(
       ctx, 'ec2:DescribeSecurityGroups', request.vpcIds, byVpc,
       (Filters, NextToken, send) => client.send(new sdk.DescribeSecurityGroupsCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-      (p) => p.SecurityGroups ?? [], tick,
+      (p) => p.SecurityGroups ?? [], tick, 'SecurityGroups',
     ),
     listFiltered(
       ctx, 'ec2:DescribeNetworkAcls', request.vpcIds, byVpc,
       // DescribeNetworkAcls allows at most 100 per page.
       (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkAclsCommand({ Filters, NextToken, MaxResults: 100 }), send),
-      (p) => p.NetworkAcls ?? [], tick,
+      (p) => p.NetworkAcls ?? [], tick, 'NetworkAcls',
     ),
     listFiltered(
       ctx, 'ec2:DescribeNetworkInterfaces', request.loadBalancerEniDescriptions,
       (batch) => [{ Name: 'description', Values: batch }],
       (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-      (p) => p.NetworkInterfaces ?? [], tick,
+      (p) => p.NetworkInterfaces ?? [], tick, 'NetworkInterfaces',
     ),
   ]);
   return { vpcs, subnets, securityGroups, networkAcls, loadBalancerInterfaces };
@@ -121,14 +123,14 @@ export async function collectEc2Targets(ctx: CollectContext, request: Ec2TargetR
       // and MaxResults cannot be combined with InstanceIds.
       (batch) => [{ Name: 'instance-id', Values: batch }],
       (Filters, NextToken, send) => client.send(new sdk.DescribeInstancesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-      (p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []), tick,
+      (p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []), tick, 'Reservations',
     ),
     mapInOrder([...request.ipTargetsByVpc.entries()], ([vpcId, ips]) =>
       listFiltered(
         ctx, 'ec2:DescribeNetworkInterfaces', ips,
         (batch) => [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'addresses.private-ip-address', Values: batch }],
         (Filters, NextToken, send) => client.send(new sdk.DescribeNetworkInterfacesCommand({ Filters, NextToken, MaxResults: 1000 }), send),
-        (p) => p.NetworkInterfaces ?? [], tick,
+        (p) => p.NetworkInterfaces ?? [], tick, 'NetworkInterfaces',
       ),
     ).then((perVpc) => perVpc.flat()),
   ]);

@@ -48,14 +48,14 @@ export async function describeElb(ctx: CollectContext, loadBalancers: LoadBalanc
   const [perLb, tags] = await Promise.all([
     mapInOrder(names, async (name) => {
       const [attributes, health] = await Promise.all([
-        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), send), { resourceId: name, ...classic('DescribeLoadBalancerAttributes') }),
-        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', (send) => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), send), { resourceId: name, ...classic('DescribeInstanceHealth') }),
+        call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name }), send), { resourceId: name, requires: 'LoadBalancerAttributes', ...classic('DescribeLoadBalancerAttributes') }),
+        call(ctx, 'elasticloadbalancing:DescribeInstanceHealth', (send) => client.send(new sdk.DescribeInstanceHealthCommand({ LoadBalancerName: name }), send), { resourceId: name, requires: 'InstanceStates', ...classic('DescribeInstanceHealth') }),
       ]);
       tick();
       return { attributes: attributes?.LoadBalancerAttributes, health: health?.InstanceStates };
     }),
     mapInOrder(tagBatches, async (batch) => {
-      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), send), { resourceIds: batch, ...classic('DescribeTags') });
+      const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ LoadBalancerNames: batch }), send), { resourceIds: batch, requires: 'TagDescriptions', ...classic('DescribeTags') });
       tick();
       return res?.TagDescriptions ?? [];
     }),

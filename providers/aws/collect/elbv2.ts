@@ -103,13 +103,13 @@ export async function describeElbv2(ctx: CollectContext, listed: Elbv2Listing): 
   const perLoadBalancer = mapInOrder(lbs, async (lb) => {
     const arn = lb.LoadBalancerArn;
     const [attributes, listenerPages] = await Promise.all([
-      call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), send), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeLoadBalancerAttributes', (send) => client.send(new sdk.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }), send), { resourceId: arn, requires: 'Attributes' }),
       paginate(
         ctx,
         'elasticloadbalancing:DescribeListeners',
         (Marker, send) => client.send(new sdk.DescribeListenersCommand({ LoadBalancerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
         (page) => page.NextMarker,
-        { resourceId: arn },
+        { resourceId: arn, requires: 'Listeners' },
       ),
     ]);
     const listeners = listenerPages?.flatMap((p) => p.Listeners ?? []);
@@ -121,15 +121,15 @@ export async function describeElbv2(ctx: CollectContext, listed: Elbv2Listing): 
   const perTargetGroup = mapInOrder(tgs, async (tg) => {
     const arn = tg.TargetGroupArn;
     const [attributes, health] = await Promise.all([
-      call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', (send) => client.send(new sdk.DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }), send), { resourceId: arn }),
-      call(ctx, 'elasticloadbalancing:DescribeTargetHealth', (send) => client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), send), { resourceId: arn }),
+      call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', (send) => client.send(new sdk.DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }), send), { resourceId: arn, requires: 'Attributes' }),
+      call(ctx, 'elasticloadbalancing:DescribeTargetHealth', (send) => client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), send), { resourceId: arn, requires: 'TargetHealthDescriptions' }),
     ]);
     tick();
     return { attributes: attributes?.Attributes, health: health?.TargetHealthDescriptions };
   });
 
   const tagResults = mapInOrder(tagBatches, async (arns) => {
-    const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ ResourceArns: arns }), send), { resourceIds: arns });
+    const res = await call(ctx, 'elasticloadbalancing:DescribeTags', (send) => client.send(new sdk.DescribeTagsCommand({ ResourceArns: arns }), send), { resourceIds: arns, requires: 'TagDescriptions' });
     tick();
     return res?.TagDescriptions ?? [];
   });
@@ -172,7 +172,7 @@ async function collectListenerDetails(ctx: CollectContext, lb: LoadBalancer, lis
           'elasticloadbalancing:DescribeRules',
           (Marker, send) => client.send(new sdk.DescribeRulesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
           (page) => page.NextMarker,
-          { resourceId: arn },
+          { resourceId: arn, requires: 'Rules' },
         )
       : undefined,
     protocol === 'HTTPS' || protocol === 'TLS'
@@ -181,12 +181,12 @@ async function collectListenerDetails(ctx: CollectContext, lb: LoadBalancer, lis
           'elasticloadbalancing:DescribeListenerCertificates',
           (Marker, send) => client.send(new sdk.DescribeListenerCertificatesCommand({ ListenerArn: arn, PageSize: PAGE_SIZE, Marker }), send),
           (page) => page.NextMarker,
-          { resourceId: arn },
+          { resourceId: arn, requires: 'Certificates' },
         )
       : undefined,
     // tcp.idle_timeout.seconds exists on NLB TCP listeners only (TLS listeners are fixed at 350 s).
     lb.Type === 'network' && protocol === 'TCP'
-      ? call(ctx, 'elasticloadbalancing:DescribeListenerAttributes', (send) => client.send(new sdk.DescribeListenerAttributesCommand({ ListenerArn: arn }), send), { resourceId: arn })
+      ? call(ctx, 'elasticloadbalancing:DescribeListenerAttributes', (send) => client.send(new sdk.DescribeListenerAttributesCommand({ ListenerArn: arn }), send), { resourceId: arn, requires: 'Attributes' })
       : undefined,
   ]);
   const details: ListenerDetails = { arn };

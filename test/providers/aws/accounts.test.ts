@@ -205,8 +205,29 @@ function mockAccounts(deny: (input: AssumeRoleCommandInput) => Error | undefined
   });
 }
 
-/** Empty answers as AWS gives them: the listings always carry their (empty) list, for every mocked client. */
-const EMPTY_LISTINGS = { LoadBalancers: [], TargetGroups: [], LoadBalancerDescriptions: [], MetricDataResults: [] };
+/** Empty answers as AWS gives them: every answer carries its (empty) list, for every mocked client. */
+const EMPTY_LISTINGS = {
+  LoadBalancers: [],
+  TargetGroups: [],
+  LoadBalancerDescriptions: [],
+  MetricDataResults: [],
+  Attributes: [],
+  Listeners: [],
+  Rules: [],
+  Certificates: [],
+  TargetHealthDescriptions: [],
+  TagDescriptions: [],
+  LoadBalancerAttributes: {},
+  InstanceStates: [],
+  Vpcs: [],
+  Subnets: [],
+  SecurityGroups: [],
+  NetworkAcls: [],
+  Reservations: [],
+  NetworkInterfaces: [],
+  Certificate: {},
+  Regions: [],
+};
 
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);

@@ -112,8 +112,29 @@ function mockSimpleAlb(region = REGION): { lb: LoadBalancer; tgs: TargetGroup[] 
   return { lb, tgs };
 }
 
-/** Empty answers as AWS gives them: the listings always carry their (empty) list, for every mocked client. */
-const EMPTY_LISTINGS = { LoadBalancers: [], TargetGroups: [], LoadBalancerDescriptions: [], MetricDataResults: [] };
+/** Empty answers as AWS gives them: every answer carries its (empty) list, for every mocked client. */
+const EMPTY_LISTINGS = {
+  LoadBalancers: [],
+  TargetGroups: [],
+  LoadBalancerDescriptions: [],
+  MetricDataResults: [],
+  Attributes: [],
+  Listeners: [],
+  Rules: [],
+  Certificates: [],
+  TargetHealthDescriptions: [],
+  TagDescriptions: [],
+  LoadBalancerAttributes: {},
+  InstanceStates: [],
+  Vpcs: [],
+  Subnets: [],
+  SecurityGroups: [],
+  NetworkAcls: [],
+  Reservations: [],
+  NetworkInterfaces: [],
+  Certificate: {},
+  Regions: [],
+};
 
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);
@@ -486,6 +507,32 @@ describe('collectAwsWithClients: EC2 and classic ELB', () => {
     const q = raw.regions[0]!.cloudwatch.queries.filter((x) => x.namespace === 'AWS/ELB');
     expect(q).toHaveLength(23 * 9);
     expect(q[0]).toMatchObject({ resourceArn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/clb-0`, dimensions: [{ Name: 'LoadBalancerName', Value: 'clb-0' }] });
+  });
+});
+
+describe('collectAwsWithClients: an API that keeps failing', () => {
+  it('stops retrying it once three calls in a row failed past their retries, and records every resource', async () => {
+    // Prepare: twelve target groups whose DescribeTargetHealth answers HTTP 500 after 40 ms, one call at a time.
+    const tgs = Array.from({ length: 12 }, (_, i) => targetGroup(REGION, `tg-${i}`, i + 1));
+    mocks.elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: tgs });
+    mocks.elbv2.on(DescribeTargetHealthCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 40));
+      throw elbv2Error('InternalFailure', 500, 'We encountered an internal error.');
+    });
+
+    // Act
+    const raw = await collectAwsWithClients(options({ metricsWindowSeconds: 0, concurrency: 1 }), clients, { retry: SHORT_RETRIES });
+
+    // Assess: every target group has its gap; after the breaker opened, calls stopped retrying (or never started).
+    const gaps = raw.regions[0]!.errors.filter((e) => e.api === 'elasticloadbalancing:DescribeTargetHealth');
+    expect(gaps.map((e) => e.resourceId).sort()).toEqual(tgs.map((tg) => tg.TargetGroupArn).sort());
+    const exhausted = gaps.filter((e) => e.message === 'We encountered an internal error. (gave up after retrying for up to 0.3 s)');
+    const stopped = gaps.filter((e) => / \((stopped retrying|not attempted): the last [34] calls of this API failed the same way\)$/.test(e.message));
+    expect(exhausted.length).toBeGreaterThanOrEqual(3);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(exhausted.length + stopped.length).toBe(12);
+    // Without the breaker each of the twelve would have been tried for its whole budget, two attempts at least.
+    expect(mocks.elbv2.commandCalls(DescribeTargetHealthCommand).length).toBeLessThan(2 * 12);
   });
 });
 

@@ -86,6 +86,29 @@ describe('a throttling storm', () => {
   }, 120_000);
 });
 
+describe('answers that parse but carry no result', () => {
+  it('are recorded as gaps of their resource, never read as "no targets"', async () => {
+    // Prepare: DescribeTargetHealth of the first target group answers 200 with a body that has no result list.
+    const tg = estate.targetGroupArns[0]!;
+    const p = await proxy({
+      fault: (call) =>
+        call.api === 'elasticloadbalancing:DescribeTargetHealth' && call.params.TargetGroupArn === tg
+          ? { status: 200, headers: { 'content-type': 'text/xml' }, body: '<DescribeTargetHealthResponse><DescribeTargetHealthResult/></DescribeTargetHealthResponse>' }
+          : undefined,
+    });
+
+    // Act
+    const r = region(await collect(p.url, 0));
+
+    // Assess
+    expect(r.elbv2.targetHealth[tg]).toBeUndefined();
+    expect(Object.keys(r.elbv2.targetHealth)).toHaveLength(estate.targetGroupArns.length - 1);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ api: 'elasticloadbalancing:DescribeTargetHealth', code: 'MalformedResponse', resourceId: tg, message: expect.stringMatching(/^the answer has no TargetHealthDescriptions/) as string }),
+    ]);
+  });
+});
+
 describe('GetMetricData failures', () => {
   it('retries one HTTP 500 and loses nothing', async () => {
     let failed = 0;

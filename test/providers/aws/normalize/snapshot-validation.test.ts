@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { validateAwsRaw } from '../../../../providers/aws/snapshot.js';
 import { SnapshotError } from '../../../../src/errors.js';
@@ -65,5 +68,38 @@ describe('validateAwsRaw', () => {
     const text = (thrown as Error).message;
     expect(text).toMatch(message);
     expect(text).not.toContain('\n');
+  });
+});
+
+describe('schema/raw-aws.schema.json', () => {
+  const schemaPath = join(import.meta.dirname, '..', '..', '..', '..', 'schema', 'raw-aws.schema.json');
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+
+  it('is a valid JSON Schema 2020-12 (the validator skips this check at run time)', () => {
+    const ajv = new Ajv2020({ strict: true });
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+  });
+
+  it('types every SDK field normalize reads, so none of them can crash it', () => {
+    // Prepare: the PascalCase fields the normalizers read (`lb.LoadBalancerArn`, `{ Key: … }`), and the schema's.
+    const dir = join(import.meta.dirname, '..', '..', '..', '..', 'providers', 'aws', 'normalize');
+    const read = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/\.([A-Z][A-Za-z0-9]+)\b/g)) read.add(m[1]!);
+    }
+    const typed = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (typeof node === 'object' && node !== null) {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'properties' && typeof value === 'object' && value !== null) for (const name of Object.keys(value)) typed.add(name);
+          walk(value);
+        }
+      }
+    };
+    walk(schema);
+
+    // Assess
+    expect([...read].filter((name) => !typed.has(name)).sort()).toEqual([]);
   });
 });
