@@ -118,7 +118,7 @@ export function buildReport(input: BuildReportInput): Report {
   const sorted = sortResults(linkCauses(input.results.map((r) => compactResult(r, checks))));
   // In the order the JSON form reads back (grouped passes after the others), so a re-rendered report is identical.
   const { rest, passed } = groupPasses(sorted, checks);
-  const results = [...rest.filter((r) => r.status !== 'not_applicable'), ...passed.flatMap((g) => expandGroup(g, checks)), ...rest.filter((r) => r.status === 'not_applicable')];
+  const results = [...rest, ...passed.flatMap((g) => expandGroup(g, checks))];
   const diagnosis: LoadBalancerDiagnosis[] = diagnose(results, inventory);
   const summary = summarize(results, inventory.loadBalancers.length, input.checksRun);
   summary.causesByImpact = causesByImpact(diagnosis);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
 import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
-import { expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
+import { expandGroup, expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
@@ -110,8 +110,8 @@ describe('the report at scale', () => {
     const resultLines = lines.filter((l) => l.startsWith('    {"checkId":'));
     const groups = lines.filter((l) => l.startsWith('    {"resource":'));
     const grouped = report.results.filter((r) => !resultLines.some((l) => l.includes(`"fingerprint":"${r.fingerprint}"`)));
-    // What is not on a line of its own is a plain pass, written in its resource's group.
-    expect(grouped.every((r) => r.status === 'pass')).toBe(true);
+    // What is not on a line of its own is a pass or a not-applicable result, written in its resource's group.
+    expect(grouped.every((r) => r.status === 'pass' || r.status === 'not_applicable')).toBe(true);
     expect(resultLines.length + grouped.length).toBe(report.results.length);
     expect(groups.length).toBeGreaterThan(0);
   });
@@ -171,13 +171,18 @@ describe('compact passes on the wire', () => {
     expect(new Set(back.results.map((r) => JSON.stringify(r)))).toEqual(new Set(withCert.results.map((r) => JSON.stringify(r))));
   });
 
-  it('keeps a pass that says more than its title (a custom message, evidence) in results', () => {
+  it('groups passes with their own message and not-applicable results too, but keeps anything with evidence in results', () => {
     const report = everyStatusReport();
     const pass = report.results.find((r) => r.status === 'pass')!;
+    const na = report.results.find((r) => r.status === 'not_applicable')!;
     expect(isGroupable(pass, report.checks!)).toBe(true);
-    expect(isGroupable({ ...pass, message: `${pass.resource.name}: explained by x.` }, report.checks!)).toBe(false);
+    expect(isGroupable(na, report.checks!)).toBe(true);
+    const custom = { ...pass, message: `${pass.resource.name}: valid until 2027 (300 days).` };
+    expect(isGroupable(custom, report.checks!)).toBe(true);
+    expect(expandGroup(groupPasses([custom, na], report.checks!).passed[0]!, report.checks!)[0]).toEqual(custom);
     expect(isGroupable({ ...pass, evidence: { details: { explainedBy: ['x'] } } }, report.checks!)).toBe(false);
     expect(isGroupable({ ...pass, severity: 'low' }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, status: 'fail' }, report.checks!)).toBe(false);
     expect(isGroupable(pass, {})).toBe(false);
   });
 
