@@ -5,7 +5,9 @@
  * recomputed from check id, resource id and discriminator, the family and severity come from the report's `checks`.
  * An entry is the check id alone for a pass whose message is the check's own ("<name>: <title>."), `[id,
  * discriminator]` for such a pass with a discriminator, and `{ check, discriminator?, message?, status? }` otherwise.
- * Results with evidence, a fix or links stay in `results`.
+ * Checks of a pool discriminate by its load balancer: that discriminator is written as `@lb` after the check id
+ * (`targets/unhealthy-targets@lb`) instead of the load balancer's id. Results with evidence, a fix or links stay in
+ * `results`.
  */
 import { fingerprint } from '../engine/fingerprint.js';
 import type { Family, ResultResource } from '../engine/result.js';
@@ -44,12 +46,18 @@ export function isGroupable(r: ReportResult, meta: Readonly<Record<string, Check
   return r.fingerprint === fingerprint(r.checkId, r.resource.id, r.discriminator);
 }
 
+/** The suffix that stands for "discriminated by the resource's load balancer". */
+const BY_LB = '@lb';
+
 function entryOf(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): PassedCheck {
+  const byLb = r.discriminator !== undefined && r.discriminator === r.resource.loadBalancerId;
+  const check = byLb ? `${r.checkId}${BY_LB}` : r.checkId;
+  const discriminator = byLb ? undefined : r.discriminator;
   const plain = r.status === 'pass' && r.message === defaultPassMessage(r.resource.name, meta[r.checkId]!.title);
-  if (plain) return r.discriminator ? [r.checkId, r.discriminator] : r.checkId;
+  if (plain) return discriminator ? [check, discriminator] : check;
   return {
-    check: r.checkId,
-    ...(r.discriminator ? { discriminator: r.discriminator } : {}),
+    check,
+    ...(discriminator ? { discriminator } : {}),
     message: r.message,
     ...(r.status === 'not_applicable' ? { status: 'not_applicable' as const } : {}),
   };
@@ -79,7 +87,10 @@ export function groupPasses(results: readonly ReportResult[], meta: Readonly<Rec
 /** The results a group stands for. */
 export function expandGroup(group: PassedGroup, meta: Readonly<Record<string, CheckMeta>>): ReportResult[] {
   return group.checks.map((c) => {
-    const entry = typeof c === 'string' ? { check: c } : Array.isArray(c) ? { check: c[0], discriminator: c[1] } : c;
+    const written = typeof c === 'string' ? { check: c } : Array.isArray(c) ? { check: c[0], discriminator: c[1] } : c;
+    const byLb = written.check.endsWith(BY_LB);
+    const checkId = byLb ? written.check.slice(0, -BY_LB.length) : written.check;
+    const entry = { ...written, check: checkId, ...(byLb && group.resource.loadBalancerId ? { discriminator: group.resource.loadBalancerId } : {}) };
     const m = meta[entry.check];
     if (!m) throw new Error(`passed check ${entry.check} has no entry in the report's checks`);
     const status = entry.status ?? 'pass';

@@ -186,6 +186,17 @@ describe('compact passes on the wire', () => {
     expect(isGroupable(pass, {})).toBe(false);
   });
 
+  it('writes a discriminator that is the resource’s load balancer as @lb, and reads it back', () => {
+    const report = everyStatusReport();
+    const pass = report.results.find((r) => r.status === 'pass' && r.resource.loadBalancerId !== undefined && r.resource.kind === 'backend-pool')!;
+    const lbId = pass.resource.loadBalancerId!;
+    const byLb = { ...pass, discriminator: lbId, fingerprint: fingerprint(pass.checkId, pass.resource.id, lbId) };
+    const { passed } = groupPasses([byLb], report.checks!);
+    expect(passed[0]?.checks).toEqual([`${pass.checkId}@lb`]);
+    expect(expandGroup(passed[0]!, report.checks!)).toEqual([byLb]);
+    expect(reportSchemaErrors({ ...JSON.parse(renderJson(report)), passed })).toEqual([]);
+  });
+
   it('writes a schema-valid wire form, and reading it back gives the report', () => {
     const report = everyStatusReport();
     const wire = JSON.parse(renderJson(report)) as Record<string, unknown> & { passed: unknown[] };
