@@ -63,10 +63,14 @@ function entryOf(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): Pa
   };
 }
 
-/** Splits results into what stays in `results` and the grouped passes. */
-export function groupPasses(results: readonly ReportResult[], meta: Readonly<Record<string, CheckMeta>>): { rest: ReportResult[]; passed: PassedGroup[] } {
+/** Splits results into what stays in `results` and the grouped passes (with the results each group stands for). */
+export function groupPasses(
+  results: readonly ReportResult[],
+  meta: Readonly<Record<string, CheckMeta>>,
+): { rest: ReportResult[]; passed: PassedGroup[]; members: ReportResult[][] } {
   const rest: ReportResult[] = [];
   const groups = new Map<string, PassedGroup>();
+  const members = new Map<PassedGroup, ReportResult[]>();
   for (const r of results) {
     if (!isGroupable(r, meta)) {
       rest.push(r);
@@ -78,10 +82,13 @@ export function groupPasses(results: readonly ReportResult[], meta: Readonly<Rec
     if (!group) {
       group = { resource: r.resource, checks: [] };
       groups.set(key, group);
+      members.set(group, []);
     }
     group.checks.push(entryOf(r, meta));
+    members.get(group)!.push(r);
   }
-  return { rest, passed: [...groups.values()] };
+  const passed = [...groups.values()];
+  return { rest, passed, members: passed.map((g) => members.get(g)!) };
 }
 
 /** The results a group stands for. */
