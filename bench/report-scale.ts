@@ -12,7 +12,7 @@
  * Writes bench/results/report-scale.json. Nothing leaves this machine. Sizes: `node dist/bench/report-scale.js 1000 5000`.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ interface ChildResult {
 interface Row {
   targetGroups: number;
   loadBalancers: number;
+  accounts: number;
+  failing: number;
   snapshotMb: number;
   code: number;
   wallS: number;
@@ -67,10 +69,13 @@ async function measure(dir: string, targetGroups: number): Promise<{ row: Row; s
   const json = join(dir, `report-${targetGroups}.json`);
   const r = await runChild(['audit', '--snapshot', snapshot, '--format', 'json', '--output', json, '--fail-on', 'none', '--quiet']);
   const jsonBytes = r.code === 0 ? statSync(json).size : 0;
+  const failing = r.code === 0 ? (JSON.parse(readFileSync(json, 'utf8')) as { summary: { byStatus: { fail: number } } }).summary.byStatus.fail : 0;
   const per = facts.targetGroups / 1000;
   const row: Row = {
     targetGroups: facts.targetGroups,
     loadBalancers: facts.loadBalancers,
+    accounts: facts.accounts,
+    failing,
     snapshotMb: round(facts.bytes / MB),
     code: r.code,
     wallS: round(r.wallMs / 1000),
@@ -84,8 +89,8 @@ async function measure(dir: string, targetGroups: number): Promise<{ row: Row; s
 }
 
 function table(rows: Row[]): string {
-  const head = ['target groups', 'LBs', 'snapshot MB', 'exit', 'wall s', 'peak RSS MB', 'JSON MB', 'RSS MB / 1k TG', 'JSON MB / 1k TG'];
-  const body = rows.map((r) => [r.targetGroups, r.loadBalancers, r.snapshotMb, r.code, r.wallS, r.peakRssMb, r.jsonMb, r.rssMbPer1000, r.jsonMbPer1000].map(String));
+  const head = ['target groups', 'LBs', 'accounts', 'failing checks', 'snapshot MB', 'exit', 'wall s', 'peak RSS MB', 'JSON MB', 'RSS MB / 1k TG', 'JSON MB / 1k TG'];
+  const body = rows.map((r) => [r.targetGroups, r.loadBalancers, r.accounts, r.failing, r.snapshotMb, r.code, r.wallS, r.peakRssMb, r.jsonMb, r.rssMbPer1000, r.jsonMbPer1000].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   return [line(head), ...body.map(line)].join('\n');
@@ -130,7 +135,13 @@ async function main(): Promise<void> {
     checks.push({ target: `linear: per-1k-TG memory and size at 20,000 within ${TARGETS.linearRatio} × those at ${TARGETS.at}`, measured: `memory ${round(rss, 2)} ×, size ${round(json, 2)} ×`, pass: rss <= TARGETS.linearRatio && json <= TARGETS.linearRatio });
   }
 
-  const out: string[] = ['', 'Report scale (generated snapshots: the demo region once per account, metrics at hourly points)', '', table(rows)];
+  const out: string[] = [
+    '',
+    'Report scale on generated snapshots: accounts of 250 target groups, services cloned from the demo\'s healthy ALB',
+    '(3 target groups each), and the whole demo region with its findings once per 1,000 target groups; hourly metrics',
+    '',
+    table(rows),
+  ];
   if (formats.length) {
     out.push('', `Other formats at ${TARGETS.at} target groups:`);
     for (const f of formats) out.push(`  ${f.format.padEnd(9)} ${String(f.mb).padStart(8)} MB   peak RSS ${f.peakRssMb} MB   ${f.wallS} s`);

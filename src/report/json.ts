@@ -13,7 +13,7 @@ import { SEVERITIES, severityRank, STATUSES } from '../engine/result.js';
 import type { Inventory } from '../model/index.js';
 import { causesByImpact, diagnose } from './diagnosis.js';
 import { jsonTextSafe } from './escape.js';
-import { expandGroup, groupPasses } from './passes.js';
+import { groupPasses } from './passes.js';
 import type { CheckMeta, LoadBalancerDiagnosis, Report, ReportResult, ReportSummary } from './types.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
 
@@ -22,6 +22,7 @@ export type CheckMetaSource = Pick<AnyCheck, 'id' | 'title' | 'family' | 'severi
 
 export interface BuildReportInput {
   inventory: Inventory;
+  /** Taken over by the report: compacted in place (see {@link compactResult}). */
   results: ReadonlyArray<CheckResult | ReportResult>;
   /** Checks that were evaluated (selected, enabled, and for a provider present in the inventory). */
   checksRun: number;
@@ -88,22 +89,21 @@ function checksMeta(source: BuildReportInput['checks'], ids: ReadonlySet<string>
 }
 
 /**
- * A result as the report carries it: docs live in `checks` when the check is there; a pass or not-applicable result
- * keeps only what says what was covered (no evidence, fix or status codes).
+ * Makes a result what the report carries, in place (the report takes the results over; copying 100,000 of them would
+ * hold the report twice): docs live in `checks` when the check is there; a pass or not-applicable result keeps only
+ * what says what was covered (no evidence, fix or status codes). Dropped fields are set to `undefined`, which JSON
+ * leaves out, so objects keep their shape.
  */
-export function compactResult(r: CheckResult | ReportResult, meta: Readonly<Record<string, CheckMeta>>): ReportResult {
-  const { docs, evidence, remediation, causes, ...rest } = r;
-  const out: ReportResult = { ...rest };
-  const compact = r.status === 'pass' || r.status === 'not_applicable';
-  if (docs && docs.length > 0 && !meta[r.checkId]) out.docs = docs;
-  if (compact) {
+export function compactResult<T extends CheckResult | ReportResult>(r: T, meta: Readonly<Record<string, CheckMeta>>): ReportResult {
+  const out = r as ReportResult;
+  if (out.docs !== undefined && (out.docs.length === 0 || meta[r.checkId])) out.docs = undefined;
+  if (r.status === 'pass' || r.status === 'not_applicable') {
     // A pass that says why it passed (e.g. "explained by ...") keeps that.
-    if (evidence?.details && Object.keys(evidence.details).length > 0) out.evidence = { details: evidence.details };
-    return out;
+    const details = out.evidence?.details;
+    out.evidence = details && Object.keys(details).length > 0 ? { details } : undefined;
+    out.remediation = undefined;
+    out.causes = undefined;
   }
-  if (causes) out.causes = causes;
-  if (evidence) out.evidence = evidence;
-  if (remediation) out.remediation = remediation;
   return out;
 }
 
@@ -111,10 +111,11 @@ export function buildReport(input: BuildReportInput): Report {
   const { inventory } = input;
   const ids = new Set(input.results.map((r) => r.checkId));
   const checks = checksMeta(input.checks, ids);
-  const sorted = sortResults(linkCauses(input.results.map((r) => compactResult(r, checks))));
+  for (const r of input.results) compactResult(r, checks);
+  const sorted = sortResults(linkCauses(input.results as ReadonlyArray<ReportResult>));
   // In the order the JSON form reads back (grouped passes after the others), so a re-rendered report is identical.
-  const { rest, passed } = groupPasses(sorted, checks);
-  const results = [...rest.filter((r) => r.status !== 'not_applicable'), ...passed.flatMap((g) => expandGroup(g, checks)), ...rest.filter((r) => r.status === 'not_applicable')];
+  const { rest, members } = groupPasses(sorted, checks);
+  const results = [...rest, ...members.flat()];
   const diagnosis: LoadBalancerDiagnosis[] = diagnose(results, inventory);
   const summary = summarize(results, inventory.loadBalancers.length, input.checksRun);
   summary.causesByImpact = causesByImpact(diagnosis);

@@ -1,17 +1,24 @@
 /**
- * Compact passes in the JSON report. An estate of 5,000 target groups has about 100,000 passing results, each of
- * which would repeat its resource, message and fingerprint. On the wire they are grouped by resource instead
- * (`passed: [{ resource, checks }]`): a pass whose message is the check's own ("<name>: <title>.") and that carries no
- * evidence is written as its check id (with its discriminator when it has one), and read back as the same result —
- * the fingerprint is recomputed from check id, resource id and discriminator. Any other pass stays in `results`.
+ * Compact passes in the JSON report. An estate of 5,000 target groups has about 100,000 passing (and not-applicable)
+ * results, each of which would repeat its resource, status, severity and fingerprint. On the wire they are grouped by
+ * resource instead (`passed: [{ resource, checks }]`), and read back as the same results: the fingerprint is
+ * recomputed from check id, resource id and discriminator, the family and severity come from the report's `checks`.
+ * An entry is the check id alone for a pass whose message is the check's own ("<name>: <title>."), `[id,
+ * discriminator]` for such a pass with a discriminator, and `{ check, discriminator?, message?, status? }` otherwise.
+ * Checks of a pool discriminate by its load balancer: that discriminator is written as `@lb` after the check id
+ * (`targets/unhealthy-targets@lb`) instead of the load balancer's id. Results with evidence, a fix or links stay in
+ * `results`.
  */
 import { fingerprint } from '../engine/fingerprint.js';
 import type { Family, ResultResource } from '../engine/result.js';
 import { FAMILIES } from '../engine/result.js';
 import type { CheckMeta, Report, ReportResult } from './types.js';
 
-/** A check that passed on a resource: its id, or [id, discriminator]. */
-export type PassedCheck = string | [checkId: string, discriminator: string];
+/** A check that passed (or did not apply) on a resource; see the module comment. */
+export type PassedCheck =
+  | string
+  | [checkId: string, discriminator: string]
+  | { check: string; discriminator?: string; message?: string; status?: 'not_applicable' };
 
 export interface PassedGroup {
   resource: ResultResource;
@@ -28,20 +35,42 @@ function familyOf(checkId: string): Family | undefined {
   return (FAMILIES as readonly string[]).includes(family ?? '') ? (family as Family) : undefined;
 }
 
-/** True when the wire form can carry the pass and give back exactly this result. */
+const MESSAGE_ID = { pass: 'pass', not_applicable: 'not-applicable' } as const;
+
+/** True when the wire form can carry the result and give back exactly this result. */
 export function isGroupable(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): boolean {
   const m = meta[r.checkId];
-  if (r.status !== 'pass' || !m || r.messageId !== 'pass') return false;
+  if ((r.status !== 'pass' && r.status !== 'not_applicable') || !m || r.messageId !== MESSAGE_ID[r.status]) return false;
   if (r.severity !== m.severity || r.family !== m.family || familyOf(r.checkId) !== m.family) return false;
-  if (r.message !== defaultPassMessage(r.resource.name, m.title)) return false;
   if (r.evidence || r.remediation || r.causes || r.docs || r.causedBy || r.explains || r.suppression) return false;
   return r.fingerprint === fingerprint(r.checkId, r.resource.id, r.discriminator);
 }
 
-/** Splits results into what stays in `results` and the grouped passes. */
-export function groupPasses(results: readonly ReportResult[], meta: Readonly<Record<string, CheckMeta>>): { rest: ReportResult[]; passed: PassedGroup[] } {
+/** The suffix that stands for "discriminated by the resource's load balancer". */
+const BY_LB = '@lb';
+
+function entryOf(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): PassedCheck {
+  const byLb = r.discriminator !== undefined && r.discriminator === r.resource.loadBalancerId;
+  const check = byLb ? `${r.checkId}${BY_LB}` : r.checkId;
+  const discriminator = byLb ? undefined : r.discriminator;
+  const plain = r.status === 'pass' && r.message === defaultPassMessage(r.resource.name, meta[r.checkId]!.title);
+  if (plain) return discriminator ? [check, discriminator] : check;
+  return {
+    check,
+    ...(discriminator ? { discriminator } : {}),
+    message: r.message,
+    ...(r.status === 'not_applicable' ? { status: 'not_applicable' as const } : {}),
+  };
+}
+
+/** Splits results into what stays in `results` and the grouped passes (with the results each group stands for). */
+export function groupPasses(
+  results: readonly ReportResult[],
+  meta: Readonly<Record<string, CheckMeta>>,
+): { rest: ReportResult[]; passed: PassedGroup[]; members: ReportResult[][] } {
   const rest: ReportResult[] = [];
   const groups = new Map<string, PassedGroup>();
+  const members = new Map<PassedGroup, ReportResult[]>();
   for (const r of results) {
     if (!isGroupable(r, meta)) {
       rest.push(r);
@@ -53,29 +82,36 @@ export function groupPasses(results: readonly ReportResult[], meta: Readonly<Rec
     if (!group) {
       group = { resource: r.resource, checks: [] };
       groups.set(key, group);
+      members.set(group, []);
     }
-    group.checks.push(r.discriminator ? [r.checkId, r.discriminator] : r.checkId);
+    group.checks.push(entryOf(r, meta));
+    members.get(group)!.push(r);
   }
-  return { rest, passed: [...groups.values()] };
+  const passed = [...groups.values()];
+  return { rest, passed, members: passed.map((g) => members.get(g)!) };
 }
 
 /** The results a group stands for. */
 export function expandGroup(group: PassedGroup, meta: Readonly<Record<string, CheckMeta>>): ReportResult[] {
   return group.checks.map((c) => {
-    const [checkId, discriminator] = typeof c === 'string' ? [c, undefined] : c;
-    const m = meta[checkId];
-    if (!m) throw new Error(`passed check ${checkId} has no entry in the report's checks`);
+    const written = typeof c === 'string' ? { check: c } : Array.isArray(c) ? { check: c[0], discriminator: c[1] } : c;
+    const byLb = written.check.endsWith(BY_LB);
+    const checkId = byLb ? written.check.slice(0, -BY_LB.length) : written.check;
+    const entry = { ...written, check: checkId, ...(byLb && group.resource.loadBalancerId ? { discriminator: group.resource.loadBalancerId } : {}) };
+    const m = meta[entry.check];
+    if (!m) throw new Error(`passed check ${entry.check} has no entry in the report's checks`);
+    const status = entry.status ?? 'pass';
     const r: ReportResult = {
-      checkId,
+      checkId: entry.check,
       family: m.family,
-      status: 'pass',
+      status,
       severity: m.severity,
       resource: group.resource,
-      message: defaultPassMessage(group.resource.name, m.title),
-      messageId: 'pass',
-      fingerprint: fingerprint(checkId, group.resource.id, discriminator),
+      message: entry.message ?? defaultPassMessage(group.resource.name, m.title),
+      messageId: MESSAGE_ID[status],
+      fingerprint: fingerprint(entry.check, group.resource.id, entry.discriminator),
     };
-    if (discriminator) r.discriminator = discriminator;
+    if (entry.discriminator) r.discriminator = entry.discriminator;
     return r;
   });
 }
@@ -92,9 +128,8 @@ export function expandPassed(wire: WireReport): Report {
   if (!passed?.length) return report;
   const meta = report.checks ?? {};
   const expanded = passed.flatMap((g) => expandGroup(g, meta));
-  // Passes come after suppressed results and before not-applicable ones, as the report sorts them (see buildReport).
-  const results = [...report.results.filter((r) => r.status !== 'not_applicable'), ...expanded, ...report.results.filter((r) => r.status === 'not_applicable')];
-  return { ...report, results };
+  // After the other results, as buildReport lays them out.
+  return { ...report, results: [...report.results, ...expanded] };
 }
 
 /** Parses the text of a JSON report (trusted: tests, tools) into a report with its passes back in `results`. */

@@ -100,20 +100,23 @@ function headerLines(report: Report, d: Diagnosed, style: Style): string[] {
   return out;
 }
 
-/** `shop-web aws-alb eu-west-1` or `aws 123456789012 eu-west-1 (findings not tied to a load balancer)`. */
-function groupTitle(d: LoadBalancerDiagnosis): string {
+/**
+ * `shop-web aws-alb eu-west-1` (with the account when the audit spans several, where names repeat) or
+ * `aws 123456789012 eu-west-1 (not tied to a load balancer)`.
+ */
+function groupTitle(d: LoadBalancerDiagnosis, withAccount: boolean): string {
   if (d.loadBalancerId === undefined) return sanitizeForTerminal(`${d.provider} ${d.name} (not tied to a load balancer)`);
-  return sanitizeForTerminal([d.name, d.type, d.region].filter(Boolean).join(' '));
+  return sanitizeForTerminal([d.name, d.type, withAccount ? d.account : undefined, d.region].filter(Boolean).join(' '));
 }
 
-function groupHeadline(d: LoadBalancerDiagnosis, style: Style): string {
+function groupHeadline(d: LoadBalancerDiagnosis, style: Style, withAccount = false): string {
   const users = d.usersSee ? `users see: ${sanitizeForTerminal(d.usersSee.summary)}` : '';
   if (d.worst === null) {
-    const parts: Part[] = [[`✓ ${groupTitle(d)}`, style.bold], ' — no cause found'];
+    const parts: Part[] = [[`✓ ${groupTitle(d, withAccount)}`, style.bold], ' — no cause found'];
     if (users) parts.push(` — ${users}`);
     return fitLine(parts, MAX_LINE_CHARS);
   }
-  const parts: Part[] = [['■ ', style.severity(d.worst)], [groupTitle(d), style.bold], ' — ', [d.worst.toUpperCase(), style.severity(d.worst)]];
+  const parts: Part[] = [['■ ', style.severity(d.worst)], [groupTitle(d, withAccount), style.bold], ' — ', [d.worst.toUpperCase(), style.severity(d.worst)]];
   if (users) parts.push(` — ${users}`);
   return fitLine(parts, MAX_LINE_CHARS);
 }
@@ -207,9 +210,9 @@ function undecidedLines(results: readonly ReportResult[], style: Style): string[
   return out;
 }
 
-function groupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, style: Style, explainHint: string): string[] {
+function groupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, style: Style, explainHint: string, withAccount: boolean): string[] {
   const results = dd.byGroup.get(diagnosisKey(d)) ?? [];
-  return [groupHeadline(d, style), ...causeLines(d, dd, style, explainHint), ...undecidedLines(results, style)];
+  return [groupHeadline(d, style, withAccount), ...causeLines(d, dd, style, explainHint), ...undecidedLines(results, style)];
 }
 
 function coverageLines(gaps: readonly CoverageGap[], style: Style, verbose: boolean): string[] {
@@ -238,8 +241,8 @@ function suppressedLine(results: readonly ReportResult[], style: Style): string[
 }
 
 /** `--verbose`: every result of a group in full, causes first with their consequences, then the rest. */
-function verboseGroupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, ctx: FindingContext): string[] {
-  const out = [groupHeadline(d, ctx.style)];
+function verboseGroupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, ctx: FindingContext, withAccount: boolean): string[] {
+  const out = [groupHeadline(d, ctx.style, withAccount)];
   if (d.loadBalancerId) out.push(`  ${ctx.style.dim(sanitizeForTerminal(d.loadBalancerId))}`);
   const shown = new Set<string>();
   for (const cause of d.causes) {
@@ -284,8 +287,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const partial = partialAuditLine(report.summary);
   if (partial) blocks.push([style.banner(partial)]);
   const ctx: FindingContext = { report, style, byFingerprint: dd.byFingerprint, ...(options.checks ? { checks: options.checks } : {}) };
+  const withAccount = new Set(report.scopes.map((s) => s.account)).size > 1;
   for (const d of dd.diagnosis) {
-    blocks.push(options.verbose ? verboseGroupLines(d, dd, ctx) : groupLines(d, dd, style, explainHint));
+    blocks.push(options.verbose ? verboseGroupLines(d, dd, ctx, withAccount) : groupLines(d, dd, style, explainHint, withAccount));
   }
   const coverage = coverageLines(report.coverage, style, options.verbose === true);
   if (coverage.length) blocks.push(coverage);

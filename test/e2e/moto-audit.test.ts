@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ReportResult as CheckResult } from '../../src/report/types.js';
+import { parseReportJson } from '../../src/report/passes.js';
 import type { Report } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
 import { cli } from '../support/built-cli.js';
 import { seedAwsEnvironment, type SeededAwsEnvironment } from '../support/seed-moto.js';
-import { expandPassed, type WireReport } from '../../src/report/passes.js';
 
 const REGION = 'us-west-2';
 let seeded: SeededAwsEnvironment;
@@ -20,12 +20,11 @@ let live: Report;
 
 const env = () => ({ AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: undefined, AWS_ENDPOINT_URL: inject('motoUrl') });
 
+/** The JSON report, schema-checked, with its compact passes read back into results. */
 function parse(stdout: string): Report {
-  const wire = JSON.parse(stdout) as WireReport;
-  const errors = reportSchemaErrors(wire);
+  const errors = reportSchemaErrors(JSON.parse(stdout));
   expect(errors, formatErrors(errors)).toEqual([]);
-  // The wire form groups plain passes; read it back as every result.
-  return expandPassed(wire);
+  return parseReportJson(stdout);
 }
 
 function failuresOf(report: Report, checkId: string): CheckResult[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
 import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
-import { expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
+import { expandGroup, expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
@@ -110,8 +110,8 @@ describe('the report at scale', () => {
     const resultLines = lines.filter((l) => l.startsWith('    {"checkId":'));
     const groups = lines.filter((l) => l.startsWith('    {"resource":'));
     const grouped = report.results.filter((r) => !resultLines.some((l) => l.includes(`"fingerprint":"${r.fingerprint}"`)));
-    // What is not on a line of its own is a plain pass, written in its resource's group.
-    expect(grouped.every((r) => r.status === 'pass')).toBe(true);
+    // What is not on a line of its own is a pass or a not-applicable result, written in its resource's group.
+    expect(grouped.every((r) => r.status === 'pass' || r.status === 'not_applicable')).toBe(true);
     expect(resultLines.length + grouped.length).toBe(report.results.length);
     expect(groups.length).toBeGreaterThan(0);
   });
@@ -134,7 +134,7 @@ describe('the report at scale', () => {
 
   it('keeps passes compact: no evidence, fix or status codes', () => {
     const pass = everyStatusReport().results.find((r) => r.status === 'pass')!;
-    expect(Object.keys(pass).sort()).toEqual(['checkId', 'family', 'fingerprint', 'message', 'messageId', 'resource', 'severity', 'status']);
+    expect(Object.keys(JSON.parse(JSON.stringify(pass)) as object).sort()).toEqual(['checkId', 'family', 'fingerprint', 'message', 'messageId', 'resource', 'severity', 'status']);
     const fail = everyStatusReport().results.find((r) => r.status === 'fail')!;
     expect(fail).toMatchObject({ causes: [503], remediation: { summary: 'Register healthy targets in tg-empty.' } });
   });
@@ -171,14 +171,30 @@ describe('compact passes on the wire', () => {
     expect(new Set(back.results.map((r) => JSON.stringify(r)))).toEqual(new Set(withCert.results.map((r) => JSON.stringify(r))));
   });
 
-  it('keeps a pass that says more than its title (a custom message, evidence) in results', () => {
+  it('groups passes with their own message and not-applicable results too, but keeps anything with evidence in results', () => {
     const report = everyStatusReport();
     const pass = report.results.find((r) => r.status === 'pass')!;
+    const na = report.results.find((r) => r.status === 'not_applicable')!;
     expect(isGroupable(pass, report.checks!)).toBe(true);
-    expect(isGroupable({ ...pass, message: `${pass.resource.name}: explained by x.` }, report.checks!)).toBe(false);
+    expect(isGroupable(na, report.checks!)).toBe(true);
+    const custom = { ...pass, message: `${pass.resource.name}: valid until 2027 (300 days).` };
+    expect(isGroupable(custom, report.checks!)).toBe(true);
+    expect(expandGroup(groupPasses([custom, na], report.checks!).passed[0]!, report.checks!)[0]).toEqual(custom);
     expect(isGroupable({ ...pass, evidence: { details: { explainedBy: ['x'] } } }, report.checks!)).toBe(false);
     expect(isGroupable({ ...pass, severity: 'low' }, report.checks!)).toBe(false);
+    expect(isGroupable({ ...pass, status: 'fail' }, report.checks!)).toBe(false);
     expect(isGroupable(pass, {})).toBe(false);
+  });
+
+  it('writes a discriminator that is the resource’s load balancer as @lb, and reads it back', () => {
+    const report = everyStatusReport();
+    const pass = report.results.find((r) => r.status === 'pass' && r.resource.loadBalancerId !== undefined && r.resource.kind === 'backend-pool')!;
+    const lbId = pass.resource.loadBalancerId!;
+    const byLb = { ...pass, discriminator: lbId, fingerprint: fingerprint(pass.checkId, pass.resource.id, lbId) };
+    const { passed } = groupPasses([byLb], report.checks!);
+    expect(passed[0]?.checks).toEqual([`${pass.checkId}@lb`]);
+    expect(expandGroup(passed[0]!, report.checks!)).toEqual([byLb]);
+    expect(reportSchemaErrors({ ...JSON.parse(renderJson(report)), passed })).toEqual([]);
   });
 
   it('writes a schema-valid wire form, and reading it back gives the report', () => {
