@@ -1,9 +1,12 @@
 /**
- * `npm run build:lambda`: bundles the handler into dist/lambda/ (the directory the CDK stack deploys).
+ * `npm run build:lambda`: bundles the scheduled handler into dist/lambda/ and the organization audit's functions into
+ * dist/lambda-org/ (the directories the CDK stacks deploy).
  */
 import { join } from 'node:path';
 import { packageRoot } from '../../audit.js';
-import { bundleLambda } from './bundle.js';
+import { bundleLambda, ORG_LAMBDA_ENTRY } from './bundle.js';
 
-const bundle = await bundleLambda({ outdir: join(packageRoot(), 'dist', 'lambda') });
-process.stdout.write(`cloud502: bundled ${bundle.entry} (${(bundle.bytes / 1_048_576).toFixed(1)} MiB, ${bundle.inputs.length} source files)\n`);
+for (const [dir, entry] of [['lambda', undefined], ['lambda-org', ORG_LAMBDA_ENTRY]] as const) {
+  const bundle = await bundleLambda({ outdir: join(packageRoot(), 'dist', dir), ...(entry ? { entry } : {}) });
+  process.stdout.write(`cloud502: bundled ${bundle.entry} (${(bundle.bytes / 1_048_576).toFixed(1)} MiB, ${bundle.inputs.length} source files)\n`);
+}

@@ -21,6 +21,8 @@ export interface LambdaBundle {
 }
 
 export const LAMBDA_ENTRY = 'src/lambda/handler.ts';
+/** The organization audit's functions (plan, worker, merge): one bundle, the step chosen by CLOUD502_ORG_STEP. */
+export const ORG_LAMBDA_ENTRY = 'src/lambda/org/handler.ts';
 /** `index.handler` in the function's handler setting. */
 export const LAMBDA_BUNDLE_FILE = 'index.mjs';
 
@@ -44,12 +46,12 @@ const AWS_ONLY = {
   },
 };
 
-export async function bundleLambda(options: { outdir: string }): Promise<LambdaBundle> {
+export async function bundleLambda(options: { outdir: string; entry?: string }): Promise<LambdaBundle> {
   const root = packageRoot();
   const entry = join(options.outdir, LAMBDA_BUNDLE_FILE);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(root, LAMBDA_ENTRY)],
+    entryPoints: [join(root, options.entry ?? LAMBDA_ENTRY)],
     outfile: entry,
     bundle: true,
     platform: 'node',

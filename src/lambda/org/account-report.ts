@@ -1,0 +1,131 @@
+/**
+ * One account's report, merged from its items' partial reports (one per region) and the coverage entries of the
+ * items that produced none. Pure: the merge reads the partials, this module checks and combines them.
+ *
+ * Partial reports are read leniently: the JSON report may gain fields (they are carried through untouched), but
+ * what the renderers, the diff and the summary read must be there and of the right type, and the report must be
+ * about the item's own account and region.
+ */
+import { SEVERITIES, STATUSES } from '../../engine/index.js';
+import type { ReportResult } from '../../report/types.js';
+import type { CoverageGap, Scope } from '../../model/index.js';
+import { sortResults, summarize } from '../../report/json.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../report/types.js';
+import type { AuditItem } from './items.js';
+import type { ItemError } from './worker.js';
+
+/** The api of the coverage entry of an item that produced no report for a reason of the map, not of AWS. */
+export const MAP_ITEM_API = 'cloud502:map-item';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function resultProblem(r: unknown): string | undefined {
+  if (!isRecord(r)) return 'not an object';
+  for (const key of ['checkId', 'family', 'message', 'messageId', 'fingerprint'] as const) if (!isString(r[key])) return `${key} is not text`;
+  if (!(STATUSES as readonly unknown[]).includes(r.status)) return 'status is not a known status';
+  if (!(SEVERITIES as readonly unknown[]).includes(r.severity)) return 'severity is not a known severity';
+  const res = r.resource;
+  if (!isRecord(res) || !isString(res.id) || !isString(res.name) || !isString(res.kind) || !isString(res.type) || !isString(res.provider)) return 'resource is incomplete';
+  if (!isRecord(r.evidence)) return 'evidence is not an object';
+  if (!isRecord(r.remediation) || !isString(r.remediation.summary)) return 'remediation is incomplete';
+  if (!Array.isArray(r.docs) || !Array.isArray(r.causes)) return 'docs or causes is not a list';
+  return undefined;
+}
+
+/**
+ * What is wrong with a partial report for this item, or undefined when it can be merged.
+ * @example partialReportProblem(JSON.parse(text), item) // 'results[3]: severity is not a known severity'
+ */
+export function partialReportProblem(value: unknown, item: Pick<AuditItem, 'account' | 'region'>): string | undefined {
+  if (!isRecord(value)) return 'not a JSON object';
+  if (value.schemaVersion !== REPORT_SCHEMA_VERSION) return `schemaVersion ${JSON.stringify(value.schemaVersion)} is not ${REPORT_SCHEMA_VERSION}`;
+  if (!isString(value.generatedAt)) return 'generatedAt is missing';
+  const summary = value.summary;
+  if (!isRecord(summary) || typeof summary.loadBalancers !== 'number' || typeof summary.checksRun !== 'number') return 'summary is incomplete';
+  if (!Array.isArray(value.scopes) || !Array.isArray(value.coverage) || !Array.isArray(value.results)) return 'scopes, coverage or results is not a list';
+  for (const [i, s] of value.scopes.entries()) {
+    if (!isRecord(s) || !isString(s.provider) || !isString(s.region)) return `scopes[${i}] is incomplete`;
+    if (s.region !== item.region || (s.account !== undefined && s.account !== item.account)) return `scopes[${i}] is ${String(s.account)}/${s.region}, not this item's ${item.account}/${item.region}`;
+  }
+  for (const [i, g] of value.coverage.entries()) {
+    if (!isRecord(g) || !isString(g.provider) || !isString(g.api) || !isString(g.code) || !isString(g.message)) return `coverage[${i}] is incomplete`;
+  }
+  for (const [i, r] of value.results.entries()) {
+    const problem = resultProblem(r);
+    if (problem) return `results[${i}]: ${problem}`;
+    const res = (r as { resource: { account?: unknown; region?: unknown } }).resource;
+    if ((res.account !== undefined && res.account !== item.account) || (res.region !== undefined && res.region !== item.region)) {
+      return `results[${i}] is about ${String(res.account)}/${String(res.region)}, not this item's ${item.account}/${item.region}`;
+    }
+  }
+  return undefined;
+}
+
+/** The coverage entry of an item that has no report. */
+export function itemGap(item: Pick<AuditItem, 'account' | 'region'>, error: ItemError): CoverageGap {
+  return {
+    provider: 'aws',
+    account: item.account,
+    region: item.region,
+    api: error.api,
+    code: error.code,
+    message: error.message,
+    impact: `${item.account}/${item.region} was not audited`,
+  };
+}
+
+export interface AccountReportInput {
+  /** The run's clock (the plan's generatedAt). */
+  generatedAt: Date;
+  toolVersion: string;
+  /** Partial reports that passed `partialReportProblem`. */
+  partials: readonly Report[];
+  /** Coverage entries of the account's items without a report. */
+  gaps: readonly CoverageGap[];
+}
+
+/** The account's report: the JSON report contract, as a single-account audit of those regions would give it. */
+export function buildAccountReport(input: AccountReportInput): Report {
+  const scopes: Scope[] = [];
+  const seenScopes = new Set<string>();
+  const coverage: CoverageGap[] = [];
+  const results: ReportResult[] = [];
+  let loadBalancers = 0;
+  let checksRun = 0;
+  let metricsWindowSeconds: number | undefined;
+  for (const p of input.partials) {
+    for (const s of p.scopes) {
+      const key = `${s.provider}|${s.account ?? ''}|${s.region}`;
+      if (!seenScopes.has(key)) {
+        seenScopes.add(key);
+        scopes.push(s);
+      }
+    }
+    coverage.push(...p.coverage);
+    results.push(...p.results);
+    loadBalancers += p.summary.loadBalancers;
+    // Every item runs the same selected checks: the count is per audit, not a sum.
+    checksRun = Math.max(checksRun, p.summary.checksRun);
+    metricsWindowSeconds ??= p.metricsWindowSeconds;
+  }
+  coverage.push(...input.gaps);
+  const generatedAt = input.generatedAt.toISOString();
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'cloud502', version: input.toolVersion },
+    generatedAt,
+    collectedAt: generatedAt,
+    demo: false,
+    source: { kind: 'live' },
+    scopes,
+    coverage,
+    summary: summarize(results, loadBalancers, checksRun),
+    results: sortResults(results),
+  };
+  if (metricsWindowSeconds !== undefined) report.metricsWindowSeconds = metricsWindowSeconds;
+  return report;
+}
