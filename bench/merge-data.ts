@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sortResults, summarize } from '../src/report/json.js';
-import type { Report } from '../src/report/types.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../src/report/types.js';
 import { packageRoot } from '../src/version.js';
 
 export const SAMPLE_ACCOUNT = '123456789012';
@@ -33,6 +33,8 @@ export function partialReport(account: string, region: string, generatedAt: stri
   const subset = { ...base, results: base.results.slice(0, options.results ?? base.results.length) };
   const text = JSON.stringify(subset).replaceAll(SAMPLE_ACCOUNT, account).replaceAll(SAMPLE_REGION, region);
   const report = JSON.parse(text) as Report;
+  // The sample is a version 1 report; a worker writes the current version (its wire form has optional `checks`).
+  report.schemaVersion = REPORT_SCHEMA_VERSION;
   report.demo = false;
   report.source = { kind: 'live' };
   report.generatedAt = generatedAt;

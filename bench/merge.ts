@@ -20,6 +20,7 @@ import type { AuditItem } from '../src/lambda/org/items.js';
 import { datedDir, mapResultsPrefix, runKeys } from '../src/lambda/org/layout.js';
 import type { MergeEvent } from '../src/lambda/org/merge.js';
 import { AWS_REGIONS } from '../providers/aws/regions.js';
+import { renderJson } from '../src/report/json.js';
 import { partialReport } from './merge-data.js';
 import type { MergeChildResult, MergeJob } from './merge-child.js';
 import { startFakeS3, type FakeS3, type S3Counters } from './s3-fake.js';
@@ -164,7 +165,7 @@ export async function runMergeBench(options: MergeBenchOptions, progress: (line:
         limit(async () => {
           if (results1.reportless.has(`${item.account}/${item.region}`)) return;
           const path = s3.pathOf(BUCKET, runKeys(PREFIX, run1).partial(item.account, item.region));
-          const text = JSON.stringify(partialReport(item.account, item.region, t1, { results: options.resultsPerReport }));
+          const text = renderJson(partialReport(item.account, item.region, t1, { results: options.resultsPerReport }));
           await mkdir(dirname(path), { recursive: true });
           await writeFile(path, text);
           partialBytes += Buffer.byteLength(text);

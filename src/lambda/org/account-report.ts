@@ -10,7 +10,8 @@ import { SEVERITIES, STATUSES } from '../../engine/index.js';
 import type { ReportResult } from '../../report/types.js';
 import type { CoverageGap, Scope } from '../../model/index.js';
 import { sortResults, summarize } from '../../report/json.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../../report/types.js';
+import { REPORT_SCHEMA_VERSION, type CheckMeta, type Report } from '../../report/types.js';
+import { expandPassed, type WireReport } from '../../report/passes.js';
 import type { AuditItem } from './items.js';
 import type { ItemError } from './worker.js';
 
@@ -30,10 +31,31 @@ function resultProblem(r: unknown): string | undefined {
   if (!(SEVERITIES as readonly unknown[]).includes(r.severity)) return 'severity is not a known severity';
   const res = r.resource;
   if (!isRecord(res) || !isString(res.id) || !isString(res.name) || !isString(res.kind) || !isString(res.type) || !isString(res.provider)) return 'resource is incomplete';
-  if (!isRecord(r.evidence)) return 'evidence is not an object';
-  if (!isRecord(r.remediation) || !isString(r.remediation.summary)) return 'remediation is incomplete';
-  if (!Array.isArray(r.docs) || !Array.isArray(r.causes)) return 'docs or causes is not a list';
+  // A compact pass or not-applicable result says only what was covered; the other fields, when present, must be right.
+  const compact = r.status === 'pass' || r.status === 'not_applicable';
+  if (r.evidence !== undefined ? !isRecord(r.evidence) : !compact) return 'evidence is not an object';
+  if (r.remediation !== undefined ? !isRecord(r.remediation) || !isString(r.remediation.summary) : !compact) return 'remediation is incomplete';
+  // Docs and causes live in the report's `checks` entry of the check when it has one.
+  if ((r.docs !== undefined && !Array.isArray(r.docs)) || (r.causes !== undefined && !Array.isArray(r.causes))) return 'docs or causes is not a list';
   return undefined;
+}
+
+/**
+ * A partial report's JSON value with its grouped passes read back into `results`, or the problem that prevents it.
+ * @example readPartialReport(JSON.parse(text), item) // { report } or { problem: 'passed check x has no entry…' }
+ */
+export function readPartialReport(value: unknown, item: Pick<AuditItem, 'account' | 'region'>): { report: Report } | { problem: string } {
+  if (isRecord(value) && value.passed !== undefined) {
+    if (!Array.isArray(value.passed)) return { problem: 'passed is not a list' };
+    if (value.checks !== undefined && !isRecord(value.checks)) return { problem: 'checks is not an object' };
+    try {
+      value = expandPassed(value as unknown as WireReport);
+    } catch (e) {
+      return { problem: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  const problem = partialReportProblem(value, item);
+  return problem === undefined ? { report: value as Report } : { problem };
 }
 
 /**
@@ -97,7 +119,10 @@ export function buildAccountReport(input: AccountReportInput): Report {
   let loadBalancers = 0;
   let checksRun = 0;
   let metricsWindowSeconds: number | undefined;
+  const checks: Record<string, CheckMeta> = {};
   for (const p of input.partials) {
+    // Every item runs the same tool version: one entry per check is the same in every partial.
+    for (const [id, meta] of Object.entries(p.checks ?? {})) checks[id] ??= meta;
     for (const s of p.scopes) {
       const key = `${s.provider}|${s.account ?? ''}|${s.region}`;
       if (!seenScopes.has(key)) {
@@ -126,6 +151,7 @@ export function buildAccountReport(input: AccountReportInput): Report {
     summary: summarize(results, loadBalancers, checksRun),
     results: sortResults(results),
   };
+  if (Object.keys(checks).length > 0) report.checks = Object.fromEntries(Object.keys(checks).sort().map((id) => [id, checks[id]!]));
   if (metricsWindowSeconds !== undefined) report.metricsWindowSeconds = metricsWindowSeconds;
   return report;
 }

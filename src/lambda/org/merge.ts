@@ -32,7 +32,7 @@ import { publishNotification } from '../notify.js';
 import type { LogLine } from '../run.js';
 import { DEADLINE_API, DEADLINE_CODE } from '../scheduled-audit.js';
 import { getText, readPreviousReport, ReportStoreError } from '../store.js';
-import { buildAccountReport, itemGap, MAP_ITEM_API, partialReportProblem } from './account-report.js';
+import { buildAccountReport, itemGap, MAP_ITEM_API, readPartialReport } from './account-report.js';
 import type { OrgClients } from './clients.js';
 import type { MergeConfig } from './config.js';
 import { itemKey, parseItem, type AuditItem } from './items.js';
@@ -223,9 +223,9 @@ export function createMergeHandler(config: MergeConfig, deps: MergeDeps): MergeH
               } catch {
                 value = undefined;
               }
-              const problem = partialReportProblem(value, item);
-              if (problem) return { gap: itemGap(item, { api: MAP_ITEM_API, code: 'InvalidReport', message: `s3://${config.bucket}/${key}: ${problem}` }) };
-              return { report: value as Report };
+              const read = readPartialReport(value, item);
+              if ('problem' in read) return { gap: itemGap(item, { api: MAP_ITEM_API, code: 'InvalidReport', message: `s3://${config.bucket}/${key}: ${read.problem}` }) };
+              return read;
             }),
           ),
         );

@@ -21,7 +21,7 @@ import { MERGE_ACTIONS } from '../../../src/lambda/org/permissions.js';
 import { itemsFileText } from '../../../src/lambda/org/plan.js';
 import type { LogLine } from '../../../src/lambda/run.js';
 import { DEADLINE_API, DEADLINE_CODE, DEADLINE_IMPACT } from '../../../src/lambda/scheduled-audit.js';
-import { summarize } from '../../../src/report/json.js';
+import { renderJson, summarize } from '../../../src/report/json.js';
 import type { Report } from '../../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from '../../cli/support/schema.js';
 import { createTopicWithQueue, objectExists, readObject, stubAwsEnv, testS3, type SnsEnvelope, type TopicProbe } from '../support.js';
@@ -69,7 +69,7 @@ async function prepare(spec: RunSpec): Promise<Record<string, unknown>> {
   await put(keys.items, itemsFileText(spec.items));
   for (const [where, report] of Object.entries(spec.partials)) {
     const [account, region] = where.split('/') as [string, string];
-    await put(keys.partial(account, region), typeof report === 'string' ? report : JSON.stringify(report));
+    await put(keys.partial(account, region), typeof report === 'string' ? report : renderJson(report));
   }
   const event: Record<string, unknown> = { runId: spec.runId, generatedAt: spec.generatedAt, bucket: BUCKET, itemsKey: keys.items, items: spec.items.length, toleratedFailurePercentage: 50 };
   if (spec.children) {
