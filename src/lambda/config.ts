@@ -148,7 +148,8 @@ function normalizePrefix(prefix: string): string {
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
-function auditConfigSource(env: Env, registry: CheckRegistry): AuditConfigSource {
+/** `CLOUD502_CONFIG_JSON` (inline) or `CLOUD502_CONFIG_KEY` (an object in the report bucket): the audit config's source. */
+export function auditConfigSource(env: Env, registry: CheckRegistry): AuditConfigSource {
   const json = getOptionalStringFromEnv({ env, key: 'CLOUD502_CONFIG_JSON' });
   const key = getOptionalStringFromEnv({ env, key: 'CLOUD502_CONFIG_KEY' });
   if (json !== undefined && key !== undefined) {

@@ -19,7 +19,6 @@
  * | merge | CLOUD502_FORMATS | report formats besides JSON: html, markdown, csv, sarif, junit, text | `html,markdown` |
  * | merge | CLOUD502_TOPIC_ARN, CLOUD502_NOTIFY_SEVERITY | new findings to SNS, as in the single mode | none, `high` |
  */
-import { validateConfig } from '../../config/load.js';
 import { checkEndpointUrl, parseMetricsWindow } from '../../config/values.js';
 import type { CheckRegistry, Severity } from '../../engine/index.js';
 import { SEVERITIES } from '../../engine/index.js';
@@ -27,7 +26,7 @@ import { isReportFormat, type ReportFormat } from '../../report/render.js';
 import { DEFAULT_CONCURRENCY } from '../../../providers/aws/collect/index.js';
 import { validateRegions } from '../../../providers/aws/regions.js';
 import type { AuditConfigSource } from '../config.js';
-import { DEFAULT_METRICS_WINDOW, DEFAULT_NOTIFY_SEVERITY, DEFAULT_PREFIX, DEFAULT_SAFETY_MARGIN_MS } from '../config.js';
+import { auditConfigSource, DEFAULT_METRICS_WINDOW, DEFAULT_NOTIFY_SEVERITY, DEFAULT_PREFIX, DEFAULT_SAFETY_MARGIN_MS } from '../config.js';
 import type { Env } from '../env.js';
 import { EnvConfigError, getEnumFromEnv, getIntegerFromEnv, getListFromEnv, getOptionalStringFromEnv, getStringFromEnv, withVariable } from '../env.js';
 import { ACCOUNT_ID } from './items.js';
@@ -171,21 +170,6 @@ export function readPlanConfig(env: Env): PlanConfig {
     homeRegion,
     discoveryConcurrency,
   };
-}
-
-function auditConfigSource(env: Env, registry: CheckRegistry): AuditConfigSource {
-  const json = getOptionalStringFromEnv({ env, key: 'CLOUD502_CONFIG_JSON' });
-  const key = getOptionalStringFromEnv({ env, key: 'CLOUD502_CONFIG_KEY' });
-  if (json !== undefined && key !== undefined) throw new EnvConfigError('CLOUD502_CONFIG_JSON', 'set either CLOUD502_CONFIG_JSON or CLOUD502_CONFIG_KEY, not both');
-  if (key !== undefined) return { kind: 's3', key };
-  if (json === undefined) return { kind: 'none' };
-  let value: unknown;
-  try {
-    value = JSON.parse(json) as unknown;
-  } catch (err) {
-    throw new EnvConfigError('CLOUD502_CONFIG_JSON', `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-  return { kind: 'inline', config: validateConfig(value, 'CLOUD502_CONFIG_JSON', registry) };
 }
 
 /** @throws EnvConfigError (or a ConfigError naming the variable) for the first bad value. */
