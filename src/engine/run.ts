@@ -3,6 +3,7 @@ import { indexInventory, kindFacts } from '../model/index.js';
 import type { AnyCheck, CheckContext, MessageData, OtherOptions, ResourceTarget, ThresholdSpec } from './check.js';
 import { interpolate, providersOf } from './check.js';
 import type { FixIntent, FixRenderer, RenderedFix } from './fix.js';
+import { healthCheckKey, reconcileHealthCheckFixes, type PendingHealthCheckFix } from './fix-reconcile.js';
 import type { AuditConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import type { CheckResult, Evidence, Remediation, ResultResource, Severity, Status } from './result.js';
@@ -42,6 +43,8 @@ export type FixRenderers = Partial<Record<Provider, FixRenderer>>;
 
 export interface RunOptions {
   fixRenderers?: FixRenderers;
+  /** Collects the failing results that change a health check, for `runChecks` to make them agree. */
+  pendingHealthCheckFixes?: PendingHealthCheckFix[];
 }
 
 function toResultResource(target: ResourceTarget): ResultResource {
@@ -138,7 +141,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       return renderer.render(fix, fixContext(index, target, fix));
     };
     const fullData: MessageData = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...data };
-    results.push({
+    const result: CheckResult = {
       checkId: check.id,
       family: check.family,
       status,
@@ -152,7 +155,24 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
       ...(options.discriminator ? { discriminator: options.discriminator } : {}),
-    });
+    };
+    results.push(result);
+    const intents = options.fix === undefined ? [] : Array.isArray(options.fix) ? options.fix : [options.fix];
+    const healthCheckFix = intents.find((i) => i.kind === 'set-health-check');
+    if (status === 'fail' && healthCheckFix && options_.pendingHealthCheckFixes) {
+      const { lb, pool } = fixContext(index, target, healthCheckFix);
+      const bounds = lb ? kindFacts(lb.kind).healthCheckBounds : undefined;
+      const currentIntervalSeconds = pool?.healthCheck?.intervalSeconds?.value;
+      options_.pendingHealthCheckFixes.push({
+        key: healthCheckKey(healthCheckFix.poolId, pool),
+        intents,
+        ...(bounds ? { bounds } : {}),
+        ...(currentIntervalSeconds !== undefined ? { currentIntervalSeconds } : {}),
+        rerender: (merged) => {
+          result.remediation = remediationFor(check, fullData, status, merged, render);
+        },
+      });
+    }
   };
 
   const other = (status: Status, messageId: string) => (target: ResourceTarget, reason: string, options: OtherOptions = {}) => {
@@ -283,8 +303,9 @@ function unclaimedKinds(check: AnyCheck, inv: Inventory): CheckResult[] {
 }
 
 /** Runs checks over an inventory. Disabled checks (config `enabled: false`) are skipped. */
-export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}, options: RunOptions = {}): CheckResult[] {
+export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}, runOptions: RunOptions = {}): CheckResult[] {
   const out: CheckResult[] = [];
+  const options: RunOptions = { ...runOptions, pendingHealthCheckFixes: runOptions.pendingHealthCheckFixes ?? [] };
   const indexes = new Map<string, { scoped: Inventory; index: InventoryIndex }>();
   for (const check of checks) {
     if (config.checks?.[check.id]?.enabled === false) continue;
@@ -299,5 +320,7 @@ export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfi
     out.push(...evaluateCheck(check, view.scoped, config, view.index, options));
     out.push(...unclaimedKinds(check, inv));
   }
+  // Every finding on one health check shows the same change, one that satisfies each of them.
+  reconcileHealthCheckFixes(options.pendingHealthCheckFixes ?? []);
   return out;
 }
