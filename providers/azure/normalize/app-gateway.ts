@@ -6,7 +6,7 @@
 import type { BackendPool, Certificate, HealthCheck, Listener, LoadBalancer, NotCollected, Peer, PoolTls, Route, Sourced, Target, Zone } from '../../../src/model/index.js';
 import { parseIp } from '../../../src/model/cidr.js';
 import { AZURE_API } from '../apis.js';
-import type { RawApplicationGateway, RawBackendHealth } from '../raw.js';
+import type { RawApplicationGateway, RawBackendHealth, RawVirtualNetwork } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { tagsOf, uniq } from './context.js';
 import { modelProtocol, notCollectedIf } from './common.js';
@@ -181,6 +181,21 @@ function pairAttributes(agw: RawApplicationGateway, pool: RawPool, settings: Raw
     if (probe.match?.body) out['probe.match.body'] = probe.match.body;
   }
   return out;
+}
+
+/** The pool attribute naming the DNS servers the gateway resolves backend FQDNs with (its VNet's `dhcpOptions`). */
+export const DNS_SERVERS_ATTRIBUTE = 'virtualNetwork.dhcpOptions.dnsServers';
+/** Its value when the VNet sets no DNS servers: Azure-provided name resolution (168.63.129.16). */
+export const AZURE_PROVIDED_DNS = 'AzureProvidedDNS';
+
+/**
+ * The gateway's VNet DNS servers, as the custom-DNS check reads them; nothing when the VNet was not collected, so
+ * "not known" never reads as "Azure DNS".
+ */
+function dnsAttributes(vnet: RawVirtualNetwork | undefined): Record<string, string> {
+  if (!vnet) return {};
+  const servers = (vnet.dhcpOptions?.dnsServers ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  return { [DNS_SERVERS_ATTRIBUTE]: servers.length > 0 ? servers.join(',') : AZURE_PROVIDED_DNS };
 }
 
 interface Member {
@@ -449,7 +464,7 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
       ...(tls ? { tls } : {}),
       targets: built.targets,
       loadBalancerIds: [id],
-      attributes: pairAttributes(agw, pool, settings, probe, generation),
+      attributes: { ...pairAttributes(agw, pool, settings, probe, generation), ...dnsAttributes(subnets[0]?.vnet) },
       // Backend pools carry no tags: the gateway's own tags declare its backend (targets' tags win per target).
       tags,
     };
