@@ -32,7 +32,8 @@ describe('Azure option parsers', () => {
 
   it('the descriptor names its kinds and options, and loads no SDK', () => {
     expect(azureDescriptor.kinds).toEqual(['azure-appgw', 'azure-lb']);
-    expect(azureDescriptor.options.map((o) => o.flags)).toEqual(['--subscription <id>', '--resource-group <name>', '--location <location>', '--azure-cloud <name>']);
+    expect(azureDescriptor.options.map((o) => o.flags)).toEqual(['--subscription <id>', '--resource-group <name>', '--location <location>', '--azure-cloud <name>', '--azure-metrics-endpoint <url>']);
+    expect(() => azureDescriptor.options.find((o) => o.key === 'azureMetricsEndpoint')?.parse?.('http://127.0.0.1:1')).toThrow(/must use https/);
     expect(azureDescriptor.options.find((o) => o.key === 'azureCloud')?.parse?.('azureusgovernment')).toBe('AzureUSGovernment');
     expect(azureDescriptor.demoSnapshot).toBe('demo/azure-demo.json');
   });
@@ -60,6 +61,29 @@ describe('resolveAzureSettings', () => {
     expect(resolveAzureSettings(base(), { AZURE_AUTHORITY_HOST: 'https://login.example.test' }).authorityHost).toBe('https://login.example.test');
   });
 
+  it.each([
+    ['AzureCloud', 'https://westeurope.metrics.monitor.azure.com', 'https://metrics.monitor.azure.com/.default'],
+    ['AzureUSGovernment', 'https://westeurope.metrics.monitor.azure.us', 'https://metrics.monitor.azure.us/.default'],
+    ['AzureChinaCloud', 'https://westeurope.metrics.monitor.azure.cn', 'https://metrics.monitor.azure.cn/.default'],
+  ])('%s: the metrics batch API at the regional data-plane host, with its own token scope', (cloud, endpoint, scope) => {
+    const s = resolveAzureSettings(base({ azureCloud: cloud }), {});
+    expect(s.metricsBatch?.endpointFor('westeurope')).toBe(endpoint);
+    expect(s.metricsBatch).toMatchObject({ scope, overridden: false });
+  });
+
+  it('the metrics endpoint override (flag, else AZURE_MONITOR_METRICS_ENDPOINT) serves every location, and the scope follows it', () => {
+    const flag = resolveAzureSettings(base({ azureMetricsEndpoint: 'https://127.0.0.1:9444/' }), { AZURE_MONITOR_METRICS_ENDPOINT: 'https://ignored.test' });
+    expect(flag.metricsBatch?.endpointFor('eastus')).toBe('https://127.0.0.1:9444');
+    expect(flag.metricsBatch).toMatchObject({ scope: 'https://127.0.0.1:9444/.default', overridden: true });
+    expect(resolveAzureSettings(base(), { AZURE_MONITOR_METRICS_ENDPOINT: 'https://metrics.contoso.test' }).metricsBatch?.endpointFor('x')).toBe('https://metrics.contoso.test');
+  });
+
+  it('boundary: Resource Manager overridden without a metrics endpoint reads metrics per resource through it (no public-cloud host)', () => {
+    expect(resolveAzureSettings(base({}, 'https://127.0.0.1:9443'), {}).metricsBatch).toBeUndefined();
+    expect(resolveAzureSettings(base(), { AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://127.0.0.1:9443' }).metricsBatch).toBeUndefined();
+    expect(resolveAzureSettings(base({ azureMetricsEndpoint: 'https://127.0.0.1:9444' }, 'https://127.0.0.1:9443'), {}).metricsBatch?.overridden).toBe(true);
+  });
+
   it('subscriptions come from the flag (lists, commas), else AZURE_SUBSCRIPTION_ID', () => {
     const other = '33333333-3333-3333-3333-333333333333';
     expect(resolveAzureSettings(base({ subscription: [`${SUB},${other}`, SUB] }), {}).subscriptions).toEqual([SUB, other]);
@@ -73,6 +97,8 @@ describe('resolveAzureSettings', () => {
     [base({}, 'http://127.0.0.1:8080'), {}, /must use https: the Azure SDK sends tokens only over TLS$/],
     [base({}, 'not a url'), {}, /^Azure Resource Manager endpoint "not a url" is not a URL$/],
     [base({ resourceGroup: 'rg.' }), {}, /^--resource-group: "rg\." is not a resource group name/],
+    [base(), { AZURE_MONITOR_METRICS_ENDPOINT: 'http://127.0.0.1:9444' }, /^Azure Monitor metrics endpoint "http:\/\/127\.0\.0\.1:9444" must use https/],
+    [base({ azureMetricsEndpoint: 'metrics' }), {}, /^Azure Monitor metrics endpoint "metrics" is not a URL$/],
   ])('bad input is one ConfigError line (%#)', (options, env, message) => {
     expect(() => resolveAzureSettings(options, env)).toThrow(ConfigError);
     expect(() => resolveAzureSettings(options, env)).toThrow(message);
