@@ -13,7 +13,7 @@ import type { CollectOptions } from '../../../../src/provider.js';
 import type { ArmResource, ArmWorld, MetricSpec } from '../support/arm.js';
 import { localCertificate, trustInProcess, type TestCertificate } from '../support/credentials.js';
 import { startFakeArm, type FakeArm, type FakeArmOptions } from '../support/fake-arm.js';
-import { IDS, loadBalancer, NOW, productionWorld, SUB } from '../support/world.js';
+import { appGateway, IDS, loadBalancer, NOW, productionWorld, SUB } from '../support/world.js';
 
 let cert: TestCertificate;
 const servers: FakeArm[] = [];
@@ -83,7 +83,28 @@ function manyLoadBalancers(world: ArmWorld, count: number, location: string, pre
   }
 }
 
+/** `count` copies of the production gateway in `location` (the figures of bench/README.md's Azure section). */
+function manyGateways(world: ArmWorld, count: number, location: string): void {
+  const sub = world.subscriptions[0]!;
+  sub.applicationGateways = [];
+  sub.loadBalancers = [];
+  for (let i = 0; i < count; i++) {
+    const template = appGateway();
+    sub.applicationGateways.push({ ...template, id: template.id.replace(/agw-web$/, `agw-${i}`), name: `agw-${i}`, location });
+  }
+}
+
 describe('Azure Monitor metrics through the batch API (real MetricsClient)', () => {
+  it('call counts for 120 gateways in one location: 600 per-resource calls before, 15 batch calls after', async () => {
+    const world = productionWorld();
+    manyGateways(world, 120, 'westeurope');
+    const before = await serve(world);
+    await collectAzure(options(before, undefined), deps());
+    const { arm, metrics } = await armAndMetrics(world);
+    await collectAzure(options(arm, metrics), deps());
+    expect({ before: singleCalls(before).length, after: batchCalls(metrics).length + singleCalls(arm).length }).toEqual({ before: 600, after: 15 });
+  });
+
   it('answers every query in one batch call per plan, with the data plane token scope, as the per-resource calls would', async () => {
     const world = productionWorld();
     const { arm, metrics } = await armAndMetrics(world);
