@@ -265,15 +265,31 @@ function targetsOf(
   const problems: string[] = [];
   const used = new Set<RawHealthServer>();
   const targets: Target[] = [];
-  for (const member of membersOf(pool)) {
-    const placement = placementOf(member, ctx);
-    const server = servers?.find((s) => {
-      if (used.has(s)) return false;
-      if (member.kind === 'nic' && s.ipConfiguration?.id && idKey(s.ipConfiguration.id) === idKey(member.ref)) return true;
-      const address = s.address?.toLowerCase();
-      return address !== undefined && (address === member.ref.toLowerCase() || (placement?.address !== undefined && address === placement.address));
-    });
+  const members = membersOf(pool);
+  const matches = (member: Member, placement: Placement | undefined) => (s: RawHealthServer) => {
+    if (used.has(s)) return false;
+    if (member.kind === 'nic' && s.ipConfiguration?.id && idKey(s.ipConfiguration.id) === idKey(member.ref)) return true;
+    const address = s.address?.toLowerCase();
+    return address !== undefined && (address === member.ref.toLowerCase() || (placement?.address !== undefined && address === placement.address));
+  };
+  // Backend health lists a resolved FQDN by the address it resolved to. With one FQDN in the pool, an address that
+  // matches no other member is that FQDN's: it resolved, and its health is that server's.
+  const fqdns = members.filter((m) => m.kind === 'fqdn');
+  const resolvedOf = (member: Member): RawHealthServer | undefined => {
+    if (member.kind !== 'fqdn' || fqdns.length !== 1) return undefined;
+    const others = members.filter((m) => m !== member).map((m) => ({ m, p: placementOf(m, ctx) }));
+    return servers?.find((s) => !used.has(s) && !s.ipConfiguration?.id && isIp(s.address) && !others.some(({ m, p }) => matches(m, p)(s)));
+  };
+  // FQDNs last, so the addresses of the other members are taken first; targets keep the pool's order.
+  const assigned = new Map<Member, RawHealthServer | undefined>();
+  for (const member of [...members.filter((m) => m.kind !== 'fqdn'), ...fqdns]) {
+    const server = servers?.find(matches(member, placementOf(member, ctx))) ?? resolvedOf(member);
     if (server) used.add(server);
+    assigned.set(member, server);
+  }
+  for (const member of members) {
+    const placement = placementOf(member, ctx);
+    const server = assigned.get(member);
     const finalPlacement = member.kind === 'fqdn' ? placementOf(member, ctx, server?.address) : placement;
     problems.push(...(finalPlacement?.declarationProblems ?? []));
     const health = server

@@ -14,7 +14,8 @@ const DOWN_DNS = 'Application Gateway could not create a probe for this backend.
 function fqdnPool(options: { dnsServers?: string[]; servers?: Array<{ fqdn: string; health: string; log?: string }>; collectVnet?: boolean }) {
   return (s: SubscriptionWorld) => {
     const pool = (props(resource(s.applicationGateways, IDS.agw)).backendAddressPools as Json[]).find((p) => p.id === WEB_POOL)!;
-    const fqdns = (options.servers ?? [{ fqdn: 'web.corp.contoso.internal', health: 'Up' }]).map((x) => x.fqdn);
+    // A server given by address stands for the pool's FQDN resolved to it.
+    const fqdns = (options.servers ?? [{ fqdn: 'web.corp.contoso.internal', health: 'Up' }]).map((x) => (/^[\d.]+$/.test(x.fqdn) ? 'web.corp.contoso.internal' : x.fqdn));
     pool.properties = { backendAddresses: fqdns.map((fqdn) => ({ fqdn })) };
     const vnet = props(resource(s.virtualNetworks, IDS.vnet));
     if (options.dnsServers) vnet.dhcpOptions = { dnsServers: options.dnsServers };
@@ -33,6 +34,10 @@ checkTester(appgwCustomDnsResolution, {
   valid: [
     { name: 'FQDN backends Up behind custom DNS servers', inventory: azureInventory(fqdnPool({ dnsServers: ['10.10.0.4', '10.10.0.5'] })) },
     { name: 'FQDN backends Up with Azure-provided DNS', inventory: azureInventory(fqdnPool({})) },
+    {
+      name: 'edge: backend health lists the resolved FQDN by its address',
+      inventory: azureInventory(fqdnPool({ dnsServers: ['10.10.0.4'], servers: [{ fqdn: '10.10.1.77', health: 'Up' }] })),
+    },
     {
       name: 'boundary: an FQDN backend Down for another reason (probe status code) is not a DNS failure',
       inventory: azureInventory(fqdnPool({ dnsServers: ['10.10.0.4'], servers: [{ fqdn: 'web.corp.contoso.internal', health: 'Down', log: 'Status code of the backend\'s HTTP response did not match the probe setting. Expected:200-399 Received:401.' }] })),
