@@ -15,6 +15,7 @@ import { appGatewayHealth, notCollectedHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
 import { placementOfAddress, placementOfIpConfig } from './targets.js';
+import { virtualNetworkTagAttributes } from './network.js';
 
 type RawPool = NonNullable<RawApplicationGateway['backendAddressPools']>[number];
 type RawHttpSettings = NonNullable<RawApplicationGateway['backendHttpSettingsCollection']>[number];
@@ -515,6 +516,7 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
   if (generation) attributes.generation = generation;
   if (agw.operationalState) attributes.operationalState = agw.operationalState;
   if (agw.enableHttp2 !== undefined) attributes.enableHttp2 = String(agw.enableHttp2);
+  Object.assign(attributes, virtualNetworkTagAttributes(subnets[0]?.vnet, ctx));
 
   const loadBalancer: LoadBalancer = {
     ref: ctx.ref('load-balancer', 'azure-appgw', id, name, location),

@@ -13,6 +13,7 @@ import { notCollectedHealth, ruleHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
 import { placementOfAddress, placementOfIpConfig } from './targets.js';
+import { virtualNetworkTagAttributes } from './network.js';
 
 type RawPool = NonNullable<RawLoadBalancer['backendAddressPools']>[number];
 type RawRule = NonNullable<RawLoadBalancer['loadBalancingRules']>[number];
@@ -261,6 +262,9 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
   const attributes: Record<string, string> = {};
   if (lb.sku?.name) attributes['sku.name'] = lb.sku.name;
   if (lb.sku?.tier) attributes['sku.tier'] = lb.sku.tier;
+  // The network of an internal frontend, else of the backend pools: where `VirtualNetwork` is seen from.
+  const vnet = frontends.map((f) => ctx.subnet(f.subnet?.id)?.vnet).find((v) => v !== undefined) ?? (lb.backendAddressPools ?? []).map((p) => ctx.vnet(p.virtualNetwork?.id)).find((v) => v !== undefined);
+  Object.assign(attributes, virtualNetworkTagAttributes(vnet, ctx));
 
   const loadBalancer: LoadBalancer = {
     ref: ctx.ref('load-balancer', 'azure-lb', id, name, location),
