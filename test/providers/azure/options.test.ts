@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { azureDescriptor } from '../../../providers/azure/descriptor.js';
+import { azureRoleDefinition } from '../../../providers/azure/iam.js';
 import { parseLocation, parseResourceGroup, parseSubscriptionId, resolveAzureSettings } from '../../../providers/azure/options.js';
 import { ConfigError } from '../../../src/errors.js';
 import type { CollectOptions } from '../../../src/provider.js';
@@ -102,5 +104,25 @@ describe('resolveAzureSettings', () => {
   ])('bad input is one ConfigError line (%#)', (options, env, message) => {
     expect(() => resolveAzureSettings(options, env)).toThrow(ConfigError);
     expect(() => resolveAzureSettings(options, env)).toThrow(message);
+  });
+});
+
+describe('the README Azure section, as a new user reads it', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('## Azure (`--provider azure`)'), readme.indexOf('## Google Cloud'));
+
+  it('documents every Azure option and its environment variables', () => {
+    for (const o of azureDescriptor.options) expect(section).toContain(`\`${o.flags.split(' ')[0]!}`);
+    for (const v of ['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_MANAGER_ENDPOINT', 'AZURE_MONITOR_METRICS_ENDPOINT', 'AZURE_TOKEN_CREDENTIALS']) expect(section).toContain(v);
+  });
+
+  it('shows the commands, and the role with the actions Reader lacks and the data action', () => {
+    for (const c of ['cloud502 audit --provider azure', 'cloud502 collect --provider azure', 'cloud502 iam-policy --provider azure', 'az role definition create --role-definition @cloud502-role.json']) expect(section).toContain(c);
+    const role = azureRoleDefinition();
+    for (const a of [...role.Actions.filter((x) => x.endsWith('/action')), ...role.DataActions]) expect(section).toContain(a);
+  });
+
+  it('providers/azure/README-section.md is the same text', () => {
+    expect(readFileSync('providers/azure/README-section.md', 'utf8')).toBe(`#${section.trimEnd()}\n`);
   });
 });
