@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { azureDescriptor } from '../../../providers/azure/descriptor.js';
 import { azureRoleDefinition } from '../../../providers/azure/iam.js';
@@ -124,5 +125,19 @@ describe('the README Azure section, as a new user reads it', () => {
 
   it('providers/azure/README-section.md is the same text', () => {
     expect(readFileSync('providers/azure/README-section.md', 'utf8')).toBe(`#${section.trimEnd()}\n`);
+  });
+});
+
+describe('lazy SDK', () => {
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+
+  it('no Azure SDK is imported at load time (types only); the clients load with import() in collect/clients.ts', () => {
+    const offenders = files('providers/azure').filter((f) => /^import (?!type)[^;]*from '@azure\//m.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+    const clients = readFileSync('providers/azure/collect/clients.ts', 'utf8');
+    // The metrics batch client loads on its first call only, not with the Resource Manager clients.
+    expect(clients).toMatch(/import\('@azure\/monitor-query-metrics'\)/);
+    expect(/async function loadAzureSdk[\s\S]*?\n}/.exec(clients)?.[0]).not.toContain('monitor-query-metrics');
+    expect(readFileSync('providers/azure/index.ts', 'utf8')).toMatch(/await import\('\.\/collect\/index\.js'\)/);
   });
 });
