@@ -11,9 +11,9 @@
  *                          /reports/*   pool-reports   one of three VMs deallocated
  *                          /inventory/* pool-inventory an FQDN the VNet's custom DNS servers cannot resolve (502)
  *   agw-legacy (v1)        subnet NSG blocks GatewayManager 65503-65534; 0.0.0.0/0 routed to a firewall; health Unknown
- *   lb-ledger (Standard)   TCP reset off with a 30 min idle timeout before Go backends; TCP probe every 5 s, threshold 1
+ *   lb-ledger (Standard)   TCP reset off with a 30 min idle timeout before Go backends (rule and admin NAT ports); TCP probe every 5 s, threshold 1
  *   lb-cache (Standard)    nsg-cache denies AzureLoadBalancer above the default rule: every probe down, no new flows
- *   lb-dns (Standard)      clean: TCP reset on, UDP rule beside it
+ *   lb-dns (Standard)      clean: TCP reset on, UDP rule beside it, an SSH NAT rule with TCP reset on
  *
  * The resources are written in the SDK's shape (ARM `properties` flattened, as `az` prints them), exactly what
  * `cloud502 collect --provider azure` stores. Deterministic: metric values come from a seeded generator, so the
@@ -627,6 +627,8 @@ interface LbSpec {
   pool: { name: string; members: string[] };
   probe: { name: string; protocol: 'Tcp' | 'Http'; port: number; interval: number; threshold: number; path?: string };
   rules: Array<{ name: string; protocol: 'Tcp' | 'Udp'; port: number; idleMinutes: number; tcpReset: boolean }>;
+  /** Inbound NAT rules: to a range of frontend ports on the backend pool (v2), or one port to one NIC (v1). */
+  nat?: Array<{ name: string; frontendPort: number; frontendPortEnd?: number; backendPort: number; idleMinutes: number; tcpReset: boolean; ipConfig?: string }>;
   /** Per-rule health of each member. */
   health: (rule: string, member: number) => { state: string; reason?: string };
   tags?: Record<string, string>;
@@ -643,6 +645,8 @@ const LOAD_BALANCERS: LbSpec[] = [
     probe: { name: 'probe-postgres', protocol: 'Tcp', port: 5432, interval: 5, threshold: 1 },
     // Planted: 30 min idle timeout with TCP reset off in front of Go services that never close idle connections.
     rules: [{ name: 'rule-postgres', protocol: 'Tcp', port: 5432, idleMinutes: 30, tcpReset: false }],
+    // Planted: the per-instance admin ports have the same 30 min silent drop.
+    nat: [{ name: 'nat-psql-admin', frontendPort: 50000, frontendPortEnd: 50009, backendPort: 5432, idleMinutes: 30, tcpReset: false }],
     health: () => ({ state: 'Up' }),
     tags: { team: 'payments' },
   },
@@ -669,6 +673,7 @@ const LOAD_BALANCERS: LbSpec[] = [
       { name: 'rule-dns-udp', protocol: 'Udp', port: 53, idleMinutes: 4, tcpReset: false },
       { name: 'rule-dns-tcp', protocol: 'Tcp', port: 53, idleMinutes: 4, tcpReset: true },
     ],
+    nat: [{ name: 'nat-dns-ssh', frontendPort: 2222, backendPort: 22, idleMinutes: 4, tcpReset: true, ipConfig: ipConfigOf(vmNamed('vm-dns-1')) }],
     health: () => ({ state: 'Up' }),
     tags: { team: 'platform' },
   },
@@ -717,6 +722,23 @@ function loadBalancer(l: LbSpec): RawLoadBalancer {
       enableTcpReset: r.tcpReset,
       disableOutboundSnat: true,
     })),
+    ...(l.nat
+      ? {
+          inboundNatRules: l.nat.map((n) => ({
+            id: child('inboundNatRules', n.name),
+            name: n.name,
+            frontendIPConfiguration: ref(child('frontendIPConfigurations', 'fe')),
+            protocol: 'Tcp',
+            backendPort: n.backendPort,
+            idleTimeoutInMinutes: n.idleMinutes,
+            enableFloatingIP: false,
+            enableTcpReset: n.tcpReset,
+            ...(n.ipConfig
+              ? { frontendPort: n.frontendPort, backendIPConfiguration: ref(n.ipConfig) }
+              : { frontendPortRangeStart: n.frontendPort, frontendPortRangeEnd: n.frontendPortEnd ?? n.frontendPort, backendAddressPool: ref(child('backendAddressPools', l.pool.name)) }),
+          })),
+        }
+      : {}),
   };
 }
 

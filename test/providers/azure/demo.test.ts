@@ -65,10 +65,13 @@ describe('Azure demo', () => {
     // Every other pool names its members by NIC: nothing to resolve.
     expect(results(appgwCustomDnsResolution).filter((r) => !r.startsWith('not_applicable'))).toEqual(['fail pool-inventory~settings-inventory unresolved high']);
     expect(evaluateCheck(appgwCustomDnsResolution, inventory, {}).find((r) => r.status === 'fail')?.message).toContain('could not be resolved with the custom DNS servers 10.30.0.4, 10.30.0.5');
+    // Inbound NAT rules are judged beside the load-balancing rules.
     expect(results(lbTcpResetDisabled)).toEqual([
+      'fail lb-ledger/nat-psql-admin silentDrop medium',
       'fail lb-ledger/rule-postgres silentDrop medium',
       'not_applicable lb-dns/rule-dns-udp',
       'pass lb-cache/rule-redis',
+      'pass lb-dns/nat-dns-ssh',
       'pass lb-dns/rule-dns-tcp',
     ]);
   });
