@@ -171,40 +171,55 @@ async function queryInBatches(
   const batches = [...groups.values()].flatMap((g) => chunk(g, MAX_RESOURCES_PER_BATCH));
   const tick = ctx.progress.phase('metrics (batch)', batches.length);
   const left: Planned[] = [...unbatchable];
-  await Promise.all(
-    batches.map(async (batch, index) => {
-      const first = batch[0]!;
-      const q = first.query;
-      const options: MetricsQueryResourcesOptions & { abortSignal?: AbortSignal } = {
-        startTime: window.start,
-        endTime: window.end,
-        interval: window.interval,
-        aggregation: q.aggregations.join(','),
-        ...(q.filter ? { filter: q.filter, top: TOP_SERIES } : {}),
-        ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
-      };
-      const results = await call(
-        ctx,
-        AZURE_API.metricsBatch,
-        async () => (await clientFor(first.location!)).queryResources(
-          batch.map((p) => p.query.resourceId),
-          q.metricNames,
-          NAMESPACE[first.kind],
-          options,
-        ),
-        { optional: true },
-      ).finally(tick);
-      const byResource = new Map((results ?? []).filter((r) => r.resourceId).map((r) => [idKey(r.resourceId as string), r]));
-      for (const p of batch) {
-        const result = byResource.get(idKey(p.query.resourceId));
-        if (!result) {
-          left.push(p);
-          continue;
-        }
-        p.query.batchId = `b${index}`;
-        responses[p.query.id] = toMetricsResponse(result, p.query.metricNames, window.timespan, window.interval);
+  const send = async (batch: Planned[], index: number): Promise<void> => {
+    const first = batch[0]!;
+    const q = first.query;
+    const options: MetricsQueryResourcesOptions & { abortSignal?: AbortSignal } = {
+      startTime: window.start,
+      endTime: window.end,
+      interval: window.interval,
+      aggregation: q.aggregations.join(','),
+      ...(q.filter ? { filter: q.filter, top: TOP_SERIES } : {}),
+      ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+    };
+    const results = await call(
+      ctx,
+      AZURE_API.metricsBatch,
+      async () => (await clientFor(first.location!)).queryResources(
+        batch.map((p) => p.query.resourceId),
+        q.metricNames,
+        NAMESPACE[first.kind],
+        options,
+      ),
+      { optional: true },
+    ).finally(tick);
+    const byResource = new Map((results ?? []).filter((r) => r.resourceId).map((r) => [idKey(r.resourceId as string), r]));
+    for (const p of batch) {
+      const result = byResource.get(idKey(p.query.resourceId));
+      if (!result) {
+        left.push(p);
+        continue;
       }
-    }),
-  );
+      p.query.batchId = `b${index}`;
+      responses[p.query.id] = toMetricsResponse(result, p.query.metricNames, window.timespan, window.interval);
+    }
+  };
+  // One call first: an identity without the data action (403), a token refused for the data plane (401) or an
+  // endpoint that does not answer fails every batch alike, so then the rest go per resource at once.
+  const [first, ...rest] = batches;
+  if (!first) return left;
+  const errorsBefore = ctx.errors.length;
+  await send(first, 0);
+  const refused = ctx.errors
+    .slice(errorsBefore)
+    .some((e) => e.api === AZURE_API.metricsBatch.operation && (e.httpStatus === undefined || e.httpStatus === 401 || e.httpStatus === 403));
+  if (refused) {
+    for (const batch of rest) {
+      left.push(...batch);
+      tick();
+    }
+    return left;
+  }
+  await Promise.all(rest.map((batch, i) => send(batch, i + 1)));
   return left;
 }

@@ -175,17 +175,41 @@ describe('Azure Monitor metrics through the batch API (real MetricsClient)', () 
       ],
     });
     const raw = await collectAzure(options(arm, metrics), deps());
+    // The refusal costs one call: the other batches are not sent.
+    expect(batchCalls(metrics).map((r) => r.status)).toEqual([403]);
     expect(singleCalls(arm)).toHaveLength(7);
     expect(raw.subscriptions[0]?.monitor.queries.some((q) => q.batchId !== undefined)).toBe(false);
     const inv = normalizeAzure(raw, {});
     const gaps = inv.coverage.filter((g) => g.api === 'MetricsBatch_Batch');
-    expect(gaps).toHaveLength(7);
+    expect(gaps).toHaveLength(1);
     expect(gaps[0]).toMatchObject({ permission: 'Microsoft.Insights/Metrics/Read', code: 'AuthorizationFailed' });
     expect(gaps[0]?.message).toContain('grant the data action Microsoft.Insights/Metrics/Read');
     expect(gaps[0]?.impact).toMatch(/one resource per call/);
     // The metrics are all there: nothing a check needs is missing.
     expect(inv.metrics.find((m) => m.resourceId === IDS.agw && m.name === 'lb.http.5xx')?.points).toHaveLength(3);
     expect(inv.coverage.some((g) => g.api === 'Metrics_List')).toBe(false);
+  });
+
+  it('boundary: a batch that fails otherwise (500 after retries) falls back for its own queries only', async () => {
+    const { arm, metrics } = await armAndMetrics(productionWorld(), { faults: [{ method: 'POST', path: /metrics:getBatch$/, status: 500, code: 'InternalServerError', times: 3 }] });
+    const raw = await collectAzure(options(arm, metrics), deps());
+    // The first batch is tried three times (two transient retries), then its query goes per resource; the other six batch.
+    expect(batchCalls(metrics).map((r) => r.status)).toEqual([500, 500, 500, 200, 200, 200, 200, 200, 200]);
+    expect(singleCalls(arm)).toHaveLength(1);
+    expect(Object.keys(raw.subscriptions[0]!.monitor.responses)).toHaveLength(7);
+    expect(raw.subscriptions[0]?.errors.map((e) => `${e.api}:${e.httpStatus ?? ''}`)).toEqual(['MetricsBatch_Batch:500']);
+  });
+
+  it('unknown/failure: an unreachable metrics endpoint is not an audit failure: every query goes per resource', async () => {
+    const world = productionWorld();
+    const arm = await serve(world);
+    const gone = await serve(world);
+    const url = gone.url;
+    await gone.close();
+    servers.splice(servers.indexOf(gone), 1);
+    const raw = await collectAzure({ ...options(arm, undefined), providerOptions: { subscription: [SUB], azureMetricsEndpoint: url } }, deps());
+    expect(singleCalls(arm)).toHaveLength(7);
+    expect(raw.subscriptions[0]?.errors.map((e) => `${e.api}:${e.code}`)).toEqual(['MetricsBatch_Batch:ECONNREFUSED']);
   });
 
   it('calls exactly the data actions of the custom role', async () => {
