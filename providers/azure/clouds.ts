@@ -14,7 +14,9 @@ export interface AzureCloud {
   /**
    * The Azure Monitor metrics data plane: `https://<region>.<metricsHost>` serves `metrics:getBatch`, and
    * `https://<metricsHost>/.default` is its token scope (the Metrics Batch REST spec's security definition).
-   * https://learn.microsoft.com/azure/azure-monitor/essentials/migrate-to-batch-api
+   * https://learn.microsoft.com/azure/azure-monitor/essentials/migrate-to-batch-api (public cloud;
+   * docs.azure.cn's copy shows `<region>.metrics.monitor.azure.cn`). The US Government host follows the same pattern
+   * and is not confirmed by a document: `--azure-metrics-endpoint` overrides it.
    */
   metricsHost: string;
 }
