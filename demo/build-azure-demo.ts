@@ -9,10 +9,11 @@
  *                          /payments/*  pool-payments  HTTPS probe without a host: certificate name check fails on every server (502)
  *                          /search/*    pool-search    empty pool (502)
  *                          /reports/*   pool-reports   one of three VMs deallocated
+ *                          /inventory/* pool-inventory an FQDN the VNet's custom DNS servers cannot resolve (502)
  *   agw-legacy (v1)        subnet NSG blocks GatewayManager 65503-65534; 0.0.0.0/0 routed to a firewall; health Unknown
- *   lb-ledger (Standard)   TCP reset off with a 30 min idle timeout before Go backends; TCP probe every 5 s, threshold 1
+ *   lb-ledger (Standard)   TCP reset off with a 30 min idle timeout before Go backends (rule and admin NAT ports); TCP probe every 5 s, threshold 1
  *   lb-cache (Standard)    nsg-cache denies AzureLoadBalancer above the default rule: every probe down, no new flows
- *   lb-dns (Standard)      clean: TCP reset on, UDP rule beside it
+ *   lb-dns (Standard)      clean: TCP reset on, UDP rule beside it, an SSH NAT rule with TCP reset on
  *
  * The resources are written in the SDK's shape (ARM `properties` flattened, as `az` prints them), exactly what
  * `cloud502 collect --provider azure` stores. Deterministic: metric values come from a seeded generator, so the
@@ -103,6 +104,8 @@ function virtualNetwork(): RawVirtualNetwork {
     location: LOCATION,
     tags: TAGS,
     addressSpace: { addressPrefixes: ['10.30.0.0/16'] },
+    // The hub's domain controllers resolve names for the whole network.
+    dhcpOptions: { dnsServers: ['10.30.0.4', '10.30.0.5'] },
     subnets: SUBNETS.map((s) => ({
       id: subnetId(s.name),
       name: s.name,
@@ -359,7 +362,7 @@ interface Backend {
   pool: string;
   settings: string;
   /** NIC IP configurations, addresses or FQDNs. */
-  members: Array<{ ipConfig: string } | { ipAddress: string }>;
+  members: Array<{ ipConfig: string } | { ipAddress: string } | { fqdn: string }>;
   protocol: 'Http' | 'Https';
   port: number;
   requestTimeout?: number;
@@ -437,6 +440,18 @@ const GATEWAYS: GatewaySpec[] = [
       { pool: 'pool-search', settings: 'settings-search', path: '/search/*', members: [], protocol: 'Http', port: 9200, requestTimeout: 30, draining: 30 },
       // Planted: one of three VMs deallocated.
       { pool: 'pool-reports', settings: 'settings-reports', path: '/reports/*', members: [vmMember('vm-reports-1'), vmMember('vm-reports-2'), vmMember('vm-reports-3')], protocol: 'Http', port: 9000, requestTimeout: 120, draining: 120, probe: { name: 'probe-reports', host: 'reports.contoso.internal', path: '/health', interval: 30, timeout: 10, unhealthyThreshold: 3 } },
+      // Planted: an FQDN in a private zone the VNet's custom DNS servers do not forward: DNS resolution fails (502).
+      {
+        pool: 'pool-inventory',
+        settings: 'settings-inventory',
+        path: '/inventory/*',
+        members: [{ fqdn: 'inventory.corp.contoso.internal' }],
+        protocol: 'Http',
+        port: 8080,
+        requestTimeout: 30,
+        draining: 30,
+        probe: { name: 'probe-inventory', host: 'inventory.corp.contoso.internal', path: '/health', interval: 30, timeout: 10, unhealthyThreshold: 3 },
+      },
     ],
   },
   {
@@ -480,7 +495,7 @@ function applicationGateway(g: GatewaySpec): RawApplicationGateway {
       id: child('backendAddressPools', b.pool),
       name: b.pool,
       backendIPConfigurations: b.members.filter((m): m is { ipConfig: string } => 'ipConfig' in m).map((m) => ref(m.ipConfig)),
-      backendAddresses: b.members.filter((m): m is { ipAddress: string } => 'ipAddress' in m).map((m) => ({ ipAddress: m.ipAddress })),
+      backendAddresses: b.members.flatMap((m): Array<{ ipAddress?: string; fqdn?: string }> => ('ipAddress' in m ? [{ ipAddress: m.ipAddress }] : 'fqdn' in m ? [{ fqdn: m.fqdn }] : [])),
     })),
     backendHttpSettingsCollection: g.backends.map((b) => ({
       id: child('backendHttpSettingsCollection', b.settings),
@@ -561,6 +576,7 @@ function applicationGateway(g: GatewaySpec): RawApplicationGateway {
 const PROBE_OK = 'Success. Received 200 status code';
 const CN_MISMATCH = 'The Common Name of the leaf certificate presented by the backend server does not match the Probe or Backend Setting hostname of the application gateway.';
 const CONNECT_ERROR = 'Application Gateway could not connect to the backend. Check that the backend responds on the port used for the probe. Also check whether any NSG/UDR/Firewall is blocking access to the Ip and port of this backend.';
+const DNS_FAILURE = 'Application Gateway could not create a probe for this backend. This usually happens when the FQDN of the backend has not been entered correctly.';
 const UNKNOWN_HEALTH =
   'The backend health status could not be retrieved. This happens when an NSG/UDR/Firewall on the application gateway subnet is blocking traffic on ports 65503-65534 in case of v1 SKU, and ports 65200-65535 in case of the v2 SKU or if the FQDN configured in the backend pool could not be resolved to an IP address.';
 
@@ -569,6 +585,7 @@ function serverHealth(pool: string, member: number): [string, string] {
   if (pool === 'pool-payments') return ['Down', CN_MISMATCH];
   if (pool === 'pool-reports' && member === 2) return ['Down', CONNECT_ERROR];
   if (pool === 'pool-legacy') return ['Unknown', UNKNOWN_HEALTH];
+  if (pool === 'pool-inventory') return ['Down', DNS_FAILURE];
   return ['Up', PROBE_OK];
 }
 
@@ -589,7 +606,8 @@ function backendHealth(g: GatewaySpec): RawBackendHealth {
           backendHttpSettings: { id: `${gid}/backendHttpSettingsCollection/${b.settings}` },
           servers: b.members.map((m, i) => {
             const [health, log] = serverHealth(b.pool, i);
-            const address = 'ipConfig' in m ? memberAddress(m.ipConfig) : m.ipAddress;
+            // A name that does not resolve is listed by the name itself.
+            const address = 'ipConfig' in m ? memberAddress(m.ipConfig) : 'fqdn' in m ? m.fqdn : m.ipAddress;
             return { address, ...('ipConfig' in m ? { ipConfiguration: { id: m.ipConfig } } : {}), health, healthProbeLog: log } as never;
           }),
         },
@@ -609,6 +627,8 @@ interface LbSpec {
   pool: { name: string; members: string[] };
   probe: { name: string; protocol: 'Tcp' | 'Http'; port: number; interval: number; threshold: number; path?: string };
   rules: Array<{ name: string; protocol: 'Tcp' | 'Udp'; port: number; idleMinutes: number; tcpReset: boolean }>;
+  /** Inbound NAT rules: to a range of frontend ports on the backend pool (v2), or one port to one NIC (v1). */
+  nat?: Array<{ name: string; frontendPort: number; frontendPortEnd?: number; backendPort: number; idleMinutes: number; tcpReset: boolean; ipConfig?: string }>;
   /** Per-rule health of each member. */
   health: (rule: string, member: number) => { state: string; reason?: string };
   tags?: Record<string, string>;
@@ -625,6 +645,8 @@ const LOAD_BALANCERS: LbSpec[] = [
     probe: { name: 'probe-postgres', protocol: 'Tcp', port: 5432, interval: 5, threshold: 1 },
     // Planted: 30 min idle timeout with TCP reset off in front of Go services that never close idle connections.
     rules: [{ name: 'rule-postgres', protocol: 'Tcp', port: 5432, idleMinutes: 30, tcpReset: false }],
+    // Planted: the per-instance admin ports have the same 30 min silent drop.
+    nat: [{ name: 'nat-psql-admin', frontendPort: 50000, frontendPortEnd: 50009, backendPort: 5432, idleMinutes: 30, tcpReset: false }],
     health: () => ({ state: 'Up' }),
     tags: { team: 'payments' },
   },
@@ -651,6 +673,7 @@ const LOAD_BALANCERS: LbSpec[] = [
       { name: 'rule-dns-udp', protocol: 'Udp', port: 53, idleMinutes: 4, tcpReset: false },
       { name: 'rule-dns-tcp', protocol: 'Tcp', port: 53, idleMinutes: 4, tcpReset: true },
     ],
+    nat: [{ name: 'nat-dns-ssh', frontendPort: 2222, backendPort: 22, idleMinutes: 4, tcpReset: true, ipConfig: ipConfigOf(vmNamed('vm-dns-1')) }],
     health: () => ({ state: 'Up' }),
     tags: { team: 'platform' },
   },
@@ -699,6 +722,23 @@ function loadBalancer(l: LbSpec): RawLoadBalancer {
       enableTcpReset: r.tcpReset,
       disableOutboundSnat: true,
     })),
+    ...(l.nat
+      ? {
+          inboundNatRules: l.nat.map((n) => ({
+            id: child('inboundNatRules', n.name),
+            name: n.name,
+            frontendIPConfiguration: ref(child('frontendIPConfigurations', 'fe')),
+            protocol: 'Tcp',
+            backendPort: n.backendPort,
+            idleTimeoutInMinutes: n.idleMinutes,
+            enableFloatingIP: false,
+            enableTcpReset: n.tcpReset,
+            ...(n.ipConfig
+              ? { frontendPort: n.frontendPort, backendIPConfiguration: ref(n.ipConfig) }
+              : { frontendPortRangeStart: n.frontendPort, frontendPortRangeEnd: n.frontendPortEnd ?? n.frontendPort, backendAddressPool: ref(child('backendAddressPools', l.pool.name)) }),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -781,12 +821,13 @@ const PROFILE: Record<string, [number, number, number]> = {
   'pool-search': [0, 0, 0],
   'pool-reports': [1800, 9000, 0],
   'pool-legacy': [300, 900, 0],
+  'pool-inventory': [0, 0, 0],
 };
 
 function gatewayMetrics(g: GatewaySpec): Array<[Plan, RawMetricsResponse]> {
   const healthy = (b: Backend) => b.members.filter((_m, i) => serverHealth(b.pool, i)[0] === 'Up').length;
   const pair = (b: Backend) => `${b.pool}~${b.settings}`;
-  const gw5xx = (i: number) => g.backends.reduce((sum, b) => sum + (b.pool === 'pool-orders' ? 3 + (i % 4) : b.pool === 'pool-payments' || b.pool === 'pool-search' ? 40 + (i % 7) : 0), 0);
+  const gw5xx = (i: number) => g.backends.reduce((sum, b) => sum + (b.pool === 'pool-orders' ? 3 + (i % 4) : b.pool === 'pool-payments' || b.pool === 'pool-search' ? 40 + (i % 7) : b.pool === 'pool-inventory' ? 12 + (i % 5) : 0), 0);
   const host = response({
     UnhealthyHostCount: { unit: 'Count', timeseries: g.backends.map((b) => ({ metadatavalues: dims({ BackendSettingsPool: pair(b) }), data: series(`${g.name}/${b.pool}/unhealthy`, 'maximum', b.members.length - healthy(b), 0) })) },
     HealthyHostCount: { unit: 'Count', timeseries: g.backends.map((b) => ({ metadatavalues: dims({ BackendSettingsPool: pair(b) }), data: series(`${g.name}/${b.pool}/healthy`, 'minimum', healthy(b) / 0.8, 0) })) },

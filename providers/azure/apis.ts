@@ -8,6 +8,8 @@ export interface AzureApi {
   operation: string;
   /** The RBAC action Azure authorizes the call with. */
   action: string;
+  /** The action is a data action (a role's `DataActions`, not its `Actions`): data-plane calls. */
+  dataAction?: boolean;
 }
 
 export const AZURE_API = {
@@ -34,6 +36,8 @@ export const AZURE_API = {
   listScaleSets: { operation: 'VirtualMachineScaleSets_ListAll', action: 'Microsoft.Compute/virtualMachineScaleSets/read' },
   listScaleSetVms: { operation: 'VirtualMachineScaleSetVMs_List', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read' },
   listMetrics: { operation: 'Metrics_List', action: 'Microsoft.Insights/Metrics/Read' },
+  /** `metrics:getBatch` on the regional data plane: up to 50 resources of one subscription, location and type a call. */
+  metricsBatch: { operation: 'MetricsBatch_Batch', action: 'Microsoft.Insights/Metrics/Read', dataAction: true },
 } as const satisfies Record<string, AzureApi>;
 
 export type AzureApiKey = keyof typeof AZURE_API;

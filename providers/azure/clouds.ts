@@ -11,12 +11,25 @@ export interface AzureCloud {
   name: AzureCloudName;
   resourceManager: string;
   authorityHost: string;
+  /**
+   * The Azure Monitor metrics data plane: `https://<region>.<metricsHost>` serves `metrics:getBatch`, and
+   * `https://<metricsHost>/.default` is its token scope (the Metrics Batch REST spec's security definition).
+   * https://learn.microsoft.com/azure/azure-monitor/essentials/migrate-to-batch-api (public cloud;
+   * docs.azure.cn's copy shows `<region>.metrics.monitor.azure.cn`). The US Government host follows the same pattern
+   * and is not confirmed by a document: `--azure-metrics-endpoint` overrides it.
+   */
+  metricsHost: string;
 }
 
 export const AZURE_CLOUDS: Readonly<Record<AzureCloudName, AzureCloud>> = {
-  AzureCloud: { name: 'AzureCloud', resourceManager: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com' },
-  AzureUSGovernment: { name: 'AzureUSGovernment', resourceManager: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
-  AzureChinaCloud: { name: 'AzureChinaCloud', resourceManager: 'https://management.chinacloudapi.cn', authorityHost: 'https://login.chinacloudapi.cn' },
+  AzureCloud: { name: 'AzureCloud', resourceManager: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com', metricsHost: 'metrics.monitor.azure.com' },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment',
+    resourceManager: 'https://management.usgovcloudapi.net',
+    authorityHost: 'https://login.microsoftonline.us',
+    metricsHost: 'metrics.monitor.azure.us',
+  },
+  AzureChinaCloud: { name: 'AzureChinaCloud', resourceManager: 'https://management.chinacloudapi.cn', authorityHost: 'https://login.chinacloudapi.cn', metricsHost: 'metrics.monitor.azure.cn' },
 };
 
 /** `azureusgovernment` → `AzureUSGovernment`; throws one line for anything else. */

@@ -3,7 +3,7 @@
  */
 import type { ProviderDescriptor } from '../../src/provider.js';
 import { AZURE_CLOUD_NAMES } from './clouds.js';
-import { parseAzureCloud, parseLocation, parseResourceGroup, parseSubscriptionId } from './options.js';
+import { parseAzureCloud, parseLocation, parseMetricsEndpoint, parseResourceGroup, parseSubscriptionId } from './options.js';
 import { AZURE_RAW_SCHEMA_VERSIONS } from './snapshot.js';
 
 export const azureDescriptor: ProviderDescriptor = {
@@ -25,6 +25,13 @@ export const azureDescriptor: ProviderDescriptor = {
       key: 'azureCloud',
       parse: parseAzureCloud,
       description: `Azure cloud: ${AZURE_CLOUD_NAMES.join(', ')} (sets the Resource Manager endpoint, the sign-in authority and the token scope)`,
+    },
+    {
+      flags: '--azure-metrics-endpoint <url>',
+      key: 'azureMetricsEndpoint',
+      parse: parseMetricsEndpoint,
+      description:
+        'Azure Monitor metrics batch endpoint for every location (default: https://<location>.metrics.monitor.azure.com, per cloud; $AZURE_MONITOR_METRICS_ENDPOINT). With --endpoint-url and no metrics endpoint, metrics are read per resource through Resource Manager',
     },
   ],
   rawSchemaVersions: [...AZURE_RAW_SCHEMA_VERSIONS],

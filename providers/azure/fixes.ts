@@ -226,8 +226,15 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
     case 'set-flow-idle-timeout': {
       const rule = ctx.index.loadBalancer(intent.lbId)?.listeners.find((l) => l.ref.id === intent.listenerId)?.ref.name.split('/').pop() ?? nameOfId(intent.listenerId);
       const minutes = Math.min(100, Math.max(4, Math.ceil(intent.seconds / 60)));
+      const reset = intent.enableTcpReset !== undefined ? ` --enable-tcp-reset ${intent.enableTcpReset ? 'true' : 'false'}` : '';
+      if (/\/inboundNatRules\//i.test(intent.listenerId)) {
+        return {
+          cli: `az network lb inbound-nat-rule update ${lbArgs(lb, pool)} --name ${q(rule)} --idle-timeout ${q(minutes)}${reset}`,
+          terraform: 'azurerm_lb_nat_rule.idle_timeout_in_minutes and tcp_reset_enabled',
+        };
+      }
       return {
-        cli: `az network lb rule update ${lbArgs(lb, pool)} --name ${q(rule)} --idle-timeout ${q(minutes)}${intent.enableTcpReset !== undefined ? ` --enable-tcp-reset ${intent.enableTcpReset ? 'true' : 'false'}` : ''}`,
+        cli: `az network lb rule update ${lbArgs(lb, pool)} --name ${q(rule)} --idle-timeout ${q(minutes)}${reset}`,
         terraform: 'azurerm_lb_rule.idle_timeout_in_minutes and tcp_reset_enabled (enable_tcp_reset before azurerm 4.0)',
       };
     }

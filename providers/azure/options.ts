@@ -43,6 +43,13 @@ export interface AzureSettings {
   /** The token scope: follows the endpoint. */
   scope: string;
   authorityHost: string;
+  /**
+   * The Azure Monitor metrics batch API (`metrics:getBatch`): the regional data-plane endpoint for a location and its
+   * token scope. Undefined when the batch API is not used: Resource Manager was pointed elsewhere
+   * (`--endpoint-url`, AZURE_RESOURCE_MANAGER_ENDPOINT) without a metrics endpoint to go with it, so metrics are read
+   * per resource through that endpoint instead of from a public-cloud host.
+   */
+  metricsBatch?: { endpointFor(location: string): string; scope: string; overridden: boolean };
   /** Explicit subscriptions (flag, else AZURE_SUBSCRIPTION_ID); undefined = every subscription the identity can list. */
   subscriptions?: string[];
   resourceGroup?: string;
@@ -89,19 +96,56 @@ export function resolveAzureSettings(options: CollectOptions, env: Readonly<Reco
     throw new ConfigError(`Azure Resource Manager endpoint "${endpointText}" must use https: the Azure SDK sends tokens only over TLS`);
   }
   const endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const metricsOverride = (typeof p.azureMetricsEndpoint === 'string' ? p.azureMetricsEndpoint.trim() : undefined) || envValue(env, 'AZURE_MONITOR_METRICS_ENDPOINT');
   const flagged = asList(p.subscription).map((s) => configured(parseSubscriptionId, s, '--subscription'));
   const fromEnv = envValue(env, 'AZURE_SUBSCRIPTION_ID');
   const subscriptions = flagged.length > 0 ? [...new Set(flagged)] : fromEnv ? [configured(parseSubscriptionId, fromEnv, 'AZURE_SUBSCRIPTION_ID')] : undefined;
   const resourceGroup = typeof p.resourceGroup === 'string' ? configured(parseResourceGroup, p.resourceGroup, '--resource-group') : undefined;
   const location = typeof p.location === 'string' ? configured(parseLocation, p.location, '--location') : undefined;
+  const metricsBatch = metricsBatchSettings(cloud, metricsOverride, override !== undefined);
   return {
     cloud,
     endpoint,
     endpointOverridden: override !== undefined,
+    ...(metricsBatch ? { metricsBatch } : {}),
     scope: scopeForEndpoint(endpoint),
     authorityHost: envValue(env, 'AZURE_AUTHORITY_HOST') ?? cloud.authorityHost,
     ...(subscriptions ? { subscriptions } : {}),
     ...(resourceGroup ? { resourceGroup } : {}),
     ...(location ? { location } : {}),
   };
+}
+
+/**
+ * Where the metrics batch calls go. An explicit endpoint (`--azure-metrics-endpoint`, AZURE_MONITOR_METRICS_ENDPOINT)
+ * serves every location, and the token scope follows it as the Resource Manager scope follows `--endpoint-url`;
+ * otherwise the cloud's regional host.
+ * @throws ConfigError for an endpoint that is not an https URL.
+ */
+function metricsBatchSettings(cloud: AzureCloud, override: string | undefined, armOverridden: boolean): AzureSettings['metricsBatch'] {
+  if (override === undefined) {
+    if (armOverridden) return undefined;
+    return { endpointFor: (location) => `https://${location}.${cloud.metricsHost}`, scope: `https://${cloud.metricsHost}/.default`, overridden: false };
+  }
+  let url: URL;
+  try {
+    url = new URL(override);
+  } catch {
+    throw new ConfigError(`Azure Monitor metrics endpoint "${override}" is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`Azure Monitor metrics endpoint "${override}" must use https: the Azure SDK sends tokens only over TLS`);
+  const endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return { endpointFor: () => endpoint, scope: scopeForEndpoint(endpoint), overridden: true };
+}
+
+/** `--azure-metrics-endpoint`: one line for anything but an https URL. */
+export function parseMetricsEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`"${value}" is not a URL (expected e.g. https://westeurope.metrics.monitor.azure.com)`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`"${value}" must use https: the Azure SDK sends tokens only over TLS`);
+  return value.trim();
 }

@@ -56,7 +56,10 @@ export interface AzureCollectionError {
   httpStatus?: number;
 }
 
-/** One Azure Monitor `metrics` call as cloud502 issued it: one resource, ≤ 20 names, one $filter for all of them. */
+/**
+ * One Azure Monitor metrics query as cloud502 issued it: one resource, ≤ 20 names, one $filter for all of them; sent
+ * alone (`metrics` on Resource Manager) or with up to 49 others in one batch call. Its response has the same shape either way.
+ */
 export interface AzureMetricQuery {
   /** `q0`, `q1`, ... keys into `responses`. */
   id: string;
@@ -66,6 +69,11 @@ export interface AzureMetricQuery {
   aggregations: string[];
   filter?: string;
   intervalSeconds: number;
+  /**
+   * The `metrics:getBatch` call that answered it (`b0`, `b1`, ...: one per ≤ 50 resources of one location, type and
+   * query); absent when it was answered by its own per-resource call.
+   */
+  batchId?: string;
 }
 
 export interface AzureSubscriptionSnapshot {

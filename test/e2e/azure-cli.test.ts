@@ -21,6 +21,8 @@ import { SUB } from '../providers/azure/support/world.js';
 let dir: string;
 let az: FakeAz;
 let fake: FakeArm;
+/** The Azure Monitor metrics data plane (metrics:getBatch), a second server of the same world. */
+let metrics: FakeArm;
 let trap: Server;
 let trapped = 0;
 let env: Record<string, string | undefined>;
@@ -32,6 +34,7 @@ describe('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
     writeFileSync(join(dir, 'ca.pem'), cert.cert);
     az = fakeAz();
     fake = await startFakeArm({ subscriptions: [brokenSubscription()] }, { tls: cert, lroRetryAfterSeconds: 0 });
+    metrics = await startFakeArm({ subscriptions: [brokenSubscription()] }, { tls: cert });
     trap = createServer((req, res) => {
       trapped += 1;
       res.writeHead(502);
@@ -56,6 +59,7 @@ describe('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
 
   afterAll(async () => {
     await fake?.close();
+    await metrics?.close();
     await new Promise<void>((resolve) => (trap ? trap.close(() => resolve()) : resolve()));
     az?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -100,6 +104,20 @@ describe('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
     expect(JSON.parse(readFileSync(snapshot, 'utf8')).provider).toBe('azure');
   });
 
+  it('reads Azure Monitor through the batch API at --azure-metrics-endpoint, with a token for that endpoint, and finds the same', async () => {
+    const perResource = JSON.parse((await audit(['--format', 'json', '--fail-on', 'none'])).stdout) as Report;
+    const r = await audit(['--azure-metrics-endpoint', metrics.url, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.errLines).toEqual([]);
+    const batches = metrics.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/metrics:getBatch'));
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((q) => q.status === 200 && q.authorization === 'Bearer fake-cli-token')).toBe(true);
+    expect(az.calls().some((c) => c.join(' ') === `account get-access-token --output json --resource ${metrics.url}`)).toBe(true);
+    const key = (rep: Report) => rep.results.map((x) => `${x.fingerprint} ${x.status} ${x.severity}`).sort();
+    expect(key(JSON.parse(r.stdout) as Report)).toEqual(key(perResource));
+    expect(trapped).toBe(0);
+  });
+
   it('renders other formats from the same audit', async () => {
     const sarif = await audit(['--format', 'sarif', '--fail-on', 'none']);
     expect(sarif.code).toBe(0);
@@ -111,15 +129,18 @@ describe('cloud502 --provider azure (built CLI, fake Resource Manager)', () => {
   it('prints the custom role with exactly the actions the collector calls', async () => {
     const r = await cli(['iam-policy', '--provider', 'azure'], { env });
     expect(r.code).toBe(0);
-    const role = JSON.parse(r.stdout) as { Actions: string[]; AssignableScopes: string[] };
+    const role = JSON.parse(r.stdout) as { Actions: string[]; DataActions: string[]; AssignableScopes: string[] };
     expect(role.Actions).toContain('Microsoft.Network/applicationGateways/backendhealth/action');
     expect(role.Actions).toContain('Microsoft.Insights/Metrics/Read');
+    // metrics:getBatch is authorized as a data action.
+    expect(role.DataActions).toEqual(['Microsoft.Insights/Metrics/Read']);
   });
 
   it.each<[string, string[], { expired?: boolean }, RegExp]>([
     ['a bad subscription id', ['--subscription', 'prod'], {}, /^cloud502: .*"prod" is not an Azure subscription id/],
     ['an expired az login', [], { expired: true }, /^cloud502: Azure credentials cannot be used .*; run "az login"/],
     ['an unreachable endpoint', ['--endpoint-url', 'https://127.0.0.1:9'], {}, /^cloud502: cannot reach Azure Resource Manager at https:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/],
+    ['a metrics endpoint without TLS', ['--azure-metrics-endpoint', 'http://127.0.0.1:9'], {}, /^cloud502: .*"http:\/\/127\.0\.0\.1:9" must use https/],
   ])('%s is one line and exit 2', async (_name, args, opts, message) => {
     if (opts.expired) az.setMode('expired');
     try {

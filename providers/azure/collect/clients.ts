@@ -8,6 +8,7 @@ import type { NetworkManagementClient } from '@azure/arm-network';
 import type { ComputeManagementClient } from '@azure/arm-compute';
 import type { MonitorClient } from '@azure/arm-monitor';
 import type { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { MetricsClient } from '@azure/monitor-query-metrics';
 import { CredentialsError } from '../../../src/errors.js';
 import type { AzureSettings } from '../options.js';
 
@@ -33,10 +34,15 @@ export async function loadAzureSdk(): Promise<AzureSdk> {
   };
 }
 
+/** The part of the metrics batch client the collector calls. */
+export type MetricsBatchClient = Pick<MetricsClient, 'queryResources'>;
+
 export interface SubscriptionClients {
   network: NetworkManagementClient;
   compute: ComputeManagementClient;
   monitor: MonitorClient;
+  /** The metrics batch client for a location; absent when the batch API is not used (see AzureSettings.metricsBatch). */
+  metricsBatch?: (location: string) => Promise<MetricsBatchClient>;
 }
 
 export interface AzureClientFactory {
@@ -44,19 +50,45 @@ export interface AzureClientFactory {
   forSubscription(subscriptionId: string): SubscriptionClients;
 }
 
-export function createClientFactory(sdk: AzureSdk, credential: TokenCredential, settings: Pick<AzureSettings, 'endpoint' | 'scope'>): AzureClientFactory {
+/**
+ * Metrics batch clients, one per data-plane endpoint, with the data plane's own token scope. The package is loaded on
+ * the first batch call only.
+ */
+function metricsBatchClients(credential: TokenCredential, batch: NonNullable<AzureSettings['metricsBatch']>): (location: string) => Promise<MetricsBatchClient> {
+  const clients = new Map<string, Promise<MetricsBatchClient>>();
+  return (location) => {
+    const endpoint = batch.endpointFor(location);
+    let client = clients.get(endpoint);
+    if (!client) {
+      client = import('@azure/monitor-query-metrics').then(
+        ({ MetricsClient }) =>
+          new MetricsClient(endpoint, credential, {
+            credentials: { scopes: [batch.scope] },
+            retryOptions: { maxRetries: 0 },
+            userAgentOptions: { userAgentPrefix: 'cloud502' },
+          }),
+      );
+      clients.set(endpoint, client);
+    }
+    return client;
+  };
+}
+
+export function createClientFactory(sdk: AzureSdk, credential: TokenCredential, settings: Pick<AzureSettings, 'endpoint' | 'scope' | 'metricsBatch'>): AzureClientFactory {
   const options = {
     endpoint: settings.endpoint,
     credentials: { scopes: [settings.scope] },
     retryOptions: { maxRetries: 0 },
     userAgentOptions: { userAgentPrefix: 'cloud502' },
   };
+  const metricsBatch = settings.metricsBatch ? metricsBatchClients(credential, settings.metricsBatch) : undefined;
   return {
     subscriptions: () => new sdk.SubscriptionClient(credential, options),
     forSubscription: (subscriptionId) => ({
       network: new sdk.NetworkManagementClient(credential, subscriptionId, options),
       compute: new sdk.ComputeManagementClient(credential, subscriptionId, options),
       monitor: new sdk.MonitorClient(credential, subscriptionId, options),
+      ...(metricsBatch ? { metricsBatch } : {}),
     }),
   };
 }

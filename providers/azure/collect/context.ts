@@ -113,6 +113,11 @@ export interface CallOptions {
   resourceId?: string;
   /** The subscription cannot go on without this call: credentials, reachability and subscription errors end it. */
   fatal?: boolean;
+  /**
+   * A call with a fallback (the metrics batch API on its own data-plane host and token scope): a credential or
+   * reachability failure is recorded like any other, so the fallback can run, instead of ending the subscription.
+   */
+  optional?: boolean;
 }
 
 /** Transient failures (connection reset, 5xx) are retried this many times, 1 s then 2 s apart. */
@@ -136,7 +141,7 @@ export async function call<T>(ctx: CallContext, api: AzureApi, run: () => Promis
       const kind = classifyAzureError(err);
       const record = toCollectionError(err, api, ctx.subscriptionId, options.resourceId);
       if (kind === 'aborted') throw err;
-      if (kind === 'credentials') throw new ScopeFailure(credentialsError(err), record);
+      if (kind === 'credentials' && !options.optional) throw new ScopeFailure(credentialsError(err), record);
       if (options.fatal && kind === 'unreachable') throw new ScopeFailure(unreachableError(err, ctx.endpoint, ctx.endpointOverridden), record);
       if (options.fatal && kind === 'no-subscription') throw new ScopeFailure(subscriptionError(err, ctx.subscriptionId), record);
       if (kind === 'throttled') {

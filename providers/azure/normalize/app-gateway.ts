@@ -6,7 +6,7 @@
 import type { BackendPool, Certificate, HealthCheck, Listener, LoadBalancer, NotCollected, Peer, PoolTls, Route, Sourced, Target, Zone } from '../../../src/model/index.js';
 import { parseIp } from '../../../src/model/cidr.js';
 import { AZURE_API } from '../apis.js';
-import type { RawApplicationGateway, RawBackendHealth } from '../raw.js';
+import type { RawApplicationGateway, RawBackendHealth, RawVirtualNetwork } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { tagsOf, uniq } from './context.js';
 import { modelProtocol, notCollectedIf } from './common.js';
@@ -15,9 +15,14 @@ import { appGatewayHealth, notCollectedHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
 import { placementOfAddress, placementOfIpConfig } from './targets.js';
+import { virtualNetworkTagAttributes } from './network.js';
 
 type RawPool = NonNullable<RawApplicationGateway['backendAddressPools']>[number];
-type RawSettings = NonNullable<RawApplicationGateway['backendHttpSettingsCollection']>[number];
+type RawHttpSettings = NonNullable<RawApplicationGateway['backendHttpSettingsCollection']>[number];
+/** Backend settings of a v2 TCP/TLS (layer-4 proxy) routing rule: port, protocol Tcp/Tls, connection timeout, probe. */
+type RawL4Settings = NonNullable<RawApplicationGateway['backendSettingsCollection']>[number];
+/** Both kinds of settings: the fields only one kind has are optional on the other. */
+type RawSettings = RawHttpSettings & Partial<Pick<RawL4Settings, 'timeout'>>;
 type RawProbe = NonNullable<RawApplicationGateway['probes']>[number];
 type RawHealthServer = NonNullable<NonNullable<NonNullable<RawBackendHealth['backendAddressPools']>[number]['backendHttpSettingsCollection']>[number]['servers']>[number];
 
@@ -52,6 +57,8 @@ export function pairName(pool: RawPool, settings: RawSettings): string {
 interface Parts {
   pools: IdIndex<RawPool>;
   settings: IdIndex<RawSettings>;
+  /** The TCP/TLS settings (`backendSettingsCollection`), referenced by layer-4 routing rules. */
+  l4Settings: IdIndex<RawSettings>;
   probes: IdIndex<RawProbe>;
 }
 
@@ -59,6 +66,7 @@ function partsOf(agw: RawApplicationGateway): Parts {
   return {
     pools: new IdIndex(agw.backendAddressPools ?? []),
     settings: new IdIndex(agw.backendHttpSettingsCollection ?? []),
+    l4Settings: new IdIndex((agw.backendSettingsCollection ?? []) as RawSettings[]),
     probes: new IdIndex(agw.probes ?? []),
   };
 }
@@ -79,8 +87,22 @@ function probeHost(probe: RawProbe | undefined, settings: RawSettings, v2: boole
 function healthCheckOf(settings: RawSettings, probe: RawProbe | undefined, v2: boolean, ctx: SubscriptionContext, location: string | undefined): HealthCheck {
   const host = probeHost(probe, settings, v2);
   const healthyThreshold: Sourced<number> = { value: 1, source: 'fixed', detail: 'Application Gateway marks a server healthy after one successful probe' };
+  const settingsProtocol = modelProtocol(settings.protocol);
+  if (!probe && (settingsProtocol === 'TCP' || settingsProtocol === 'TLS')) {
+    // The default probe of a TCP/TLS rule opens a connection (a TLS handshake for Tls) to the backend port.
+    return {
+      enabled: true,
+      protocol: settingsProtocol,
+      ...(settings.port !== undefined ? { port: settings.port } : {}),
+      usesTrafficPort: true,
+      intervalSeconds: { value: APPGW_DEFAULT_PROBE.intervalSeconds, source: 'provider-default', detail: 'default probe' },
+      timeoutSeconds: { value: APPGW_DEFAULT_PROBE.timeoutSeconds, source: 'provider-default', detail: 'default probe' },
+      healthyThreshold,
+      unhealthyThreshold: { value: APPGW_DEFAULT_PROBE.unhealthyThreshold, source: 'provider-default', detail: 'default probe' },
+    };
+  }
   if (!probe) {
-    const protocol = modelProtocol(settings.protocol);
+    const protocol = settingsProtocol;
     return {
       enabled: true,
       ...(protocol ? { protocol } : {}),
@@ -105,26 +127,29 @@ function healthCheckOf(settings: RawSettings, probe: RawProbe | undefined, v2: b
   const interval = sourced(probe.interval, 'interval');
   const timeout = sourced(probe.timeout, 'timeout');
   const unhealthy = sourced(probe.unhealthyThreshold, 'unhealthyThreshold');
+  // A TCP/TLS probe (layer-4 rules) only connects: it has no host, path or status codes.
+  const http = protocol !== 'TCP' && protocol !== 'TLS';
   return {
     enabled: true,
     ...(protocol ? { protocol } : {}),
     ...(port !== undefined ? { port } : {}),
     usesTrafficPort: probe.port === undefined || probe.port === settings.port,
-    ...(probe.path !== undefined ? { path: probe.path } : {}),
-    ...(host ? { host } : {}),
+    ...(http && probe.path !== undefined ? { path: probe.path } : {}),
+    ...(http && host ? { host } : {}),
     ...(interval ? { intervalSeconds: interval } : {}),
     ...(timeout ? { timeoutSeconds: timeout } : {}),
     healthyThreshold,
     ...(unhealthy ? { unhealthyThreshold: unhealthy } : {}),
-    matcher: (codes ?? [APPGW_DEFAULT_PROBE.matcher]).join(','),
-    ...(successCodes ? { successCodes } : {}),
+    ...(http ? { matcher: (codes ?? [APPGW_DEFAULT_PROBE.matcher]).join(',') } : {}),
+    ...(http && successCodes ? { successCodes } : {}),
     ...(probe.id ? { ref: ctx.ref('backend-pool', 'azure-appgw-probe', probe.id, probe.name ?? nameOfId(probe.id), location) } : {}),
   };
 }
 
 /** v2 verifies backend certificates against well-known CAs or the trusted roots; v1 only pins uploaded certificates. */
 function tlsOf(settings: RawSettings, v2: boolean): PoolTls | undefined {
-  if (modelProtocol(settings.protocol) !== 'HTTPS') return undefined;
+  const protocol = modelProtocol(settings.protocol);
+  if (protocol !== 'HTTPS' && protocol !== 'TLS') return undefined;
   const roots = (v2 ? settings.trustedRootCertificates : settings.authenticationCertificates) ?? [];
   const ids = roots.map((r) => r.id).filter((r): r is string => !!r);
   const sni = settings.sniName ?? settings.hostName;
@@ -148,6 +173,7 @@ function pairAttributes(agw: RawApplicationGateway, pool: RawPool, settings: Raw
   if (settings.pickHostNameFromBackendAddress !== undefined) out['backendHttpSettings.pickHostNameFromBackendAddress'] = String(settings.pickHostNameFromBackendAddress);
   if (settings.protocol) out['backendHttpSettings.protocol'] = settings.protocol;
   if (settings.port !== undefined) out['backendHttpSettings.port'] = String(settings.port);
+  if (settings.timeout !== undefined) out['backendSettings.timeout'] = String(settings.timeout);
   if (probe) {
     if (probe.host !== undefined) out['probe.host'] = probe.host;
     if (probe.path !== undefined) out['probe.path'] = probe.path;
@@ -156,6 +182,21 @@ function pairAttributes(agw: RawApplicationGateway, pool: RawPool, settings: Raw
     if (probe.match?.body) out['probe.match.body'] = probe.match.body;
   }
   return out;
+}
+
+/** The pool attribute naming the DNS servers the gateway resolves backend FQDNs with (its VNet's `dhcpOptions`). */
+export const DNS_SERVERS_ATTRIBUTE = 'virtualNetwork.dhcpOptions.dnsServers';
+/** Its value when the VNet sets no DNS servers: Azure-provided name resolution (168.63.129.16). */
+export const AZURE_PROVIDED_DNS = 'AzureProvidedDNS';
+
+/**
+ * The gateway's VNet DNS servers, as the custom-DNS check reads them; nothing when the VNet was not collected, so
+ * "not known" never reads as "Azure DNS".
+ */
+function dnsAttributes(vnet: RawVirtualNetwork | undefined): Record<string, string> {
+  if (!vnet) return {};
+  const servers = (vnet.dhcpOptions?.dnsServers ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  return { [DNS_SERVERS_ATTRIBUTE]: servers.length > 0 ? servers.join(',') : AZURE_PROVIDED_DNS };
 }
 
 interface Member {
@@ -225,15 +266,31 @@ function targetsOf(
   const problems: string[] = [];
   const used = new Set<RawHealthServer>();
   const targets: Target[] = [];
-  for (const member of membersOf(pool)) {
-    const placement = placementOf(member, ctx);
-    const server = servers?.find((s) => {
-      if (used.has(s)) return false;
-      if (member.kind === 'nic' && s.ipConfiguration?.id && idKey(s.ipConfiguration.id) === idKey(member.ref)) return true;
-      const address = s.address?.toLowerCase();
-      return address !== undefined && (address === member.ref.toLowerCase() || (placement?.address !== undefined && address === placement.address));
-    });
+  const members = membersOf(pool);
+  const matches = (member: Member, placement: Placement | undefined) => (s: RawHealthServer) => {
+    if (used.has(s)) return false;
+    if (member.kind === 'nic' && s.ipConfiguration?.id && idKey(s.ipConfiguration.id) === idKey(member.ref)) return true;
+    const address = s.address?.toLowerCase();
+    return address !== undefined && (address === member.ref.toLowerCase() || (placement?.address !== undefined && address === placement.address));
+  };
+  // Backend health lists a resolved FQDN by the address it resolved to. With one FQDN in the pool, an address that
+  // matches no other member is that FQDN's: it resolved, and its health is that server's.
+  const fqdns = members.filter((m) => m.kind === 'fqdn');
+  const resolvedOf = (member: Member): RawHealthServer | undefined => {
+    if (member.kind !== 'fqdn' || fqdns.length !== 1) return undefined;
+    const others = members.filter((m) => m !== member).map((m) => ({ m, p: placementOf(m, ctx) }));
+    return servers?.find((s) => !used.has(s) && !s.ipConfiguration?.id && isIp(s.address) && !others.some(({ m, p }) => matches(m, p)(s)));
+  };
+  // FQDNs last, so the addresses of the other members are taken first; targets keep the pool's order.
+  const assigned = new Map<Member, RawHealthServer | undefined>();
+  for (const member of [...members.filter((m) => m.kind !== 'fqdn'), ...fqdns]) {
+    const server = servers?.find(matches(member, placementOf(member, ctx))) ?? resolvedOf(member);
     if (server) used.add(server);
+    assigned.set(member, server);
+  }
+  for (const member of members) {
+    const placement = placementOf(member, ctx);
+    const server = assigned.get(member);
     const finalPlacement = member.kind === 'fqdn' ? placementOf(member, ctx, server?.address) : placement;
     problems.push(...(finalPlacement?.declarationProblems ?? []));
     const health = server
@@ -261,23 +318,39 @@ function serversOf(health: RawBackendHealth | undefined, pool: RawPool, settings
 interface RoutedPair {
   pool: RawPool;
   settings: RawSettings;
+  /** Settings of a TCP/TLS routing rule (`backendSettingsCollection`). */
+  layer4: boolean;
 }
 
 /** Listeners with the pairs their rules route to; pairs are keyed by `pairId`. */
 function listenersOf(agw: RawApplicationGateway, parts: Parts, ctx: SubscriptionContext, location: string | undefined): { listeners: Listener[]; pairs: Map<string, RoutedPair> } {
   const pairs = new Map<string, RoutedPair>();
-  const pairOf = (poolRef: { id?: string } | undefined, settingsRef: { id?: string } | undefined): string | undefined => {
+  const pairOf = (poolRef: { id?: string } | undefined, settingsRef: { id?: string } | undefined, from: IdIndex<RawSettings> = parts.settings): string | undefined => {
     const pool = parts.pools.get(poolRef?.id);
-    const settings = parts.settings.get(settingsRef?.id);
+    const settings = from.get(settingsRef?.id);
     if (!pool || !settings) return undefined;
     const id = pairId(pool, settings);
-    if (!pairs.has(idKey(id))) pairs.set(idKey(id), { pool, settings });
+    if (!pairs.has(idKey(id))) pairs.set(idKey(id), { pool, settings, layer4: from === parts.l4Settings });
     return id;
   };
   const frontendPorts = new IdIndex(agw.frontendPorts ?? []);
   const certificates = new IdIndex(agw.sslCertificates ?? []);
   const pathMaps = new IdIndex(agw.urlPathMaps ?? []);
   const rules = agw.requestRoutingRules ?? [];
+  const certificatesOf = (certificateId: string | undefined): Certificate[] => {
+    const certificate = certificates.get(certificateId);
+    if (!certificate?.id) return [];
+    return [
+      {
+        id: certificate.id,
+        isDefault: true,
+        // The certificate lives in Key Vault or in the gateway as a PFX; neither is read, so its expiry is not known.
+        expiryUnavailable: certificate.keyVaultSecretId
+          ? `the certificate is in Key Vault (${certificate.keyVaultSecretId}), which is not read`
+          : 'the gateway does not return the expiry of an uploaded certificate',
+      },
+    ];
+  };
   const listeners = (agw.httpListeners ?? []).map((l): Listener => {
     const mine = rules.filter((r) => r.httpListener?.id && l.id && idKey(r.httpListener.id) === idKey(l.id));
     const defaultPoolIds: string[] = [];
@@ -296,31 +369,56 @@ function listenersOf(agw: RawApplicationGateway, parts: Parts, ctx: Subscription
         if (id) defaultPoolIds.push(id);
       }
     }
-    const certificate = certificates.get(l.sslCertificate?.id);
-    const certs: Certificate[] = certificate?.id
-      ? [
-          {
-            id: certificate.id,
-            isDefault: true,
-            // The certificate lives in Key Vault or in the gateway as a PFX; neither is read, so its expiry is not known.
-            expiryUnavailable: certificate.keyVaultSecretId
-              ? `the certificate is in Key Vault (${certificate.keyVaultSecretId}), which is not read`
-              : 'the gateway does not return the expiry of an uploaded certificate',
-          },
-        ]
-      : [];
     const protocol = modelProtocol(l.protocol) ?? 'HTTP';
     return {
       ref: ctx.ref('listener', 'azure-appgw-listener', l.id ?? '', `${agw.name ?? ''}/${l.name ?? ''}`, location),
       protocol,
       port: frontendPorts.get(l.frontendPort?.id)?.port ?? 0,
-      certificates: certs,
+      certificates: certificatesOf(l.sslCertificate?.id),
       defaultPoolIds: uniq(defaultPoolIds),
       routes,
       ...(agw.sslPolicy?.policyName ? { sslPolicy: agw.sslPolicy.policyName } : {}),
     };
   });
-  return { listeners, pairs };
+  // v2 layer-4 proxy: `listeners` (Tcp/Tls) routed by `routingRules` to `backendSettingsCollection` entries.
+  const l4Rules = agw.routingRules ?? [];
+  const l4Listeners = (agw.listeners ?? []).map((l): Listener => {
+    const mine = l4Rules.filter((r) => r.listener?.id && l.id && idKey(r.listener.id) === idKey(l.id));
+    const defaultPoolIds = mine.map((r) => pairOf(r.backendAddressPool, r.backendSettings, parts.l4Settings)).filter((p): p is string => p !== undefined);
+    return {
+      ref: ctx.ref('listener', 'azure-appgw-listener', l.id ?? '', `${agw.name ?? ''}/${l.name ?? ''}`, location),
+      protocol: modelProtocol(l.protocol) ?? 'TCP',
+      port: frontendPorts.get(l.frontendPort?.id)?.port ?? 0,
+      certificates: certificatesOf(l.sslCertificate?.id),
+      defaultPoolIds: uniq(defaultPoolIds),
+      routes: [],
+      ...(agw.sslPolicy?.policyName && modelProtocol(l.protocol) === 'TLS' ? { sslPolicy: agw.sslPolicy.policyName } : {}),
+    };
+  });
+  return { listeners: [...listeners, ...l4Listeners], pairs };
+}
+
+/** HTTP(S) settings: connection draining and the request timeout. */
+function httpFacts(settings: RawSettings): Pick<BackendPool, 'drainSeconds' | 'requestTimeoutSeconds'> {
+  return {
+    drainSeconds: settings.connectionDraining?.enabled
+      ? { value: settings.connectionDraining.drainTimeoutInSec, source: 'api', detail: `connectionDraining.drainTimeoutInSec of ${settings.name ?? ''}` }
+      : { value: APPGW_DRAIN_WHEN_DISABLED_SECONDS, source: 'provider-default', detail: 'connection draining not enabled: documented 30 s' },
+    requestTimeoutSeconds:
+      settings.requestTimeout !== undefined
+        ? { value: settings.requestTimeout, source: 'api', detail: `requestTimeout of ${settings.name ?? ''}` }
+        : { value: APPGW_DEFAULT_REQUEST_TIMEOUT_SECONDS, source: 'provider-default', detail: 'documented default 20 s' },
+  };
+}
+
+/**
+ * TCP/TLS settings: a byte stream, no HTTP request to time out and no connection-draining setting; the settings'
+ * `timeout` is a connection timeout (kept as an attribute). With enableL4ClientIpPreservation the backends see the
+ * clients' addresses instead of the gateway subnet's.
+ */
+function layer4Facts(settings: RawSettings): Pick<BackendPool, 'preservesClientIp'> {
+  const preserve = (settings as RawL4Settings).enableL4ClientIpPreservation;
+  return preserve !== undefined ? { preservesClientIp: { value: preserve, source: 'api', detail: `enableL4ClientIpPreservation of ${settings.name ?? ''}` } } : {};
 }
 
 export interface MappedAppGateway {
@@ -359,7 +457,7 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
   const problems: MappedAppGateway['declarationProblems'] = [];
   const tags = tagsOf(agw);
 
-  const routedPools: BackendPool[] = [...pairs.values()].map(({ pool, settings }) => {
+  const routedPools: BackendPool[] = [...pairs.values()].map(({ pool, settings, layer4 }) => {
     const probe = settings.probe?.id ? parts.probes.get(settings.probe.id) : undefined;
     const protocol = modelProtocol(settings.protocol);
     const port = settings.port ?? 0;
@@ -373,23 +471,17 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
       ref: ctx.ref('backend-pool', 'azure-appgw-backend', poolId, pairName(pool, settings), location),
       ...(protocol ? { protocol } : {}),
       ...(settings.port !== undefined ? { port: settings.port } : {}),
-      protocolVersion: 'HTTP1',
+      ...(layer4 ? {} : { protocolVersion: 'HTTP1' as const }),
       ...(membersOf(pool)[0] ? { targetType: membersOf(pool)[0]?.kind } : {}),
       ...(subnets[0]?.vnet.id ? { networkId: subnets[0].vnet.id } : {}),
       // A settings object pointing at a probe the gateway does not have cannot be judged.
       ...(danglingProbe ? {} : { healthCheck: healthCheckOf(settings, probe, v2, ctx, location) }),
-      drainSeconds: settings.connectionDraining?.enabled
-        ? { value: settings.connectionDraining.drainTimeoutInSec, source: 'api', detail: `connectionDraining.drainTimeoutInSec of ${settings.name ?? ''}` }
-        : { value: APPGW_DRAIN_WHEN_DISABLED_SECONDS, source: 'provider-default', detail: 'connection draining not enabled: documented 30 s' },
-      requestTimeoutSeconds:
-        settings.requestTimeout !== undefined
-          ? { value: settings.requestTimeout, source: 'api', detail: `requestTimeout of ${settings.name ?? ''}` }
-          : { value: APPGW_DEFAULT_REQUEST_TIMEOUT_SECONDS, source: 'provider-default', detail: 'documented default 20 s' },
+      ...(layer4 ? layer4Facts(settings) : httpFacts(settings)),
       ...(notCollected.length > 0 ? { notCollected } : {}),
       ...(tls ? { tls } : {}),
       targets: built.targets,
       loadBalancerIds: [id],
-      attributes: pairAttributes(agw, pool, settings, probe, generation),
+      attributes: { ...pairAttributes(agw, pool, settings, probe, generation), ...dnsAttributes(subnets[0]?.vnet) },
       // Backend pools carry no tags: the gateway's own tags declare its backend (targets' tags win per target).
       tags,
     };
@@ -424,6 +516,7 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
   if (generation) attributes.generation = generation;
   if (agw.operationalState) attributes.operationalState = agw.operationalState;
   if (agw.enableHttp2 !== undefined) attributes.enableHttp2 = String(agw.enableHttp2);
+  Object.assign(attributes, virtualNetworkTagAttributes(subnets[0]?.vnet, ctx));
 
   const loadBalancer: LoadBalancer = {
     ref: ctx.ref('load-balancer', 'azure-appgw', id, name, location),

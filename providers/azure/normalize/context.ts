@@ -41,6 +41,7 @@ export interface SubscriptionContext {
   /** The NIC IP configuration that holds a private address. */
   ipConfigByAddress(address: string): IpConfigEntry | undefined;
   subnet(id: string | undefined): SubnetEntry | undefined;
+  vnet(id: string | undefined): RawVirtualNetwork | undefined;
   nsg(id: string | undefined): RawNetworkSecurityGroup | undefined;
   routeTable(id: string | undefined): RawRouteTable | undefined;
   publicIp(id: string | undefined): RawPublicIpAddress | undefined;
@@ -75,6 +76,7 @@ export function buildContext(raw: AzureSubscriptionSnapshot): SubscriptionContex
   for (const vnet of raw.network.virtualNetworks) {
     for (const subnet of vnet.subnets ?? []) if (subnet.id) subnets.set(idKey(subnet.id), { subnet, vnet });
   }
+  const vnets = new IdIndex(raw.network.virtualNetworks);
   const nsgs = new IdIndex(raw.network.networkSecurityGroups);
   const routeTables = new IdIndex(raw.network.routeTables);
   const publicIps = new IdIndex(raw.network.publicIpAddresses);
@@ -103,6 +105,7 @@ export function buildContext(raw: AzureSubscriptionSnapshot): SubscriptionContex
     },
     ipConfigByAddress: (address) => byAddress.get(address),
     subnet: (id) => (id ? subnets.get(idKey(id)) : undefined),
+    vnet: (id) => vnets.get(id),
     nsg: (id) => nsgs.get(id),
     routeTable: (id) => routeTables.get(id),
     publicIp: (id) => publicIps.get(id),

@@ -26,6 +26,8 @@ const IMPACT: Readonly<Record<string, (subject: string | undefined) => string>> 
   [AZURE_API.listScaleSets.operation]: () => 'scale-set tags (declared backends) unknown',
   [AZURE_API.listScaleSetVms.operation]: (s) => `instance power states of scale set ${s ?? '?'} unknown`,
   [AZURE_API.listMetrics.operation]: (s) => `Azure Monitor metrics of ${s ?? 'the resource'} unknown`,
+  // The per-resource calls stand in for a refused batch: the metrics are there, in more calls.
+  [AZURE_API.metricsBatch.operation]: () => 'Azure Monitor metrics read one resource per call instead of in batches (more calls, more throttling)',
 };
 
 /** The model inputs each call provides, so checks can name a gap in neutral terms. */
@@ -49,7 +51,8 @@ const INPUTS: Readonly<Record<string, InputKind[]>> = {
   [AZURE_API.listMetrics.operation]: ['metrics'],
 };
 
-function permissionHint(action: string): string {
+function permissionHint(action: string, dataAction: boolean): string {
+  if (dataAction) return `grant the data action ${action} (DataActions of the custom role from "cloud502 iam-policy --provider azure")`;
   const role = builtInRoleFor(action);
   return `grant ${action}${role ? ` (built-in role ${role}, or the custom role from "cloud502 iam-policy --provider azure")` : ' (see "cloud502 iam-policy --provider azure")'}`;
 }
@@ -67,7 +70,7 @@ export function mapError(e: AzureCollectionError, location: string | undefined):
     api: e.api,
     ...(permission ? { permission } : {}),
     code: e.code,
-    message: permission ? `${e.message} — ${permissionHint(permission)}` : e.message,
+    message: permission ? `${e.message} — ${permissionHint(permission, api?.dataAction === true)}` : e.message,
     ...(e.resourceId ? { resourceId: e.resourceId } : {}),
     impact,
     ...(INPUTS[e.api] ? { inputs: INPUTS[e.api] } : {}),

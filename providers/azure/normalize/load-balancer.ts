@@ -13,10 +13,12 @@ import { notCollectedHealth, ruleHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
 import { placementOfAddress, placementOfIpConfig } from './targets.js';
+import { virtualNetworkTagAttributes } from './network.js';
 
 type RawPool = NonNullable<RawLoadBalancer['backendAddressPools']>[number];
 type RawRule = NonNullable<RawLoadBalancer['loadBalancingRules']>[number];
 type RawProbe = NonNullable<RawLoadBalancer['probes']>[number];
+type RawNatRule = NonNullable<RawLoadBalancer['inboundNatRules']>[number];
 
 /** Documented defaults: the REST API's probe interval, the rule idle timeout (load-balancer-tcp-idle-timeout), probeThreshold. */
 export const LB_DEFAULT_PROBE_INTERVAL_SECONDS = 15;
@@ -116,6 +118,45 @@ function targetsOf(pool: RawPool, port: number, health: RawRuleHealth | undefine
   return { targets, problems };
 }
 
+/** A rule's idle timeout and TCP reset, with the documented defaults when the API omits them. */
+function idleFacts(rule: { name?: string; idleTimeoutInMinutes?: number; enableTcpReset?: boolean }, what: string): Pick<Listener, 'idleTimeoutSeconds' | 'resetsIdleFlows'> {
+  const minutes = rule.idleTimeoutInMinutes;
+  return {
+    idleTimeoutSeconds:
+      minutes !== undefined
+        ? { value: minutes * 60, source: 'api', detail: `idleTimeoutInMinutes ${minutes} of ${what} ${rule.name ?? ''}` }
+        : { value: LB_DEFAULT_IDLE_TIMEOUT_MINUTES * 60, source: 'provider-default', detail: 'idleTimeoutInMinutes not returned; documented default 4 min' },
+    resetsIdleFlows:
+      rule.enableTcpReset !== undefined
+        ? { value: rule.enableTcpReset, source: 'api', detail: `enableTcpReset of ${what} ${rule.name ?? ''}` }
+        : { value: false, source: 'provider-default', detail: 'enableTcpReset not returned; off by default' },
+  };
+}
+
+/**
+ * An inbound NAT rule → a listener with its own idle timeout and TCP reset. NAT traffic bypasses the probes, so the rule
+ * gets no pool of its own (that would read as a pool with health checks off); it routes to the load-balancing pools
+ * that hold its backend (a v2 rule's backend pool, a v1 rule's NIC IP configuration), whose backends' keep-alive the
+ * idle-timeout checks compare with. A NAT rule whose backend no load-balancing rule serves routes to nothing.
+ */
+function natListener(rule: RawNatRule, lbName: string, location: string | undefined, pools: readonly BackendPool[], ctx: SubscriptionContext): Listener {
+  const backendPoolId = rule.backendAddressPool?.id;
+  const ipConfigId = rule.backendIPConfiguration?.id;
+  const routed = pools.filter((p) => {
+    if (backendPoolId !== undefined) return idKey(p.ref.id.split('~')[0] ?? '') === idKey(backendPoolId);
+    return ipConfigId !== undefined && (p.targets ?? []).some((t) => t.type === 'nic' && idKey(t.id) === idKey(ipConfigId));
+  });
+  return {
+    ref: ctx.ref('listener', 'azure-lb-nat-rule', rule.id ?? '', `${lbName}/${rule.name ?? ''}`, location),
+    protocol: modelProtocol(rule.protocol) ?? 'TCP',
+    port: rule.frontendPort ?? rule.frontendPortRangeStart ?? 0,
+    certificates: [],
+    defaultPoolIds: uniq(routed.map((p) => p.ref.id)),
+    routes: [],
+    ...idleFacts(rule, 'inbound NAT rule'),
+  };
+}
+
 export interface MappedLoadBalancer {
   loadBalancer: LoadBalancer;
   pools: BackendPool[];
@@ -183,7 +224,6 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
         tags,
       });
     }
-    const minutes = rule.idleTimeoutInMinutes;
     return {
       ref: ctx.ref('listener', 'azure-lb-rule', ruleId, `${name}/${rule.name ?? ''}`, location),
       protocol: protocol ?? 'TCP',
@@ -191,16 +231,11 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
       certificates: [],
       defaultPoolIds: uniq(poolIds),
       routes: [],
-      idleTimeoutSeconds:
-        minutes !== undefined
-          ? { value: minutes * 60, source: 'api', detail: `idleTimeoutInMinutes ${minutes} of rule ${rule.name ?? ''}` }
-          : { value: LB_DEFAULT_IDLE_TIMEOUT_MINUTES * 60, source: 'provider-default', detail: 'idleTimeoutInMinutes not returned; documented default 4 min' },
-      resetsIdleFlows:
-        rule.enableTcpReset !== undefined
-          ? { value: rule.enableTcpReset, source: 'api', detail: `enableTcpReset of rule ${rule.name ?? ''}` }
-          : { value: false, source: 'provider-default', detail: 'enableTcpReset not returned; off by default' },
+      ...idleFacts(rule, 'rule'),
     };
   });
+
+  listeners.push(...(lb.inboundNatRules ?? []).map((rule) => natListener(rule, name, location, pairPools, ctx)));
 
   const unusedPools: BackendPool[] = (lb.backendAddressPools ?? [])
     .filter((p) => p.id && !routedPoolKeys.has(idKey(p.id)))
@@ -227,6 +262,9 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
   const attributes: Record<string, string> = {};
   if (lb.sku?.name) attributes['sku.name'] = lb.sku.name;
   if (lb.sku?.tier) attributes['sku.tier'] = lb.sku.tier;
+  // The network of an internal frontend, else of the backend pools: where `VirtualNetwork` is seen from.
+  const vnet = frontends.map((f) => ctx.subnet(f.subnet?.id)?.vnet).find((v) => v !== undefined) ?? (lb.backendAddressPools ?? []).map((p) => ctx.vnet(p.virtualNetwork?.id)).find((v) => v !== undefined);
+  Object.assign(attributes, virtualNetworkTagAttributes(vnet, ctx));
 
   const loadBalancer: LoadBalancer = {
     ref: ctx.ref('load-balancer', 'azure-lb', id, name, location),

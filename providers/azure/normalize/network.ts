@@ -3,6 +3,8 @@
  */
 import type { NetworkPolicy, Peer, PolicyRule, PortRange, Subnet, SubnetRoute } from '../../../src/model/index.js';
 import { parseCidr } from '../../../src/model/cidr.js';
+import type { DerivedPrefixes } from '../../../src/network/service-tags.js';
+import { serviceTagAttribute, virtualNetworkTagPrefixes } from '../../../src/network/service-tags.js';
 import type { RawNetworkSecurityGroup, RawVirtualNetwork } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { lowerProtocol, uniq } from './context.js';
@@ -129,4 +131,45 @@ export function mapSubnets(vnet: RawVirtualNetwork, ctx: SubscriptionContext): S
         ...routesOf(s.routeTable?.id, ctx),
       };
     });
+}
+
+/**
+ * The `VirtualNetwork` service tag as seen from a virtual network: its address space, its connected peerings' remote
+ * address spaces and the prefixes of the user-defined routes on its subnets. On-premises prefixes are not collected,
+ * so a network with a gateway subnet, or a peering that uses a remote gateway, leaves the tag undecided.
+ */
+export function virtualNetworkTag(vnet: RawVirtualNetwork, ctx: SubscriptionContext): DerivedPrefixes {
+  const routePrefixes: string[] = [];
+  let routesKnown = true;
+  for (const subnet of vnet.subnets ?? []) {
+    if (!subnet.routeTable?.id) continue;
+    const table = ctx.routeTable(subnet.routeTable.id);
+    if (!table) routesKnown = false;
+    else routePrefixes.push(...(table.routes ?? []).map((r) => r.addressPrefix).filter((a): a is string => !!a));
+  }
+  return virtualNetworkTagPrefixes({
+    ...(vnet.addressSpace?.addressPrefixes ? { addressPrefixes: vnet.addressSpace.addressPrefixes } : {}),
+    peerings: (vnet.virtualNetworkPeerings ?? []).map((p) => {
+      const remote = p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? p.remoteAddressSpace?.addressPrefixes;
+      return {
+        name: p.name ?? nameOfPeering(p.id),
+        ...(p.peeringState ? { state: p.peeringState } : {}),
+        ...(remote ? { remotePrefixes: remote } : {}),
+        ...(p.useRemoteGateways ? { usesRemoteGateways: true } : {}),
+      };
+    }),
+    hasGateway: (vnet.subnets ?? []).some((s) => (s.name ?? '').toLowerCase() === 'gatewaysubnet'),
+    ...(routesKnown ? { routePrefixes } : {}),
+  });
+}
+
+function nameOfPeering(id: string | undefined): string {
+  return id?.split('/').pop() ?? '?';
+}
+
+/** The load balancer attributes that carry the derived `VirtualNetwork` tag (nothing when it cannot be derived). */
+export function virtualNetworkTagAttributes(vnet: RawVirtualNetwork | undefined, ctx: SubscriptionContext): Record<string, string> {
+  if (!vnet) return {};
+  const derived = virtualNetworkTag(vnet, ctx);
+  return derived.complete ? { [serviceTagAttribute('VirtualNetwork')]: derived.prefixes.join(',') } : {};
 }

@@ -45,6 +45,8 @@ describe('audit of the Azure demo', () => {
     ['agw-legacy', 'network/appgw-infra-ports-blocked'],
     ['agw-legacy', 'network/appgw-default-route'],
     ['lb-ledger/rule-postgres', 'timeouts/lb-tcp-reset-disabled'],
+    ['lb-ledger/nat-psql-admin', 'timeouts/lb-tcp-reset-disabled'],
+    ['pool-inventory~settings-inventory', 'network/appgw-custom-dns-resolution'],
   ])('%s: %s', (resource, checkId) => {
     expect(failures((r) => r.resource.name === resource)).toContain(`${checkId} ${resource}`);
   });

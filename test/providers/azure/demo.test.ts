@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { appgwCustomDnsResolution } from '../../../checks/network/appgw-custom-dns-resolution.js';
 import { appgwDefaultRoute } from '../../../checks/network/appgw-default-route.js';
 import { appgwInfraPortsBlocked } from '../../../checks/network/appgw-infra-ports-blocked.js';
 import { appgwProbeHost } from '../../../checks/health/appgw-probe-host.js';
@@ -54,16 +55,23 @@ describe('Azure demo', () => {
     expect(results(appgwProbeHost)).toEqual([
       'fail pool-payments~settings-payments noHost critical',
       'pass pool-catalog~settings-catalog',
+      'pass pool-inventory~settings-inventory',
       'pass pool-legacy~settings-legacy',
       'pass pool-orders~settings-orders',
       'pass pool-reports~settings-reports',
       'pass pool-search~settings-search',
       'pass pool-shop~settings-shop',
     ]);
+    // Every other pool names its members by NIC: nothing to resolve.
+    expect(results(appgwCustomDnsResolution).filter((r) => !r.startsWith('not_applicable'))).toEqual(['fail pool-inventory~settings-inventory unresolved high']);
+    expect(evaluateCheck(appgwCustomDnsResolution, inventory, {}).find((r) => r.status === 'fail')?.message).toContain('could not be resolved with the custom DNS servers 10.30.0.4, 10.30.0.5');
+    // Inbound NAT rules are judged beside the load-balancing rules.
     expect(results(lbTcpResetDisabled)).toEqual([
+      'fail lb-ledger/nat-psql-admin silentDrop medium',
       'fail lb-ledger/rule-postgres silentDrop medium',
       'not_applicable lb-dns/rule-dns-udp',
       'pass lb-cache/rule-redis',
+      'pass lb-dns/nat-dns-ssh',
       'pass lb-dns/rule-dns-tcp',
     ]);
   });

@@ -2,7 +2,9 @@
  * A fake Azure Resource Manager on 127.0.0.1 (http, or https with a test certificate) serving an ArmWorld to the
  * real SDK clients: paged listings with absolute nextLinks to itself, the long-running health POSTs (202 + Location,
  * polled at operationResults), Azure Monitor metrics (400 when the $filter names a dimension a requested metric lacks,
- * as Azure does), faults (429 + Retry-After, 403 AuthorizationFailed naming the action), and a record of every request.
+ * as Azure does) per resource and through the data plane's `metrics:getBatch` (the same server stands for the
+ * regional metrics endpoint), faults (429 + Retry-After, 403 AuthorizationFailed naming the action), and a record of
+ * every request.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -28,6 +30,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   authorization?: string;
   status: number;
+  /** The JSON body of a POST, when it had one. */
+  body?: Json;
 }
 
 export interface FakeArmOptions {
@@ -143,7 +147,37 @@ export async function startFakeArm(world: ArmWorld, options: FakeArmOptions = {}
     });
   };
 
-  const route = (req: IncomingMessage, res: ServerResponse, url: URL): number => {
+  /** `metrics:getBatch`: ≤ 50 resources of this subscription, one type (the namespace) and one location, as Azure requires. */
+  const batch = (res: ServerResponse, sub: SubscriptionWorld, url: URL, body: Json | undefined): number => {
+    const ids = Array.isArray(body?.resourceids) ? (body.resourceids as string[]) : [];
+    const namespace = (url.searchParams.get('metricnamespace') ?? '').toLowerCase();
+    if (ids.length === 0 || ids.length > 50) return error(res, 400, 'BadRequest', `a batch takes 1 to 50 resource ids, got ${ids.length}`);
+    const all = [...sub.applicationGateways, ...sub.loadBalancers];
+    const found = ids.map((id) => all.find((r) => sameId(r.id, id)));
+    if (found.some((r, i) => !r || !lower(ids[i]!).startsWith(`/subscriptions/${lower(sub.subscriptionId)}/`) || lower(r.type ?? '') !== namespace)) {
+      return error(res, 400, 'BadRequest', 'every resource of a batch must exist in the subscription of the path and be of the metric namespace');
+    }
+    if (new Set(found.map((r) => lower(r!.location ?? ''))).size > 1) return error(res, 400, 'BadRequest', 'every resource of a batch must be in one region');
+    const names = (url.searchParams.get('metricnames') ?? '').split(',').filter((n) => n !== '');
+    const starttime = url.searchParams.get('starttime') ?? '';
+    const endtime = url.searchParams.get('endtime') ?? '';
+    const interval = url.searchParams.get('interval') ?? '';
+    const values: Json[] = [];
+    for (const r of found) {
+      const specs = Object.entries(sub.metrics).find(([id]) => sameId(id, r!.id))?.[1] ?? [];
+      const answer = answerMetrics(specs, names, url.searchParams.get('filter'), `${starttime}/${endtime}`, interval);
+      if (answer.status !== 200) return error(res, answer.status, String(answer.body.code), String(answer.body.message));
+      // The data plane names metrics by their full id and a localized display name ("Unhealthy Host Count").
+      const metrics = (answer.body.value as Json[]).map((m) => {
+        const name = (m.name as Json).value as string;
+        return { ...m, id: `${r!.id}/providers/Microsoft.Insights/metrics/${name}`, name: { value: name, localizedValue: name.replace(/([a-z])([A-Z])/g, '$1 $2') } };
+      });
+      values.push({ starttime, endtime, interval, namespace: r!.type, resourceregion: r!.location, resourceid: r!.id, value: metrics });
+    }
+    return send(res, 200, { values });
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse, url: URL, body: Json | undefined): number => {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const fault = faults.find((f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times === undefined || f.times > 0));
@@ -159,6 +193,7 @@ export async function startFakeArm(world: ArmWorld, options: FakeArmOptions = {}
     const sub = subscriptionOf(parts[1]);
     if (!sub) return error(res, 404, 'SubscriptionNotFound', `The subscription '${parts[1] ?? ''}' could not be found.`);
     const rest = parts.slice(2).map(lower);
+    if (method === 'POST' && rest.length === 1 && rest[0] === 'metrics:getbatch') return batch(res, sub, url, body);
     // Azure Monitor: {resourceId}/providers/Microsoft.Insights/metrics
     if (method === 'GET' && lower(path).endsWith('/providers/microsoft.insights/metrics')) {
       const resourceId = path.slice(0, path.toLowerCase().lastIndexOf('/providers/microsoft.insights/metrics'));
@@ -217,12 +252,16 @@ export async function startFakeArm(world: ArmWorld, options: FakeArmOptions = {}
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    // Drain the body (the health POSTs send none, but a client may).
-    req.resume();
+    // The health POSTs send no body; the metrics batch POST sends its resource ids.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let status: number;
+      let body: Json | undefined;
       try {
-        status = route(req, res, url);
+        const text = Buffer.concat(chunks).toString('utf8');
+        body = text ? (JSON.parse(text) as Json) : undefined;
+        status = route(req, res, url, body);
       } catch (err) {
         status = error(res, 500, 'FakeError', err instanceof Error ? err.message : String(err));
       }
@@ -232,6 +271,7 @@ export async function startFakeArm(world: ArmWorld, options: FakeArmOptions = {}
         query: url.searchParams,
         ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
         status,
+        ...(body !== undefined ? { body } : {}),
       });
     });
   };
