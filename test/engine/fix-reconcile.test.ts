@@ -7,11 +7,12 @@ import { defaultRegistry, runAudit } from '../../src/audit.js';
 import { defineCheck, runChecks } from '../../src/engine/index.js';
 import type { HealthCheckChanges } from '../../src/engine/fix.js';
 import { healthCheckKey, mergeHealthCheckChanges } from '../../src/engine/fix-reconcile.js';
+import type { HealthCheckBounds } from '../../src/model/lb-kinds.js';
 import type { Report } from '../../src/report/types.js';
 import { albInventory } from '../support/builders.js';
 import { FIX_RENDERERS } from '../support/fix-renderers.js';
 
-const ELBV2 = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] } as const;
+const ELBV2: HealthCheckBounds = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] };
 
 describe('mergeHealthCheckChanges', () => {
   it.each<[string, HealthCheckChanges[], number | undefined, HealthCheckChanges]>([
@@ -37,7 +38,7 @@ describe('healthCheckKey', () => {
   it('is the provider health check when the pool names one, else the pool', () => {
     const [pool] = albInventory().backendPools;
     expect(healthCheckKey('p', pool)).toBe('pool:p');
-    expect(healthCheckKey('p', { ...pool!, healthCheck: { ...pool!.healthCheck!, ref: { provider: 'gcp', type: 'health-check', id: 'hc-1', name: 'hc' } } })).toBe('health-check:hc-1');
+    expect(healthCheckKey('p', { ...pool!, healthCheck: { ...pool!.healthCheck!, ref: { provider: 'gcp', kind: 'backend-pool', type: 'gcp-health-check', id: 'hc-1', name: 'hc' } } })).toBe('health-check:hc-1');
     expect(healthCheckKey('p', undefined)).toBe('pool:p');
   });
 });
