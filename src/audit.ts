@@ -25,7 +25,8 @@ import { buildReport } from './report/json.js';
 import { packageRoot, toolVersion } from './version.js';
 import type { Report } from './report/types.js';
 import type { AdapterLoader } from './snapshot.js';
-import { defaultLoadAdapter, oneLine, readRawSnapshot } from './snapshot.js';
+import { checkEnvelope, defaultLoadAdapter, oneLine, readRawSnapshot } from './snapshot.js';
+import { INDEPENDENT_SCOPE_LIST, scanSnapshotLayout, snapshotParts } from './snapshot-parts.js';
 
 export type AuditSource =
   | { kind: 'live'; provider: Provider; collectOptions: CollectOptions }
@@ -47,6 +48,11 @@ export interface AuditRequest {
   now?: Date;
   /** Keep every metric series' points in the report (`--include-series`); by default findings carry summaries. */
   includeSeries?: boolean;
+  /**
+   * Called with the raw snapshot (the first one when the source has several) before it is normalized, e.g. to write
+   * `--save-snapshot`. The audit keeps no raw snapshot once it is normalized.
+   */
+  onRawSnapshot?: (raw: RawSnapshotEnvelope) => Promise<void>;
 }
 
 /** Seams for tests and embedders; the defaults are the real adapter loader and the full catalog. */
@@ -59,10 +65,6 @@ export interface AuditOutcome {
   report: Report;
   /** The inventory the checks evaluated (after beforeEvaluate). */
   inventory: Inventory;
-  /** The raw snapshot, exactly as a replay would read it (the first one when the source has several, as the demo). */
-  raw: RawSnapshotEnvelope;
-  /** Every raw snapshot the audit read. */
-  raws: RawSnapshotEnvelope[];
   /** The checks selected by include/exclude, in catalog order. */
   checks: AnyCheck[];
   registry: CheckRegistry;
@@ -168,16 +170,14 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const config = request.config ?? {};
   // Select before collecting: a typo in --checks must fail in milliseconds, not after minutes of API calls.
   const checks = selectChecks(registry, request.include, request.exclude);
-  const acquired = await acquire(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
-  const first = acquired[0];
-  if (!first) throw new SnapshotError('the source holds no snapshot');
-  let inventory = mergeInventories(acquired.map(({ raw, adapter }) => adapter.normalize(raw, config)));
+  const normalized = await normalizeSource(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter), config, request.onRawSnapshot);
+  let inventory = normalized.inventory;
   // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
   const coverage = judgeCoverage(inventory);
   assertSomethingAudited(coverage);
-  if (request.source.kind === 'demo' || acquired.some(({ raw }) => raw.demo === true)) inventory = { ...inventory, demo: true };
+  if (request.source.kind === 'demo' || normalized.demo) inventory = { ...inventory, demo: true };
   const fixRenderers: FixRenderers = {};
-  for (const { adapter } of acquired) fixRenderers[adapter.provider] = adapter.fixes;
+  for (const adapter of normalized.adapters) fixRenderers[adapter.provider] = adapter.fixes;
   if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
   const now = request.now ?? new Date();
   // Loaded only when needed: the baseline module brings the YAML writer, which an audit without a baseline never uses.
@@ -207,5 +207,92 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
     toolVersion: toolVersion(),
   });
   const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
-  return { report, inventory, raw: first.raw, raws: acquired.map((a) => a.raw), checks, registry };
+  return { report, inventory, checks, registry };
+}
+
+interface Normalized {
+  inventory: Inventory;
+  adapters: ProviderAdapter[];
+  /** Some raw snapshot said it is demo data. */
+  demo: boolean;
+}
+
+/**
+ * The source's inventory. The raw snapshots are dropped as soon as they are normalized (the parsed raw snapshot is
+ * the largest thing an audit would otherwise hold), and a snapshot file whose scopes normalize on their own is read
+ * and normalized one scope at a time, never whole.
+ */
+async function normalizeSource(
+  source: AuditSource,
+  loader: AdapterLoader,
+  config: AuditConfig,
+  onRawSnapshot: ((raw: RawSnapshotEnvelope) => Promise<void>) | undefined,
+): Promise<Normalized> {
+  if (source.kind === 'snapshot' && !onRawSnapshot) {
+    const inParts = await normalizeInParts(source.path, loader, config);
+    if (inParts) return inParts;
+  }
+  const acquired = await acquire(source, loader);
+  const first = acquired[0];
+  if (!first) throw new SnapshotError('the source holds no snapshot');
+  if (onRawSnapshot) await onRawSnapshot(first.raw);
+  const demo = acquired.some(({ raw }) => raw.demo === true);
+  const adapters = acquired.map((a) => a.adapter);
+  const inventories: Inventory[] = [];
+  // Emptied while normalizing, so each raw snapshot can be collected as soon as its inventory exists.
+  for (let next = acquired.shift(); next; next = acquired.shift()) inventories.push(next.adapter.normalize(next.raw, config));
+  return { inventory: shareTimestamps(mergeInventories(inventories)), adapters, demo };
+}
+
+/**
+ * One string per distinct metric timestamp, resource id, provider metric name and window bound: parsed JSON gives each
+ * of the half million points of 5,000 target groups a timestamp of its own, though series of one window share their
+ * periods. Changes the freshly normalized inventory in place; values are equal, only the copies go.
+ */
+function shareTimestamps(inventory: Inventory): Inventory {
+  const seen = new Map<string, string>();
+  const share = (text: string): string => {
+    const shared = seen.get(text);
+    if (shared !== undefined) return shared;
+    seen.set(text, text);
+    return text;
+  };
+  for (const series of inventory.metrics) {
+    series.resourceId = share(series.resourceId);
+    series.providerName = share(series.providerName);
+    series.windowStart = share(series.windowStart);
+    series.windowEnd = share(series.windowEnd);
+    for (const point of series.points) point.t = share(point.t);
+  }
+  return inventory;
+}
+
+/**
+ * A snapshot file read one scope at a time ({@link scanSnapshotLayout}); undefined when the file cannot be read so
+ * (another provider, or anything wrong with it), and the caller reads it whole, which reports what is wrong.
+ */
+async function normalizeInParts(path: string, loader: AdapterLoader, config: AuditConfig): Promise<Normalized | undefined> {
+  const listKeys = [...new Set(Object.values(INDEPENDENT_SCOPE_LIST))];
+  for (const listKey of listKeys) {
+    const layout = await scanSnapshotLayout(path, listKey).catch(() => undefined);
+    if (!layout) continue;
+    let envelope: RawSnapshotEnvelope;
+    try {
+      envelope = checkEnvelope(layout.envelope, path);
+    } catch {
+      return undefined;
+    }
+    if (INDEPENDENT_SCOPE_LIST[envelope.provider] !== listKey) return undefined;
+    const adapter = await loader(envelope.provider);
+    const inventories: Inventory[] = [];
+    try {
+      if (layout.spans.length === 0) inventories.push(adapter.normalize(adapter.validateRaw(layout.envelope), config));
+      for await (const part of snapshotParts(path, layout)) inventories.push(adapter.normalize(adapter.validateRaw(part), config));
+    } catch (err) {
+      if (err instanceof SnapshotError || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
+    return { inventory: shareTimestamps(mergeInventories(inventories)), adapters: [adapter], demo: envelope.demo === true };
+  }
+  return undefined;
 }

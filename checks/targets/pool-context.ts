@@ -31,8 +31,43 @@ function listenersRoutingTo(lb: LoadBalancer, poolId: string): string[] {
 
 /** Load balancers of the inventory that route to the pool: through a listener, or as the provider lists them on the pool. */
 export function routingLoadBalancers(inv: Inventory, index: InventoryIndex, pool: BackendPool): LoadBalancer[] {
-  const byPool = new Set(index.loadBalancersOf(pool).map((lb) => lb.ref.id));
-  return inv.loadBalancers.filter((lb) => byPool.has(lb.ref.id) || listenersRoutingTo(lb, pool.ref.id).length > 0);
+  const { position, byPool } = routingOf(inv.loadBalancers);
+  const found = new Set<number>(byPool.get(pool.ref.id) ?? []);
+  for (const lb of index.loadBalancersOf(pool)) {
+    const at = position.get(lb.ref.id);
+    if (at !== undefined) found.add(at);
+  }
+  // In inventory order, as the load balancers are listed.
+  return [...found].sort((a, b) => a - b).map((at) => inv.loadBalancers[at]!);
+}
+
+interface Routing {
+  /** Position of each load balancer in the list. */
+  position: Map<string, number>;
+  /** Positions of the load balancers whose listeners route to each pool. */
+  byPool: Map<string, number[]>;
+}
+
+/** Built once per list of load balancers: a lookup per pool keeps thousands of pools × load balancers linear. */
+const routingCache = new WeakMap<readonly LoadBalancer[], Routing>();
+
+function routingOf(lbs: readonly LoadBalancer[]): Routing {
+  const cached = routingCache.get(lbs);
+  if (cached && cached.position.size === lbs.length) return cached;
+  const position = new Map<string, number>();
+  const byPool = new Map<string, number[]>();
+  lbs.forEach((lb, at) => {
+    position.set(lb.ref.id, at);
+    const ids = new Set<string>();
+    for (const l of lb.listeners) {
+      for (const id of l.defaultPoolIds) ids.add(id);
+      for (const r of l.routes) for (const id of r.poolIds) ids.add(id);
+    }
+    for (const id of ids) byPool.set(id, [...(byPool.get(id) ?? []), at]);
+  });
+  const routing = { position, byPool };
+  routingCache.set(lbs, routing);
+  return routing;
 }
 
 /**

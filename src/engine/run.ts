@@ -38,6 +38,9 @@ export function resolveThresholds(check: AnyCheck, config: AuditConfig): Record<
   return out;
 }
 
+/** The evidence of a result that has none, shared (and frozen, so that no step fills it in for everyone). */
+const NO_EVIDENCE: Evidence = Object.freeze({});
+
 /** Fix renderers by provider, supplied by the provider adapters of the inventory. */
 export type FixRenderers = Partial<Record<Provider, FixRenderer>>;
 
@@ -47,7 +50,30 @@ export interface RunOptions {
   pendingHealthCheckFixes?: PendingHealthCheckFix[];
 }
 
+/**
+ * Result resources by the model objects they are made of: an estate of 5,000 target groups has about 100,000 results
+ * on some 15,000 resources, so results share their resource object instead of holding one copy each. Results are
+ * never mutated in place (every step returns new objects), which is what makes sharing safe.
+ */
+const resourceCache = new WeakMap<ResourceRef, Map<ResourceRef | undefined, ResultResource>>();
+
 function toResultResource(target: ResourceTarget): ResultResource {
+  if (!('ref' in target)) return { ...target } as ResultResource;
+  const lbRef = target.loadBalancer?.ref;
+  let byLb = resourceCache.get(target.ref);
+  if (!byLb) {
+    byLb = new Map();
+    resourceCache.set(target.ref, byLb);
+  }
+  let resource = byLb.get(lbRef);
+  if (!resource) {
+    resource = buildResultResource(target);
+    byLb.set(lbRef, resource);
+  }
+  return resource;
+}
+
+function buildResultResource(target: ResourceTarget): ResultResource {
   if ('ref' in target) {
     const lb = target.loadBalancer?.ref;
     return {
@@ -79,10 +105,20 @@ function remediationFor(
   status: Status,
   fix: FixIntent | FixIntent[] | undefined,
   render: (fix: FixIntent) => RenderedFix | undefined,
+  summaries: Map<string, Remediation>,
 ): Remediation {
-  const r: Remediation = { summary: interpolate(check.remediation.summary, data) };
+  const summary = interpolate(check.remediation.summary, data);
   const intents = fix === undefined ? [] : Array.isArray(fix) ? fix : [fix];
-  if (status !== 'fail' || intents.length === 0) return r;
+  if (status !== 'fail' || intents.length === 0) {
+    // One object per distinct summary: most passes of a check share theirs.
+    let shared = summaries.get(summary);
+    if (!shared) {
+      shared = Object.freeze({ summary });
+      summaries.set(summary, shared);
+    }
+    return shared;
+  }
+  const r: Remediation = { summary };
   for (const i of intents) {
     if (!check.fixes.includes(i.kind)) throw new Error(`check ${check.id} emitted fix ${i.kind} but declares fixes ${check.fixes.join(', ') || '(none)'}`);
   }
@@ -120,6 +156,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
   const settings = config.checks?.[check.id];
   const defaultSeverity: Severity = settings?.severity ?? check.severity;
   const thresholds = resolveThresholds(check, config);
+  const summaries = new Map<string, Remediation>();
 
   const push = (
     target: ResourceTarget,
@@ -150,8 +187,8 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       message,
       messageId,
       causes: check.causes,
-      evidence: options.evidence ?? {},
-      remediation: remediationFor(check, fullData, status, options.fix, render),
+      evidence: options.evidence ?? NO_EVIDENCE,
+      remediation: remediationFor(check, fullData, status, options.fix, render, summaries),
       docs: check.docs,
       fingerprint: fingerprint(check.id, resource.id, options.discriminator),
       ...(options.discriminator ? { discriminator: options.discriminator } : {}),

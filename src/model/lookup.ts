@@ -14,13 +14,39 @@ export interface InventoryIndex {
   metric(resourceId: string, name: MetricName): MetricSeries | undefined;
 }
 
+/**
+ * Lookups built over one list, shared by every index of an inventory that holds that same list: the engine indexes
+ * several views of one inventory (one per set of load-balancer kinds), which share their policies, subnets and
+ * metrics. Rebuilt when the list has changed length since.
+ */
+const sharedLookups = new WeakMap<readonly unknown[], { length: number; lookup: unknown }>();
+
+function shared<T>(list: readonly unknown[], build: () => T): T {
+  const hit = sharedLookups.get(list);
+  if (hit && hit.length === list.length) return hit.lookup as T;
+  const lookup = build();
+  sharedLookups.set(list, { length: list.length, lookup });
+  return lookup;
+}
+
 export function indexInventory(inv: Inventory): InventoryIndex {
   const lbs = new Map(inv.loadBalancers.map((lb) => [lb.ref.id, lb]));
   const pools = new Map(inv.backendPools.map((p) => [p.ref.id, p]));
-  const policies = new Map(inv.networkPolicies.map((p) => [p.ref.id, p]));
-  const subnets = new Map(inv.subnets.map((s) => [s.id, s]));
-  const metrics = new Map<string, MetricSeries>();
-  for (const m of inv.metrics) metrics.set(`${m.resourceId}\u0000${m.name}`, m);
+  const policies = shared(inv.networkPolicies, () => new Map(inv.networkPolicies.map((p) => [p.ref.id, p])));
+  const subnets = shared(inv.subnets, () => new Map(inv.subnets.map((s) => [s.id, s])));
+  const metrics = shared(inv.metrics, () => {
+    // By resource, then name: no composite key string per series.
+    const byResource = new Map<string, Map<string, MetricSeries>>();
+    for (const m of inv.metrics) {
+      let named = byResource.get(m.resourceId);
+      if (!named) {
+        named = new Map();
+        byResource.set(m.resourceId, named);
+      }
+      named.set(m.name, m);
+    }
+    return byResource;
+  });
   return {
     loadBalancer: (id) => lbs.get(id),
     pool: (id) => pools.get(id),
@@ -36,7 +62,7 @@ export function indexInventory(inv: Inventory): InventoryIndex {
     },
     loadBalancersOf: (pool) =>
       pool.loadBalancerIds.map((id) => lbs.get(id)).filter((lb): lb is LoadBalancer => lb !== undefined),
-    metric: (resourceId, name) => metrics.get(`${resourceId}\u0000${name}`),
+    metric: (resourceId, name) => metrics.get(resourceId)?.get(name),
   };
 }
 

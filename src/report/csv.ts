@@ -1,5 +1,7 @@
 /**
- * CSV for spreadsheets and ticket imports: one row per result, RFC 4180 (CRLF line ends, fields with a comma, quote or
+ * CSV for spreadsheets and ticket imports: one row per finding (every result that is not a plain pass), and one row per
+ * check and status for the plain passes and not-applicable results, with their number in `count` (as the JSON report
+ * groups them): 5,000 target groups give some 100,000 passes, which nobody reads row by row. RFC 4180 (CRLF line ends, fields with a comma, quote or
  * line break quoted, quotes doubled).
  *
  * Spreadsheets execute a cell that starts with `=`, `+`, `-` or `@` as a formula, and a leading tab or carriage return
@@ -7,6 +9,7 @@
  * as the OWASP "CSV Injection" guidance recommends: the spreadsheet then shows the text instead of evaluating it.
  */
 import { neutralize } from './escape.js';
+import { isGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -25,6 +28,7 @@ export const CSV_COLUMNS = [
   'fix',
   'fingerprint',
   'causedBy',
+  'count',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -67,15 +71,52 @@ function row(r: ReportResult): Record<CsvColumn, string> {
     fingerprint: r.fingerprint,
     // The fingerprints of the findings this one is a consequence of, space-separated.
     causedBy: (r.causedBy ?? []).join(' '),
+    count: '1',
   };
 }
 
-/** Renders every result as one CSV row under a header row, in report order. */
+/** The row of a check's grouped passes (or not-applicable results): what they share, and how many there are. */
+function groupRow(first: ReportResult, count: number, title: string): Record<CsvColumn, string> {
+  const what = first.status === 'pass' ? 'passed' : 'not applicable';
+  return {
+    status: first.status,
+    severity: first.severity,
+    checkId: first.checkId,
+    family: first.family,
+    provider: '',
+    account: '',
+    region: '',
+    loadBalancer: '',
+    resourceType: '',
+    resourceId: '',
+    resourceName: '',
+    message: `${title}: ${what} on ${count} resource${count === 1 ? '' : 's'}.`,
+    fix: '',
+    fingerprint: '',
+    causedBy: '',
+    count: String(count),
+  };
+}
+
+/**
+ * Renders the findings one row each under a header row, in report order, then one row per check and status for the
+ * plain passes and not-applicable results.
+ */
 export function renderCsv(report: Report): string {
+  const meta = report.checks ?? {};
   const lines = [CSV_COLUMNS.join(',')];
+  const line = (values: Record<CsvColumn, string>): void => void lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
+  const grouped = new Map<string, { first: ReportResult; count: number }>();
   for (const r of report.results) {
-    const values = row(r);
-    lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
+    if (!isGroupable(r, meta)) {
+      line(row(r));
+      continue;
+    }
+    const key = `${r.checkId}\u0000${r.status}`;
+    const group = grouped.get(key);
+    if (group) group.count += 1;
+    else grouped.set(key, { first: r, count: 1 });
   }
+  for (const { first, count } of grouped.values()) line(groupRow(first, count, meta[first.checkId]?.title ?? first.checkId));
   return `${lines.join('\r\n')}\r\n`;
 }

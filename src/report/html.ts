@@ -18,7 +18,8 @@ import { escapeHtml } from './escape.js';
 import type { CheckLookup } from './format.js';
 import { causesOf, checkMetaOf, describeMetric, docsOf, formatCount, formatDuration, formatValue, scopeLabel } from './format.js';
 import { metricChartSvg } from './svg.js';
-import type { LoadBalancerDiagnosis, Report, ReportResult } from './types.js';
+import { isGroupable } from './passes.js';
+import type { CheckMeta, LoadBalancerDiagnosis, Report, ReportResult } from './types.js';
 
 export interface HtmlOptions {
   /** Document title; defaults to one naming the scopes. */
@@ -281,6 +282,20 @@ function otherHtml(r: ReportResult, ctx: Ctx): string {
   return `<li class="finding" ${attrs(r)}>${parts.join('')}</li>`;
 }
 
+/** One line per status for a card's plain passes / not-applicable results: how many, and of which checks. */
+function foldedHtml(results: readonly ReportResult[], meta: Readonly<Record<string, CheckMeta>>): string {
+  return (['pass', 'not_applicable'] as const)
+    .map((status) => {
+      const byCheck = new Map<string, number>();
+      for (const r of results) if (r.status === status) byCheck.set(r.checkId, (byCheck.get(r.checkId) ?? 0) + 1);
+      if (byCheck.size === 0) return '';
+      const total = [...byCheck.values()].reduce((a, n) => a + n, 0);
+      const checks = [...byCheck].map(([id, n]) => `<span title="${h(meta[id]?.title ?? id)}">${h(id)}${n > 1 ? ` ×${n}` : ''}</span>`).join(', ');
+      return `<li class="folded"><span class="badge st-${status}">${STATUS_LABEL[status]}</span> ${total}: ${checks}</li>`;
+    })
+    .join('');
+}
+
 function cardHtml(d: LoadBalancerDiagnosis, key: string, ctx: Ctx): string {
   const own = ctx.dd.byGroup.get(diagnosisKey(d)) ?? [];
   const title = d.loadBalancerId === undefined ? `${d.provider} ${d.name}: not tied to a load balancer` : d.name;
@@ -303,8 +318,12 @@ function cardHtml(d: LoadBalancerDiagnosis, key: string, ctx: Ctx): string {
   }
   const rest = own.filter((r) => !shown.has(r.fingerprint)).sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
   const counts = STATUS_ORDER.map((s) => [s, rest.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  // Plain passes and not-applicable results are named by check, not listed one by one (as the JSON report groups them).
+  const checkMeta = ctx.report.checks ?? {};
+  const listed = rest.filter((r) => !isGroupable(r, checkMeta));
+  const folded = rest.filter((r) => isGroupable(r, checkMeta));
   const others = rest.length
-    ? `<details class="others"><summary>${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ')}</summary><ol class="findings">${rest.map((r) => otherHtml(r, ctx)).join('')}</ol></details>`
+    ? `<details class="others"><summary>${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ')}</summary><ol class="findings">${listed.map((r) => otherHtml(r, ctx)).join('')}${foldedHtml(folded, checkMeta)}</ol></details>`
     : '';
   const users = d.usersSee ? `<p class="users">Users see: ${h(d.usersSee.summary)}</p>` : '';
   return (

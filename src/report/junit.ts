@@ -1,6 +1,8 @@
 /**
  * JUnit XML, so CI systems that already chart test results (Jenkins, GitLab, Azure Pipelines, CircleCI) show audit
  * findings with no plugin: one test case per check × resource, grouped into one suite per check family (or per check).
+ * Plain passes and not-applicable results (the ones the JSON report groups) are one test case per check and status,
+ * named with their number: 5,000 target groups give some 100,000 of them. Suite counts count the cases written.
  *
  * Status mapping: pass → passed case; fail → <failure type=severity>; error → <error>; unknown → <skipped> (could not
  * decide); not_applicable → <skipped>; suppressed → <skipped message="suppressed: reason">. Every string is escaped,
@@ -9,6 +11,7 @@
 import { FAMILIES } from '../engine/result.js';
 import { escapeXml, escapeXmlAttr } from './escape.js';
 import { describeMetric, docsOf, formatValue } from './format.js';
+import { isGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 
@@ -20,6 +23,34 @@ export interface JunitOptions {
 interface Suite {
   name: string;
   results: ReportResult[];
+}
+
+/** A test case: one result, or a check's plain passes (or not-applicable results) on `count` resources. */
+interface Case {
+  result: ReportResult;
+  count?: number;
+}
+
+/** A suite's results as test cases, the groupable ones folded into one case per check and status. */
+function casesOf(results: readonly ReportResult[], report: Report): Case[] {
+  const meta = report.checks ?? {};
+  const out: Case[] = [];
+  const grouped = new Map<string, Case & { count: number }>();
+  for (const r of results) {
+    if (!isGroupable(r, meta)) {
+      out.push({ result: r });
+      continue;
+    }
+    const key = `${r.checkId}\u0000${r.status}`;
+    const group = grouped.get(key);
+    if (group) group.count += 1;
+    else grouped.set(key, { result: r, count: 1 });
+  }
+  return [...out, ...grouped.values()];
+}
+
+function groupName(c: Case & { count: number }): string {
+  return `${c.result.status === 'pass' ? 'passed' : 'not applicable'} on ${c.count} resource${c.count === 1 ? '' : 's'}`;
 }
 
 interface Counts {
@@ -78,7 +109,8 @@ function caseBody(r: ReportResult, report: Report, byFingerprint: ReadonlyMap<st
   }
 }
 
-function countsOf(results: readonly ReportResult[]): Counts {
+function countsOf(cases: readonly Case[]): Counts {
+  const results = cases.map((c) => c.result);
   return {
     tests: results.length,
     failures: results.filter((r) => r.status === 'fail').length,
@@ -109,8 +141,9 @@ function suites(report: Report, groupBy: 'family' | 'check'): Suite[] {
  * Test case names: the resource name, with its id when that differs. CI tools key history on classname + name, so a
  * second finding of one check on one resource (another port, say) gets its fingerprint appended to stay distinct.
  */
-function caseNames(results: readonly ReportResult[]): string[] {
-  const cases = results.map((r) => {
+function caseNames(all: readonly Case[]): string[] {
+  const cases = all.map(({ result: r, count }) => {
+    if (count !== undefined) return { base: groupName({ result: r, count }), key: `${r.checkId}\u0000group\u0000${r.status}`, fingerprint: r.fingerprint };
     const base = r.resource.name === r.resource.id ? r.resource.name : `${r.resource.name} (${r.resource.id})`;
     return { base, key: `${r.checkId}\u0000${base}`, fingerprint: r.fingerprint };
   });
@@ -125,15 +158,23 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
   const byFingerprint = new Map(report.results.map((r) => [r.fingerprint, r]));
   // JUnit's timestamp is an xs:dateTime without zone or fraction; generatedAt is always UTC.
   const timestamp = escapeXmlAttr(report.generatedAt.slice(0, 19));
+  const all: Case[] = [];
   const body = groups.map((suite) => {
-    const names = caseNames(suite.results);
-    const cases = suite.results.map((r, i) => {
+    const suiteCases = casesOf(suite.results, report);
+    all.push(...suiteCases);
+    const names = caseNames(suiteCases);
+    const cases = suiteCases.map(({ result: r, count }, i) => {
       const open = `<testcase classname="${escapeXmlAttr(r.checkId)}" name="${escapeXmlAttr(names[i] ?? '')}" time="0"`;
-      const inner = caseBody(r, report, byFingerprint);
+      const inner =
+        count === undefined
+          ? caseBody(r, report, byFingerprint)
+          : r.status === 'not_applicable'
+            ? `<skipped message="${escapeXmlAttr(`not applicable: ${report.checks?.[r.checkId]?.title ?? r.checkId}`)}"/>`
+            : '';
       return inner ? `    ${open}>\n      ${inner}\n    </testcase>` : `    ${open}/>`;
     });
     return [
-      `  <testsuite name="${escapeXmlAttr(suite.name)}" ${countAttrs(countsOf(suite.results))} time="0" timestamp="${timestamp}">`,
+      `  <testsuite name="${escapeXmlAttr(suite.name)}" ${countAttrs(countsOf(suiteCases))} time="0" timestamp="${timestamp}">`,
       ...cases,
       '  </testsuite>',
     ].join('\n');
@@ -141,7 +182,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
   const demo = report.demo ? ' (demo data)' : '';
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXmlAttr(`cloud502 ${report.tool.version}${demo}`)}" ${countAttrs(countsOf(report.results))} time="0">`,
+    `<testsuites name="${escapeXmlAttr(`cloud502 ${report.tool.version}${demo}`)}" ${countAttrs(countsOf(all))} time="0">`,
     ...body,
     '</testsuites>',
     '',

@@ -63,6 +63,18 @@ function entryOf(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): Pa
   };
 }
 
+/** Group keys by resource object: results of one resource usually share it, so each is serialized once. */
+const resourceKeys = new WeakMap<ResultResource, string>();
+
+function resourceKey(resource: ResultResource): string {
+  let key = resourceKeys.get(resource);
+  if (key === undefined) {
+    key = JSON.stringify(resource);
+    resourceKeys.set(resource, key);
+  }
+  return key;
+}
+
 /** Splits results into what stays in `results` and the grouped passes (with the results each group stands for). */
 export function groupPasses(
   results: readonly ReportResult[],
@@ -77,7 +89,7 @@ export function groupPasses(
       continue;
     }
     // Same resource, same group: the resource object is compared whole, so nothing about it is lost.
-    const key = JSON.stringify(r.resource);
+    const key = resourceKey(r.resource);
     let group = groups.get(key);
     if (!group) {
       group = { resource: r.resource, checks: [] };

@@ -75,13 +75,16 @@ describe('audit --format (repeatable) --output-dir', async () => {
     const xml = await file('junit');
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as { testsuites: { tests: string; failures: string; errors: string } };
-    expect(parsed.testsuites).toMatchObject({ tests: String(report.results.length), failures: String(fails.length), errors: '1' });
+    // Plain passes are one case per check (named with their number), so "tests" counts the cases written.
+    const cases = xml.match(/<testcase /g) ?? [];
+    expect(parsed.testsuites).toMatchObject({ tests: String(cases.length), failures: String(fails.length), errors: '1' });
   });
 
-  it('CSV: the header, then one row per result', async () => {
+  it('CSV: the header, then one row per finding and per check of plain passes, counting every result', async () => {
     const lines = (await file('csv')).split('\r\n').filter((l) => l !== '');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines).toHaveLength(report.results.length + 1);
+    expect(lines.slice(1).reduce((a, l) => a + Number(l.split(',').at(-1)), 0)).toBe(report.results.length);
+    for (const f of fails) expect(lines.some((l) => l.includes(f.fingerprint))).toBe(true);
   });
 
   it('HTML, Markdown and text: each shows the failures; no ANSI colors in a file', async () => {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { REPORT_FORMATS, renderReport } from '../../src/report/render.js';
 import { MAX_LINE_CHARS, renderText } from '../../src/report/text.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
@@ -18,6 +19,19 @@ const byFp = (fp: string): ReportResult => report.results.find((r) => r.fingerpr
 beforeAll(async () => {
   report = (await runAudit({ source: { kind: 'demo' }, now: new Date('2026-11-20T09:05:00Z') })).report;
   text = renderText(report);
+});
+
+describe('the demo', () => {
+  it('holds 25 load balancers on three clouds', () => {
+    expect(report.summary.loadBalancers).toBe(25);
+    expect(new Set(report.scopes.map((s) => s.provider))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  });
+
+  it.each([...REPORT_FORMATS])('names no internal document in its %s report', (format) => {
+    const out = [renderReport(report, format), ...(format === 'text' ? [renderText(report, { verbose: true })] : [])].join('\n');
+    expect(out.length).toBeGreaterThan(0);
+    expect(out).not.toMatch(/\b(?:CHECKS|DESIGN|STYLE|HARNESS)\.md\b/);
+  });
 });
 
 describe('the demo text report', () => {

@@ -5,6 +5,7 @@ import { loadBaselineFile } from '../../config/baseline-file.js';
 import { loadConfig } from '../../config/load.js';
 import type { CheckRegistry } from '../../engine/index.js';
 import type { Inventory } from '../../model/index.js';
+import type { RawSnapshotEnvelope } from '../../provider.js';
 import { failuresAtOrAbove } from '../../report/json.js';
 import type { Report } from '../../report/types.js';
 import type { AuditFlags, CliContext, SourceFlags } from '../context.js';
@@ -34,6 +35,11 @@ function probeStep(flags: AuditFlags, ctx: CliContext): (inv: Inventory) => Prom
       progress.done();
     }
   };
+}
+
+async function saveSnapshot(raw: RawSnapshotEnvelope, file: string, quiet: boolean, ctx: CliContext): Promise<void> {
+  await writeRawSnapshot(resolve(ctx.io.cwd, file), raw);
+  if (!quiet) ctx.io.stderr.write(`cloud502: wrote ${raw.provider} snapshot to ${file}\n`);
 }
 
 /** The flags that make `cloud502 explain` see the same data as this audit, when they are short enough to print. */
@@ -68,15 +74,13 @@ export async function auditReport(flags: AuditFlags, ctx: CliContext): Promise<{
         ...(flags.skipChecks ? { exclude: flags.skipChecks } : {}),
         ...(flags.probe ? { beforeEvaluate: probeStep(flags, ctx) } : {}),
         ...(flags.includeSeries ? { includeSeries: true } : {}),
+        // Written before normalizing, so the audit need not keep the raw snapshot for it.
+        ...(flags.saveSnapshot !== undefined ? { onRawSnapshot: (raw: RawSnapshotEnvelope) => saveSnapshot(raw, flags.saveSnapshot!, flags.quiet === true, ctx) } : {}),
       },
       { ...ctx.deps, registry },
     );
   } finally {
     progress.done();
-  }
-  if (flags.saveSnapshot !== undefined) {
-    await writeRawSnapshot(resolve(io.cwd, flags.saveSnapshot), outcome.raw);
-    if (!flags.quiet) io.stderr.write(`cloud502: wrote ${outcome.raw.provider} snapshot to ${flags.saveSnapshot}\n`);
   }
   return { report: outcome.report, registry };
 }

@@ -1,0 +1,117 @@
+/**
+ * A raw snapshot read one scope at a time gives the same audit as the file read whole, and any file that is not
+ * shaped as expected is left to the whole read (which names what is wrong).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSnapshot } from '../bench/generate-snapshot.js';
+import { demoSnapshotPaths, runAudit } from '../src/audit.js';
+import { scanSnapshotLayout, snapshotParts } from '../src/snapshot-parts.js';
+import { readRawSnapshot } from '../src/snapshot.js';
+
+let dir: string;
+let multi: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cloud502-parts-'));
+  multi = join(dir, 'multi.json');
+  const awsDemo = demoSnapshotPaths().find((p) => p.endsWith('aws-demo.json')) ?? '';
+  await generateSnapshot(multi, { targetGroups: 40, demoPath: awsDemo, targetGroupsPerAccount: 12, brokenEvery: 20 });
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text, 'utf8');
+  return path;
+}
+
+async function partsOf(path: string): Promise<unknown[] | undefined> {
+  const layout = await scanSnapshotLayout(path, 'regions');
+  if (!layout) return undefined;
+  const out: unknown[] = [];
+  for await (const part of snapshotParts(path, layout)) out.push(part);
+  return out;
+}
+
+describe('scanSnapshotLayout / snapshotParts', () => {
+  it('gives each region with the envelope around it, and the envelope without the regions', async () => {
+    const whole = JSON.parse(await readFile(multi, 'utf8')) as { regions: unknown[] } & Record<string, unknown>;
+    const parts = (await partsOf(multi)) as Array<Record<string, unknown>>;
+    expect(whole.regions.length).toBeGreaterThan(2);
+    expect(parts).toHaveLength(whole.regions.length);
+    const { regions, ...envelope } = whole;
+    parts.forEach((part, i) => expect(part).toEqual({ ...envelope, regions: [regions[i]] }));
+  });
+
+  it('is not fooled by brackets, quotes, escapes and the key itself inside strings', async () => {
+    const tricky = {
+      format: 'x "regions": [ {',
+      'regions\\"': ['}', ']'],
+      nested: { regions: [{ a: 1 }] },
+      regions: [{ name: '\\"}]{[', 'key "regions"': ['[', { '}': '{' }] }, { emoji: '🙂 ] }', empty: [] }],
+      after: '] }',
+    };
+    const parts = (await partsOf(await write('tricky.json', JSON.stringify(tricky, null, 1)))) as Array<Record<string, unknown>>;
+    const { regions, ...envelope } = tricky;
+    expect(parts).toEqual(regions.map((r) => ({ ...envelope, regions: [r] })));
+  });
+
+  it('reads an empty region list as no part, with the envelope', async () => {
+    const path = await write('empty.json', '{"format":"f","regions":[],"provider":"aws"}');
+    const layout = await scanSnapshotLayout(path, 'regions');
+    expect(layout?.envelope).toEqual({ format: 'f', regions: [], provider: 'aws' });
+    expect(layout?.spans).toEqual([]);
+  });
+
+  it.each([
+    ['truncated', '{"format":"f","regions":[{"a":1},{"b":'],
+    ['a region that is not an object', '{"regions":[{"a":1}, 7]}'],
+    ['a region that is a string', '{"regions":["eu-west-1"]}'],
+    ['a top-level array', '[{"regions":[]}]'],
+    ['two region lists', '{"regions":[{"a":1}],"regions":[{"b":2}]}'],
+    ['regions that are not a list', '{"regions":{"a":1}}'],
+    ['no regions', '{"format":"f"}'],
+    ['an envelope that is not JSON', '{"format":nope,"regions":[{"a":1}]}'],
+    ['a stray closing bracket', '{"regions":[{"a":1}]}}'],
+  ])('leaves %s to the whole read', async (name, text) => {
+    expect(await scanSnapshotLayout(await write(`${name.replace(/\W+/g, '-')}.json`, text), 'regions')).toBeUndefined();
+  });
+
+  it('throws on a region that is not valid JSON, for the caller to read the file whole', async () => {
+    const path = await write('bad-region.json', '{"regions":[{"a":tru}]}');
+    const layout = await scanSnapshotLayout(path, 'regions');
+    await expect(partsOf(path)).rejects.toThrow(SyntaxError);
+    expect(layout?.spans).toHaveLength(1);
+  });
+});
+
+describe('runAudit of a snapshot file', () => {
+  it('gives the same report read by region as read whole (the whole read is what --save-snapshot uses)', async () => {
+    const now = new Date('2026-11-20T10:00:00Z');
+    const saved: string[] = [];
+    const byRegion = (await runAudit({ source: { kind: 'snapshot', path: multi }, now })).report;
+    const whole = (await runAudit({ source: { kind: 'snapshot', path: multi }, now, onRawSnapshot: async (raw) => void saved.push(raw.provider) })).report;
+    expect(saved).toEqual(['aws']);
+    expect(byRegion.summary.byStatus.fail).toBeGreaterThan(0);
+    expect(byRegion).toEqual(whole);
+  });
+
+  it('reports a snapshot that cannot be read by region exactly as before (the whole read names the problem)', async () => {
+    const truncated = await write('truncated.json', (await readFile(multi, 'utf8')).slice(0, 5000));
+    await expect(runAudit({ source: { kind: 'snapshot', path: truncated } })).rejects.toThrow(/is truncated/);
+    const text = await readFile(multi, 'utf8');
+    const wrongType = await write('wrong-type.json', text.replace(/"region":\s*"/, '"region": 5, "x": "'));
+    const expected = await readRawSnapshot(wrongType).then(
+      () => 'no error',
+      (err: Error) => err.message,
+    );
+    expect(expected).toMatch(/^snapshot .*wrong-type\.json.*region/);
+    await expect(runAudit({ source: { kind: 'snapshot', path: wrongType } })).rejects.toThrow(expected);
+  });
+});
