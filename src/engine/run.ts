@@ -206,7 +206,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
         ...(bounds ? { bounds } : {}),
         ...(currentIntervalSeconds !== undefined ? { currentIntervalSeconds } : {}),
         rerender: (merged) => {
-          result.remediation = remediationFor(check, fullData, status, merged, render);
+          result.remediation = remediationFor(check, fullData, status, merged, render, summaries);
         },
       });
     }
