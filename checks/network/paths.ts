@@ -10,6 +10,7 @@ import type { FlowStep, FlowVerdict, NetworkContext } from '../../src/network/in
 import { allowIntentFor, formatPorts, networkContextFromIndex } from '../../src/network/index.js';
 import type { FlowResult, PathPurpose, PoolPaths, TargetPath } from '../../src/network/lb-paths.js';
 import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
+import { serviceTagPrefixesFromAttributes, withServiceTagPrefixes } from '../../src/network/service-tags.js';
 
 /** One load balancer routing to one pool: the unit every network check reports on. */
 export interface LbPool {
@@ -45,7 +46,10 @@ export function lbPools(inv: Inventory, index: InventoryIndex): LbPool[] {
 
 /** Evaluates both purposes once per path; checks that need both share the work. */
 export function pathsOf(inv: Inventory, index: InventoryIndex, c: LbPool, purpose: PathPurpose, netCtx: NetworkContext): PoolPaths {
-  return evaluatePoolPaths(inv, index, c.lb, c.pool, purpose, { netCtx });
+  // Service tags whose prefixes depend on the load balancer's own network (Azure `VirtualNetwork`) are resolved from
+  // what its normalizer derived; elsewhere the shared context answers.
+  const lbCtx = withServiceTagPrefixes(netCtx, serviceTagPrefixesFromAttributes(c.lb.attributes));
+  return evaluatePoolPaths(inv, index, c.lb, c.pool, purpose, { netCtx: lbCtx });
 }
 
 export function netContext(ctx: Pick<CheckContext, 'index'>): NetworkContext {

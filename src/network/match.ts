@@ -91,6 +91,11 @@ function serviceTagMatch(tag: string, e: Endpoint, ctx: NetworkContext): PeerMat
     if (inSubnet) return { kind: 'none' };
     if (e.serviceTag !== undefined && sameTag(e.serviceTag, 'VirtualNetwork')) return { kind: 'none' };
   }
+  // `AzureLoadBalancer` is the host's virtual IP, the source of Azure's own probes: never the address of a machine in
+  // a subnet or of a client, even when `VirtualNetwork` spans 0.0.0.0/0 (a user-defined default route joins the tag).
+  if (sameTag(tag, 'AzureLoadBalancer') && (inSubnet || (e.serviceTag !== undefined && (sameTag(e.serviceTag, 'VirtualNetwork') || sameTag(e.serviceTag, 'Internet'))))) {
+    return { kind: 'none' };
+  }
   const prefixes = tagPrefixes(tag, ctx);
   const ranges = prefixes && rangesOf(prefixes);
   if (ranges) return { kind: 'ranges', ranges, text: `${tag} (${prefixes.join(', ')})` };

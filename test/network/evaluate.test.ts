@@ -291,6 +291,17 @@ describe('Azure NSGs (generic ordered rules)', () => {
     expect(v.steps.some((s) => s.path === 'return')).toBe(false);
   });
 
+  it('does not match an AzureLoadBalancer rule against virtual-network clients, even when VirtualNetwork spans 0.0.0.0/0', () => {
+    const clients: Endpoint = { label: 'VirtualNetwork', serviceTag: 'VirtualNetwork', policyIds: [] };
+    const denyProbes = nsgRule({ id: 'DenyAzureLoadBalancer', action: 'deny', priority: 100, protocol: '*', ports: undefined, peer: { type: 'service-tag', tag: 'AzureLoadBalancer' } });
+    const allowVnet = nsgRule({ id: 'AllowVnet', priority: 110, peer: { type: 'service-tag', tag: 'VirtualNetwork' } });
+    // A user-defined 0.0.0.0/0 route puts every address in VirtualNetwork, 168.63.129.16 included.
+    const wide = { serviceTagPrefixes: { VirtualNetwork: ['10.1.0.0/16', '0.0.0.0/0'] } };
+    expect(verdict({ source: clients, destination: vm, port: 80 }, [nsg('nsg-nic', [denyProbes, allowVnet]), nsg('nsg-subnet', [])], [snet], wide).allowed).toBe(true);
+    // The probe itself stays denied by that rule.
+    expect(verdict({ source: probe, destination: vm, port: 80 }, [nsg('nsg-nic', [denyProbes, allowVnet]), nsg('nsg-subnet', [])], [snet], wide).allowed).toBe(false);
+  });
+
   it('does not match an Internet-tag rule against a source inside the virtual network', () => {
     const web: Endpoint = { label: 'vm-2', address: '10.1.0.5', policyIds: [], subnetId: 'snet-web' };
     const denyInternet = nsgRule({ id: 'DenyInternet', action: 'deny', priority: 100, peer: { type: 'service-tag', tag: 'Internet' } });

@@ -7,6 +7,8 @@ import type { Json, SubscriptionWorld } from '../providers/azure/support/arm.js'
 import { azureInventory, props, resource, securityRule } from '../providers/azure/support/inventory.js';
 import { IDS } from '../providers/azure/support/world.js';
 import { indexInventory } from '../../src/model/index.js';
+import { evaluateCheck } from '../../src/engine/index.js';
+import { trafficPortBlocked } from '../../checks/network/traffic-port-blocked.js';
 import { networkContextFromIndex } from '../../src/network/index.js';
 import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
 import type { VirtualNetworkFacts } from '../../src/network/service-tags.js';
@@ -75,10 +77,10 @@ describe('the Azure normalizer records VirtualNetwork per load balancer', () => 
     expect(tagOf(azureInventory((s) => (s.routeTables = [])), IDS.agw)).toBeUndefined();
   });
 
-  it('decides a path that VirtualNetwork left undecided: the internal load balancer clients behind a deny of AzureLoadBalancer', () => {
+  it('decides a path that VirtualNetwork left undecided: the internal load balancer clients behind a deny of another range', () => {
     const inv = azureInventory((s) => {
       const nsg = props(resource(s.networkSecurityGroups, IDS.nsgApi));
-      (nsg.securityRules as Json[]).unshift(securityRule('DenyAzureLoadBalancer', 100, 'Inbound', 'Deny', 'AzureLoadBalancer', '*', '*', '*'));
+      (nsg.securityRules as Json[]).unshift(securityRule('DenyPartnerRange', 100, 'Inbound', 'Deny', '172.16.0.0/12', '*', '*', '*'));
     });
     const index = indexInventory(inv);
     const lb = inv.loadBalancers.find((l) => l.ref.id === IDS.lb)!;
@@ -87,5 +89,16 @@ describe('the Azure normalizer records VirtualNetwork per load balancer', () => 
     const derived = evaluatePoolPaths(inv, index, lb, pool, 'traffic', { netCtx: withServiceTagPrefixes(networkContextFromIndex(index), serviceTagPrefixesFromAttributes(lb.attributes)) });
     expect(plain.kind === 'evaluated' && plain.targets.map((t) => t.allowed)).toEqual(['unknown', 'unknown']);
     expect(derived.kind === 'evaluated' && derived.targets.map((t) => t.allowed)).toEqual([true, true]);
+  });
+
+  it('is what the network checks use: the same path passes instead of answering unknown', () => {
+    const inv = azureInventory((s) => {
+      const nsg = props(resource(s.networkSecurityGroups, IDS.nsgApi));
+      (nsg.securityRules as Json[]).unshift(securityRule('DenyPartnerRange', 100, 'Inbound', 'Deny', '172.16.0.0/12', '*', '*', '*'));
+    });
+    const results = evaluateCheck(trafficPortBlocked, inv, {}).filter((r) => r.resource.loadBalancerId === IDS.lb);
+    expect(results.map((r) => r.status)).toEqual(['pass']);
+    const underived = { ...inv, loadBalancers: inv.loadBalancers.map((l) => ({ ...l, attributes: {} })) };
+    expect(evaluateCheck(trafficPortBlocked, underived, {}).filter((r) => r.resource.loadBalancerId === IDS.lb).map((r) => r.status)).toEqual(['unknown']);
   });
 });
