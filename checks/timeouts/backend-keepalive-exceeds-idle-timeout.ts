@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
-import { describeMissing, effectiveKeepAlive, gapFor, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
 import { ALL_KINDS } from '../kinds.js';
+import { routingInputMissing } from './routing-gap.js';
 
 function describeSource(s: Sourced<unknown>): string {
   return s.detail ? `${s.source}: ${s.detail}` : s.source;
@@ -94,12 +95,9 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       const pools = ctx.index.poolsOf(lb);
       if (pools.length === 0) {
         // No pool in the inventory: either the load balancer routes nowhere, or its routing could not be read.
-        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'routes' || n.input === 'pools');
-        if (gap || gapFor(inv, 'listeners', lb.ref) || gapFor(inv, 'pools', lb.ref)) {
-          ctx.unknown(lb, describeMissing(inv, gap?.input ?? 'listeners', lb, `the pools ${lb.ref.name} routes to`));
-        } else {
-          ctx.notApplicable(lb, 'routes to no backend pool.');
-        }
+        const missing = routingInputMissing(inv, lb);
+        if (missing) ctx.unknown(lb, describeMissing(inv, missing, lb, `the pools ${lb.ref.name} routes to`));
+        else ctx.notApplicable(lb, 'routes to no backend pool.');
         continue;
       }
       const symptom = symptomOf(lb.kind, 'backend-closed-idle');

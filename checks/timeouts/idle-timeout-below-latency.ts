@@ -5,6 +5,7 @@ import type { BackendPool, LoadBalancer, ResourceRef, Sourced } from '../../src/
 import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, symptomOf } from '../../src/model/index.js';
 import { LAYER7_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
+import { routingInputMissing } from './routing-gap.js';
 
 export const idleTimeoutBelowLatency = defineCheck({
   id: 'timeouts/idle-timeout-below-latency',
@@ -156,8 +157,9 @@ export const idleTimeoutBelowLatency = defineCheck({
       const counts = codes.map((c) => metricSum(ctx.index.metric(lb.ref.id, `lb.http.${c}` as 'lb.http.504')));
       const lbTimeouts = counts.some((c) => c !== undefined) ? counts.reduce<number>((a, c) => a + (c ?? 0), 0) : undefined;
       if (pools.length === 0) {
-        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'pools');
-        if (gap) ctx.unknown(lb, describeMissing(inv, gap.input, lb, `the pools ${lb.ref.name} routes to`));
+        // No pool in the inventory: either the load balancer routes nowhere, or its routing could not be read.
+        const missing = routingInputMissing(inv, lb);
+        if (missing) ctx.unknown(lb, describeMissing(inv, missing, lb, `the pools ${lb.ref.name} routes to`));
         else ctx.notApplicable(lb, 'routes to no backend pool.');
         continue;
       }

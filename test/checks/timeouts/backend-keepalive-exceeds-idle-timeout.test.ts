@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backendKeepaliveExceedsIdleTimeout as check } from '../../../checks/timeouts/backend-keepalive-exceeds-idle-timeout.js';
 import type { BackendProfile, LoadBalancer } from '../../../src/model/index.js';
 import { albInventory, inventory, lbInventory, loadBalancer, pool, sourced, target, wire } from '../../support/builders.js';
+import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const declared = (seconds: number | null): BackendProfile => ({ keepAliveSeconds: sourced(seconds, 'declared', 'tag cloud502:keepalive on tg-api') });
@@ -80,9 +81,20 @@ checkTester(check, {
       inventory: lbInventory('azure-appgw', { name: 'agw-web', lb: { backendIdleTimeoutSeconds: undefined }, pools: [pool('pool-web', { backend: server('node') })] }),
       expect: [{ resource: 'agw-web', contains: ['not documented', 'watch'] }],
     },
+    {
+      name: 'DescribeTargetGroups denied in the region: the pools are unknown, not absent',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeTargetGroups', 'pools')] }),
+      expect: [{ resource: 'alb-web', contains: ['the pools alb-web routes to: not collected (elasticloadbalancing:DescribeTargetGroups: AccessDenied', 'grant elasticloadbalancing:DescribeTargetGroups'] }],
+    },
+    {
+      name: 'DescribeListeners denied for this load balancer',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web', { notCollected: [{ input: 'listeners', api: 'elasticloadbalancing:DescribeListeners', code: 'AccessDenied' }] })] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeListeners: AccessDenied'] }],
+    },
     { name: 'ALB idle timeout not collected', inventory: alb(declared(75), { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web', contains: ['not collected'] }] },
   ],
   notApplicable: [
+    { name: 'an ALB that routes nowhere, everything read', inventory: inventory({ loadBalancers: [loadBalancer('alb-web')] }), expect: [{ resource: 'alb-web', contains: ['routes to no backend pool'] }] },
     { name: 'NLB does not pool backend connections', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db', { backend: server('node') })] }), expect: [{ resource: 'nlb-db' }] },
     { name: 'Lambda targets', inventory: albInventory({ pools: [pool('tg-fn', { targetType: 'lambda', backend: server('node') })] }), expect: [{ resource: 'tg-fn' }] },
   ],

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { idleTimeoutBelowLatency as check } from '../../../checks/timeouts/idle-timeout-below-latency.js';
 import { enrichWithEvidence } from '../../../src/engine/evidence.js';
 import type { LoadBalancer, MetricSeries } from '../../../src/model/index.js';
-import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
+import { albInventory, inventory, lbInventory, loadBalancer, pool, ref, series } from '../../support/builders.js';
+import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
@@ -41,9 +42,22 @@ checkTester(check, {
   ],
   unknown: [
     { name: 'latency metrics not collected', inventory: alb([]), expect: [{ resource: 'tg-api', contains: ['TargetResponseTime'] }] },
+    {
+      name: 'DescribeTargetGroups denied in the region: the pools are unknown, not absent',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeTargetGroups', 'pools')] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeTargetGroups: AccessDenied'] }],
+    },
+    {
+      name: 'DescribeRules denied: the pools rules route to are unknown',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeRules', 'routes')] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeRules: AccessDenied'] }],
+    },
     { name: 'idle timeout not collected', inventory: alb([p99([1])], { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web' }] },
   ],
-  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'Network Load Balancer' }] }],
+  notApplicable: [
+    { name: 'an ALB that routes nowhere, everything read', inventory: inventory({ loadBalancers: [loadBalancer('alb-web')] }), expect: [{ resource: 'alb-web', contains: ['routes to no backend pool'] }] },
+    { name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'Network Load Balancer' }] },
+  ],
 });
 
 describe(`${check.id} evidence`, () => {
