@@ -18,3 +18,17 @@ it('every demo fix command parses with bash -n, and names no unfilled placeholde
     expect(cli, id).not.toMatch(/\{\{|undefined|NaN|\[object/);
   }
 }, 60_000);
+
+it('every Google Cloud firewall rule a demo finding prints selects the pool VMs, or says that it is network-wide', async () => {
+  const { report } = await runAudit({ source: { kind: 'demo' } });
+  const rules = report.results
+    .filter((r) => r.status === 'fail' && r.resource.provider === 'gcp' && r.remediation?.cli?.includes('gcloud compute firewall-rules create'))
+    .map((r) => ({ id: `${r.checkId} ${r.resource.name}`, cli: r.remediation!.cli! }));
+  expect(rules.length).toBeGreaterThanOrEqual(3);
+  for (const { id, cli } of rules) {
+    const aimed = /--target-(tags|service-accounts)=/.test(cli);
+    expect(aimed || cli.includes('applies to every VM in the network'), `${id}\n${cli}`).toBe(true);
+  }
+  // The demo's backends carry network tags: none of its rules has to be network-wide.
+  expect(rules.filter((r) => !/--target-tags=/.test(r.cli)).map((r) => r.id)).toEqual([]);
+}, 60_000);
