@@ -6,6 +6,7 @@ import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, sym
 import { LAYER7_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
 import { routingInputMissing } from './routing-gap.js';
+import { metricsMissing } from '../evidence/metrics-gap.js';
 
 export const idleTimeoutBelowLatency = defineCheck({
   id: 'timeouts/idle-timeout-below-latency',
@@ -78,7 +79,7 @@ export const idleTimeoutBelowLatency = defineCheck({
       if (!p99Series && !maxSeries) {
         ctx.unknown(
           where,
-          describeMissing(inv, 'metrics', lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`, 'run the audit with a non-zero metrics window'),
+          metricsMissing(inv, lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`),
           opts,
         );
         return;
