@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
 import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
 import { ALL_KINDS } from '../kinds.js';
+import { plannedIdleTimeout } from './latency-idle.js';
 import { routingInputMissing } from './routing-gap.js';
 
 function describeSource(s: Sourced<unknown>): string {
@@ -130,7 +131,9 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       if (failing.length > 0) {
         const worst = failing.reduce((a, b) => ((a.keepAlive!.value as number) <= (b.keepAlive!.value as number) ? a : b));
         const ka = worst.keepAlive as Sourced<number>;
-        const recommended = Math.ceil(idle.value) + 5;
+        // Above the idle timeout the load balancer will have once its latency finding is fixed, not only today's.
+        const planned = plannedIdleTimeout(ctx.index, lb, idle.value);
+        const recommended = Math.ceil(Math.max(idle.value, planned ?? 0)) + 5;
         const fix = keepAliveSetting(worst.server, recommended);
         const messageId = ka.value <= idle.value ? 'shorter' : 'margin';
         ctx.fail(
@@ -161,6 +164,7 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
                 idleTimeoutSource: describeSource(idle),
                 server: worst.server ?? 'unknown',
                 recommendedKeepAliveSeconds: recommended,
+                ...(planned !== undefined ? { plannedIdleTimeoutSeconds: planned } : {}),
                 fix,
                 symptom: symptom.text,
                 statusCodes: symptom.codes,

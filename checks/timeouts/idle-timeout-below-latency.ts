@@ -5,6 +5,7 @@ import type { BackendPool, LoadBalancer, ResourceRef, Sourced } from '../../src/
 import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, symptomOf } from '../../src/model/index.js';
 import { LAYER7_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
+import { idleForLatency, LATENCY_DEFAULTS } from './latency-idle.js';
 import { routingInputMissing } from './routing-gap.js';
 import { metricsMissing } from '../evidence/metrics-gap.js';
 
@@ -36,14 +37,14 @@ export const idleTimeoutBelowLatency = defineCheck({
   ],
   thresholds: {
     latencyFactor: {
-      default: 2,
+      default: LATENCY_DEFAULTS.latencyFactor,
       description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic).',
       unit: 'ratio',
       min: 1,
       max: 100,
     },
     maxMarginSeconds: {
-      default: 1,
+      default: LATENCY_DEFAULTS.maxMarginSeconds,
       description: 'A maximum response time within this many seconds of the idle timeout counts as reaching it (heuristic).',
       unit: 'seconds',
       min: 0,
@@ -100,8 +101,8 @@ export const idleTimeoutBelowLatency = defineCheck({
         });
         return;
       }
-      const worst = Math.max(p99 ?? 0, max ?? 0);
-      const suggestedIdle = Math.min(facts.maxRequestTimeoutSeconds ?? Number.MAX_SAFE_INTEGER, Math.max(Math.ceil(factor * worst), Math.ceil(idleSeconds) + 1));
+      // The same number the keep-alive check keeps its fix above, so the two fixes never contradict each other.
+      const suggestedIdle = idleForLatency(lb, idleSeconds, { p99, max }, { latencyFactor: factor, maxMarginSeconds: margin })!;
       const observed504 = lbTimeouts !== undefined && lbTimeouts > timeoutCount;
       ctx.fail(
         where,

@@ -14,7 +14,7 @@ import { FIX_RENDERERS } from '../support/fix-renderers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Shared helpers that live beside the checks of a family and are not checks themselves. */
-const HELPER_MODULES = new Set(['index.ts', 'reason-codes.ts', 'pool-context.ts', 'paths.ts', 'routing-gap.ts', 'metrics-gap.ts']);
+const HELPER_MODULES = new Set(['index.ts', 'reason-codes.ts', 'pool-context.ts', 'paths.ts', 'routing-gap.ts', 'metrics-gap.ts', 'latency-idle.ts']);
 /** Provider literals a check may contain only when every kind it claims is that provider's. */
 const PROVIDER_LITERAL = /'(aws|azure|gcp)'|'(aws|azure|gcp)-[a-z-]+'/g;
 

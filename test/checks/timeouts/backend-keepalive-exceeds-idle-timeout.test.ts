@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendKeepaliveExceedsIdleTimeout as check } from '../../../checks/timeouts/backend-keepalive-exceeds-idle-timeout.js';
 import type { BackendProfile, LoadBalancer } from '../../../src/model/index.js';
-import { albInventory, inventory, lbInventory, loadBalancer, pool, sourced, target, wire } from '../../support/builders.js';
+import { albInventory, inventory, lbInventory, loadBalancer, pool, series, sourced, target, wire } from '../../support/builders.js';
 import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
@@ -126,5 +126,25 @@ describe(`${check.id} evidence`, () => {
     const results = evaluateAsAudit(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
     expect(results.map((r) => `${r.resource.loadBalancerName}:${r.status}`)).toEqual(['alb-a:pass', 'alb-b:fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
+  });
+});
+
+describe(`${check.id} fix beside the latency finding`, () => {
+  const withLatency = (p99: number[]) => {
+    const inv = alb(server('node'));
+    return { ...inv, metrics: [series(inv.backendPools[0]!.ref.id, 'target.latency.p99', p99)] };
+  };
+
+  it('keeps the keep-alive above the idle timeout the latency finding asks for (p99 50 s: 100 s idle, 105 s keep-alive)', () => {
+    const [r] = evaluateAsAudit(check, withLatency([12, 50]), {});
+    expect(r).toMatchObject({ status: 'fail', messageId: 'shorter' });
+    expect(r?.evidence.details).toMatchObject({ recommendedKeepAliveSeconds: 105, plannedIdleTimeoutSeconds: 100 });
+    expect(r?.message).toContain('server.keepAliveTimeout = 105000');
+  });
+
+  it('boundary: responses that leave room under today\'s idle timeout change nothing (p99 30 s behind 60 s)', () => {
+    const [r] = evaluateAsAudit(check, withLatency([30]), {});
+    expect(r?.evidence.details).toMatchObject({ recommendedKeepAliveSeconds: 65 });
+    expect(r?.evidence.details).not.toHaveProperty('plannedIdleTimeoutSeconds');
   });
 });
