@@ -92,11 +92,24 @@ export const idleTimeoutBelowLatency = defineCheck({
       const reaches = max !== undefined && max >= idleSeconds - margin;
       const metrics: MetricEvidence[] = [p99Series, maxSeries].filter((s) => s !== undefined).map((s) => metricEvidence(s, undefined, inv.metricsWindowSeconds));
 
+      if (p99 === undefined && max === undefined) {
+        // No data points is "no requests" only when the request count agrees: a series that stayed empty while the
+        // load balancer served traffic says the metric is missing, not that nothing was slow.
+        const requests = metricSum(ctx.index.metric(lb.ref.id, 'lb.requests'));
+        if (requests !== undefined && requests > 0) {
+          ctx.unknown(
+            where,
+            `${subject}: the response-time metric (${facts.latencyMetricLabel ?? 'backend latency'}) has no data points while ${lb.ref.name} served ${requests} requests in the last ${window}: the response times cannot be judged.`,
+            opts,
+          );
+          return;
+        }
+      }
       if (!below && !reaches) {
         const seen = [p99 !== undefined ? `p99 ${p99} s` : undefined, max !== undefined ? `max ${max} s` : undefined].filter(Boolean).join(', ');
         ctx.pass(where, {
           ...opts,
-          message: `${subject}: response times (${seen || 'no requests in the window'}) leave room below the ${idleSeconds} s idle timeout of ${lb.ref.name}.`,
+          message: `${subject}: response times (${seen || (ctx.index.metric(lb.ref.id, 'lb.requests') ? 'no requests in the window' : 'no data points in the window')}) leave room below the ${idleSeconds} s idle timeout of ${lb.ref.name}.`,
           evidence: { metrics },
         });
         return;

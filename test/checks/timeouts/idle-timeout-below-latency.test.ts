@@ -16,7 +16,7 @@ const alb = (metrics: MetricSeries[], lb: Partial<LoadBalancer> = {}) => albInve
 checkTester(check, {
   valid: [
     { name: 'boundary: p99 30 s is exactly half of 60 s, max 58.9 s just outside the 1 s margin', inventory: alb([p99([12, 30]), max([40, 58.9])]) },
-    { name: 'collected, no requests in the window', inventory: alb([p99([]), max([])]) },
+    { name: 'collected, no requests in the window', inventory: alb([p99([]), max([]), series(ALB_ID, 'lb.requests', [0, 0])]) },
     { name: 'only p99 collected, well below', inventory: alb([p99([0.2, 0.4])]) },
     { name: 'a raised idle timeout covers slow reports', inventory: alb([p99([90]), max([150])], { backendIdleTimeoutSeconds: { value: 300, source: 'api' } }) },
   ],
@@ -41,6 +41,11 @@ checkTester(check, {
     },
   ],
   unknown: [
+    {
+      name: 'latency series empty while RequestCount shows traffic: not "no requests"',
+      inventory: alb([p99([]), max([]), series(ALB_ID, 'lb.requests', [40, 2])]),
+      expect: [{ resource: 'tg-api', contains: ['has no data points while alb-web served 42 requests'] }],
+    },
     { name: 'latency metrics not collected', inventory: alb([]), expect: [{ resource: 'tg-api', contains: ['TargetResponseTime'] }] },
     {
       name: 'DescribeTargetGroups denied in the region: the pools are unknown, not absent',
@@ -72,5 +77,13 @@ describe(`${check.id} evidence`, () => {
     expect(r?.evidence.details).toMatchObject({ suggestedTimeoutSeconds: 120, lbGeneratedTimeouts: 3, statusCodes: [504] });
     expect(r?.remediation.cli).toContain('Key=idle_timeout.timeout_seconds,Value=120');
     expect(enrichWithEvidence(results, inv)[0]?.severity).toBe('high');
+  });
+});
+
+describe(`${check.id} without data points`, () => {
+  it('claims "no requests" only when the request count says so', () => {
+    const says = (metrics: MetricSeries[]) => evaluateAsAudit(check, alb(metrics), {})[0]?.message ?? '';
+    expect(says([p99([]), max([]), series(ALB_ID, 'lb.requests', [0])])).toContain('(no requests in the window)');
+    expect(says([p99([]), max([])])).toContain('(no data points in the window)');
   });
 });
