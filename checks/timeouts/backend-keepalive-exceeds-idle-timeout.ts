@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
 import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { gapCovering } from '../evidence/metrics-gap.js';
 import { ALL_KINDS } from '../kinds.js';
 import { plannedIdleTimeout } from './latency-idle.js';
 import { routingInputMissing } from './routing-gap.js';
@@ -178,9 +179,15 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
         return;
       }
       if (unknown.length > 0) {
+        // Declarations are read from tags and labels: when those could not be read, say which call failed first.
+        const tagsGap = gapCovering(inv, 'tags', pool.ref) ?? gapCovering(inv, 'tags', lb.ref);
+        const unread = tagsGap
+          ? `the tags and labels of ${pool.ref.name} and its targets: not collected (${tagsGap.api}: ${tagsGap.code} ${tagsGap.message}); ` +
+            `${tagsGap.permission ? `grant ${tagsGap.permission}` : `make ${tagsGap.api} succeed`} and collect again. `
+          : '';
         ctx.unknown(
           where,
-          `no backend keep-alive is known for ${unknown.length} of ${all.length} target(s) (${unknown.map((t) => t.key).join(', ')}). ` +
+          `no backend keep-alive is known for ${unknown.length} of ${all.length} target(s) (${unknown.map((t) => t.key).join(', ')}). ${unread}` +
             'Declare it with the tag cloud502:server=<node|gunicorn|uvicorn|nginx|apache|tomcat|go> or cloud502:keepalive=<seconds> ' +
             `on the target group, or a backends: entry in .cloud502.yml (match: { pool: "${pool.ref.name}" } with server or keepAliveSeconds), ` +
             'or run with --probe to measure it.',

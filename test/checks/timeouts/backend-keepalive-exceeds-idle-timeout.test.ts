@@ -72,6 +72,11 @@ checkTester(check, {
   unknown: [
     { name: 'nothing known about the backend', inventory: alb(undefined), expect: [{ resource: 'tg-api', contains: ['cloud502:keepalive=<seconds>', 'backends:', '--probe'] }] },
     {
+      name: 'tags could not be read: the denied call is named before the advice to declare',
+      inventory: { ...alb(undefined), coverage: [routingDenied('elasticloadbalancing:DescribeTags', 'tags')] },
+      expect: [{ resource: 'tg-api', contains: ['the tags and labels of tg-api and its targets: not collected (elasticloadbalancing:DescribeTags: AccessDenied', 'cloud502:keepalive=<seconds>'] }],
+    },
+    {
       name: 'one target known and passing, one unknown',
       inventory: albInventory({ pools: [pool('tg-api', { targets: [target({ id: 'i-0aaa', backend: declared(75) }), target({ id: 'i-0bbb' })] })] }),
       expect: [{ resource: 'tg-api', contains: ['1 of 2 target(s) (i-0bbb:8080)'] }],
