@@ -95,6 +95,17 @@ export interface PermissionDocument {
   permissions: string[];
 }
 
+/**
+ * The calls that decide whether a scope (account × region, subscription, project) was audited at all, by the names
+ * the provider's coverage gaps carry in `CoverageGap.api`.
+ */
+export interface ScopeCalls {
+  /** Calls that list a scope's load balancers: when one fails, the scope's "no load balancers" means unknown, not none. */
+  listing: readonly string[];
+  /** Calls without which a scope is not entered at all (assuming a role, discovering regions or subscriptions). */
+  entry: readonly string[];
+}
+
 export interface ProviderDescriptor {
   id: Provider;
   /** `Amazon Web Services`, `Microsoft Azure`, `Google Cloud`. */
@@ -105,6 +116,8 @@ export interface ProviderDescriptor {
   options: ProviderOptionSpec[];
   /** The provider's raw-snapshot versions this build reads. */
   rawSchemaVersions: number[];
+  /** The calls whose failure leaves a scope not audited (see src/engine/coverage-verdict.ts). */
+  scopeCalls: ScopeCalls;
   /** The bundled demo environment, relative to the package root; omitted when the provider ships none. */
   demoSnapshot?: string;
   /** Loads the adapter (and nothing of the SDK until `collect` runs). */

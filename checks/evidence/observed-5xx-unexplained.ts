@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence, observedLbStatus } from '../../src/engine/evidence.js';
-import { describeMissing, kindFacts } from '../../src/model/index.js';
+import { kindFacts } from '../../src/model/index.js';
 import { LAYER7_KINDS } from '../kinds.js';
+import { metricsMissing } from './metrics-gap.js';
 
 export const observed5xxUnexplained = defineCheck({
   id: 'evidence/observed-5xx-unexplained',
@@ -50,7 +51,7 @@ export const observed5xxUnexplained = defineCheck({
       const facts = kindFacts(lb.kind);
       const observed = observedLbStatus(inv, lb.ref.id, ctx.index);
       if (!observed) {
-        ctx.unknown(lb, describeMissing(inv, 'metrics', lb, `the load balancer's own 5xx counts (${facts.errorMetricLabel})`, 'run the audit with a non-zero metrics window'));
+        ctx.unknown(lb, metricsMissing(inv, lb, `the load balancer's own 5xx counts (${facts.errorMetricLabel})`));
         continue;
       }
       const total = observed.perCode ? [...observed.counts.values()].reduce((a, b) => a + b, 0) : (observed.counts.get(502) ?? 0);

@@ -16,7 +16,8 @@ export const timeoutVsInterval = defineCheck({
     'A health check that times out before a healthy target can answer marks it unhealthy: targets flap, the rest overload ' +
     '(502) and too few left means 503. A timeout under 2 s, or under 2 × the p99 latency of the targets, gives false ' +
     'failures (medium). A timeout longer than the interval makes checks overlap: Google rejects it and elsewhere it is ' +
-    'suspicious (low). The 2 s and 2× numbers are heuristics; the latency is the pool\'s p99 ' +
+    'suspicious (low), except for the provider\'s own documented default (Google 5 s / 5 s, the Application Gateway ' +
+    'default probe 30 s / 30 s), which the provider documents as working. The 2 s and 2× numbers are heuristics; the latency is the pool\'s p99 ' +
     'response time as the load balancer measures it, used as a stand-in for the health endpoint\'s own latency. Where the ' +
     'provider fixes the timeout (Azure Load Balancer probes) there is nothing to tune and the check does not apply.',
   remediation: {
@@ -107,7 +108,10 @@ export const timeoutVsInterval = defineCheck({
           evidence: { path: 'backendPool.healthCheck.timeoutSeconds', observed: timeout, expected: `<= intervalSeconds (${interval})`, source, details },
         });
       }
-      if (timeout <= interval && timeout >= ratio * interval) {
+      // The provider's own documented default pair is not a misconfiguration of the user's; any other pair is judged.
+      const documented = c.lb ? kindFacts(c.lb.kind).healthCheckDefault : undefined;
+      const providerDefault = documented !== undefined && timeout === documented.timeoutSeconds && interval === documented.intervalSeconds ? documented : undefined;
+      if (timeout <= interval && timeout >= ratio * interval && !providerDefault) {
         failed = true;
         ctx.fail(c.resource, 'timeoutCloseToInterval', { ...base, ratio }, {
           severity: 'low',
@@ -155,11 +159,14 @@ export const timeoutVsInterval = defineCheck({
         });
       }
       if (failed) continue;
+      const defaultNote = providerDefault ? ` ${timeout} s / ${interval} s is ${providerDefault.detail}, which the provider documents as working.` : '';
       ctx.pass(c.resource, {
         ...opts,
         ...(p99 === undefined
-          ? { message: `${c.pool.ref.name}: the timeout is within the interval and at least ${min} s; the latency rule was not evaluated (no target.latency.p99 data; collect metrics to include it).` }
-          : {}),
+          ? { message: `${c.pool.ref.name}: the timeout is within the interval and at least ${min} s; the latency rule was not evaluated (no target.latency.p99 data; collect metrics to include it).${defaultNote}` }
+          : defaultNote
+            ? { message: `${c.pool.ref.name}: the timeout is within the interval, at least ${min} s and above ${factor} × p99.${defaultNote}` }
+            : {}),
       });
     }
   },

@@ -1,3 +1,4 @@
+import { aimAllowFlows } from '../../src/engine/fix.js';
 import { defineCheck } from '../../src/engine/index.js';
 import { symptomOf } from '../../src/model/index.js';
 import { ALL_KINDS } from '../kinds.js';
@@ -50,7 +51,7 @@ export const healthCheckPortBlocked = defineCheck({
         discriminator: c.discriminator,
         severity: all ? 'critical' : 'high',
         evidence: { ...evidence, details: { ...evidence.details, statusCodes: symptom.codes } },
-        fix: fixes,
+        fix: aimAllowFlows(fixes, c.pool.ref.id, hits.map((h) => h.path.target.id)),
       });
     });
   },

@@ -1,3 +1,4 @@
+import { aimAllowFlows } from '../../src/engine/fix.js';
 import { defineCheck } from '../../src/engine/index.js';
 import { symptomOf } from '../../src/model/index.js';
 import { ALL_KINDS } from '../kinds.js';
@@ -45,7 +46,7 @@ export const trafficPortBlocked = defineCheck({
       ctx.fail(c.resource, 'blocked', { ...data, symptom: symptom.text }, {
         discriminator: c.discriminator,
         evidence: { ...evidence, details: { ...evidence.details, statusCodes: symptom.codes } },
-        fix: fixes,
+        fix: aimAllowFlows(fixes, c.pool.ref.id, hits.map((h) => h.path.target.id)),
       });
     });
   },

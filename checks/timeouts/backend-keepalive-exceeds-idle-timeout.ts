@@ -1,7 +1,10 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
-import { describeMissing, effectiveKeepAlive, gapFor, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { gapCovering } from '../evidence/metrics-gap.js';
 import { ALL_KINDS } from '../kinds.js';
+import { plannedIdleTimeout } from './latency-idle.js';
+import { routingInputMissing } from './routing-gap.js';
 
 function describeSource(s: Sourced<unknown>): string {
   return s.detail ? `${s.source}: ${s.detail}` : s.source;
@@ -94,12 +97,9 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       const pools = ctx.index.poolsOf(lb);
       if (pools.length === 0) {
         // No pool in the inventory: either the load balancer routes nowhere, or its routing could not be read.
-        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'routes' || n.input === 'pools');
-        if (gap || gapFor(inv, 'listeners', lb.ref) || gapFor(inv, 'pools', lb.ref)) {
-          ctx.unknown(lb, describeMissing(inv, gap?.input ?? 'listeners', lb, `the pools ${lb.ref.name} routes to`));
-        } else {
-          ctx.notApplicable(lb, 'routes to no backend pool.');
-        }
+        const missing = routingInputMissing(inv, lb);
+        if (missing) ctx.unknown(lb, describeMissing(inv, missing, lb, `the pools ${lb.ref.name} routes to`));
+        else ctx.notApplicable(lb, 'routes to no backend pool.');
         continue;
       }
       const symptom = symptomOf(lb.kind, 'backend-closed-idle');
@@ -132,7 +132,9 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
       if (failing.length > 0) {
         const worst = failing.reduce((a, b) => ((a.keepAlive!.value as number) <= (b.keepAlive!.value as number) ? a : b));
         const ka = worst.keepAlive as Sourced<number>;
-        const recommended = Math.ceil(idle.value) + 5;
+        // Above the idle timeout the load balancer will have once its latency finding is fixed, not only today's.
+        const planned = plannedIdleTimeout(ctx.index, lb, idle.value);
+        const recommended = Math.ceil(Math.max(idle.value, planned ?? 0)) + 5;
         const fix = keepAliveSetting(worst.server, recommended);
         const messageId = ka.value <= idle.value ? 'shorter' : 'margin';
         ctx.fail(
@@ -163,6 +165,7 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
                 idleTimeoutSource: describeSource(idle),
                 server: worst.server ?? 'unknown',
                 recommendedKeepAliveSeconds: recommended,
+                ...(planned !== undefined ? { plannedIdleTimeoutSeconds: planned } : {}),
                 fix,
                 symptom: symptom.text,
                 statusCodes: symptom.codes,
@@ -176,9 +179,15 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
         return;
       }
       if (unknown.length > 0) {
+        // Declarations are read from tags and labels: when those could not be read, say which call failed first.
+        const tagsGap = gapCovering(inv, 'tags', pool.ref) ?? gapCovering(inv, 'tags', lb.ref);
+        const unread = tagsGap
+          ? `the tags and labels of ${pool.ref.name} and its targets: not collected (${tagsGap.api}: ${tagsGap.code} ${tagsGap.message}); ` +
+            `${tagsGap.permission ? `grant ${tagsGap.permission}` : `make ${tagsGap.api} succeed`} and collect again. `
+          : '';
         ctx.unknown(
           where,
-          `no backend keep-alive is known for ${unknown.length} of ${all.length} target(s) (${unknown.map((t) => t.key).join(', ')}). ` +
+          `no backend keep-alive is known for ${unknown.length} of ${all.length} target(s) (${unknown.map((t) => t.key).join(', ')}). ${unread}` +
             'Declare it with the tag cloud502:server=<node|gunicorn|uvicorn|nginx|apache|tomcat|go> or cloud502:keepalive=<seconds> ' +
             `on the target group, or a backends: entry in .cloud502.yml (match: { pool: "${pool.ref.name}" } with server or keepAliveSeconds), ` +
             'or run with --probe to measure it.',

@@ -5,6 +5,9 @@ import type { BackendPool, LoadBalancer, ResourceRef, Sourced } from '../../src/
 import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, symptomOf } from '../../src/model/index.js';
 import { LAYER7_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
+import { idleForLatency, LATENCY_DEFAULTS } from './latency-idle.js';
+import { routingInputMissing } from './routing-gap.js';
+import { metricsMissing } from '../evidence/metrics-gap.js';
 
 export const idleTimeoutBelowLatency = defineCheck({
   id: 'timeouts/idle-timeout-below-latency',
@@ -34,14 +37,14 @@ export const idleTimeoutBelowLatency = defineCheck({
   ],
   thresholds: {
     latencyFactor: {
-      default: 2,
+      default: LATENCY_DEFAULTS.latencyFactor,
       description: 'The idle timeout should be at least this multiple of the p99 response time (heuristic).',
       unit: 'ratio',
       min: 1,
       max: 100,
     },
     maxMarginSeconds: {
-      default: 1,
+      default: LATENCY_DEFAULTS.maxMarginSeconds,
       description: 'A maximum response time within this many seconds of the idle timeout counts as reaching it (heuristic).',
       unit: 'seconds',
       min: 0,
@@ -77,7 +80,7 @@ export const idleTimeoutBelowLatency = defineCheck({
       if (!p99Series && !maxSeries) {
         ctx.unknown(
           where,
-          describeMissing(inv, 'metrics', lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`, 'run the audit with a non-zero metrics window'),
+          metricsMissing(inv, lb, `the response-time metric of ${subject} (${facts.latencyMetricLabel ?? 'backend latency'})`),
           opts,
         );
         return;
@@ -89,17 +92,30 @@ export const idleTimeoutBelowLatency = defineCheck({
       const reaches = max !== undefined && max >= idleSeconds - margin;
       const metrics: MetricEvidence[] = [p99Series, maxSeries].filter((s) => s !== undefined).map((s) => metricEvidence(s, undefined, inv.metricsWindowSeconds));
 
+      if (p99 === undefined && max === undefined) {
+        // No data points is "no requests" only when the request count agrees: a series that stayed empty while the
+        // load balancer served traffic says the metric is missing, not that nothing was slow.
+        const requests = metricSum(ctx.index.metric(lb.ref.id, 'lb.requests'));
+        if (requests !== undefined && requests > 0) {
+          ctx.unknown(
+            where,
+            `${subject}: the response-time metric (${facts.latencyMetricLabel ?? 'backend latency'}) has no data points while ${lb.ref.name} served ${requests} requests in the last ${window}: the response times cannot be judged.`,
+            opts,
+          );
+          return;
+        }
+      }
       if (!below && !reaches) {
         const seen = [p99 !== undefined ? `p99 ${p99} s` : undefined, max !== undefined ? `max ${max} s` : undefined].filter(Boolean).join(', ');
         ctx.pass(where, {
           ...opts,
-          message: `${subject}: response times (${seen || 'no requests in the window'}) leave room below the ${idleSeconds} s idle timeout of ${lb.ref.name}.`,
+          message: `${subject}: response times (${seen || (ctx.index.metric(lb.ref.id, 'lb.requests') ? 'no requests in the window' : 'no data points in the window')}) leave room below the ${idleSeconds} s idle timeout of ${lb.ref.name}.`,
           evidence: { metrics },
         });
         return;
       }
-      const worst = Math.max(p99 ?? 0, max ?? 0);
-      const suggestedIdle = Math.min(facts.maxRequestTimeoutSeconds ?? Number.MAX_SAFE_INTEGER, Math.max(Math.ceil(factor * worst), Math.ceil(idleSeconds) + 1));
+      // The same number the keep-alive check keeps its fix above, so the two fixes never contradict each other.
+      const suggestedIdle = idleForLatency(lb, idleSeconds, { p99, max }, { latencyFactor: factor, maxMarginSeconds: margin })!;
       const observed504 = lbTimeouts !== undefined && lbTimeouts > timeoutCount;
       ctx.fail(
         where,
@@ -156,8 +172,9 @@ export const idleTimeoutBelowLatency = defineCheck({
       const counts = codes.map((c) => metricSum(ctx.index.metric(lb.ref.id, `lb.http.${c}` as 'lb.http.504')));
       const lbTimeouts = counts.some((c) => c !== undefined) ? counts.reduce<number>((a, c) => a + (c ?? 0), 0) : undefined;
       if (pools.length === 0) {
-        const gap = lb.notCollected?.find((n) => n.input === 'listeners' || n.input === 'pools');
-        if (gap) ctx.unknown(lb, describeMissing(inv, gap.input, lb, `the pools ${lb.ref.name} routes to`));
+        // No pool in the inventory: either the load balancer routes nowhere, or its routing could not be read.
+        const missing = routingInputMissing(inv, lb);
+        if (missing) ctx.unknown(lb, describeMissing(inv, missing, lb, `the pools ${lb.ref.name} routes to`));
         else ctx.notApplicable(lb, 'routes to no backend pool.');
         continue;
       }

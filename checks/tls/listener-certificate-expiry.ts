@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/index.js';
-import { describeMissing } from '../../src/model/index.js';
+import { describeMissing, gapFor, notCollected } from '../../src/model/index.js';
 import { ALL_KINDS } from '../kinds.js';
 
 const DAY_MS = 86_400_000;
@@ -51,6 +51,11 @@ export const listenerCertificateExpiry = defineCheck({
     const { warnDays, criticalDays } = ctx.thresholds;
     const now = ctx.now.getTime();
     for (const lb of inv.loadBalancers) {
+      // Without its listeners a load balancer shows no certificate: that is "cannot tell", never "nothing expires".
+      if (lb.listeners.length === 0 && (notCollected(lb, 'listeners') || gapFor(inv, 'listeners', lb.ref))) {
+        ctx.unknown(lb, describeMissing(inv, 'listeners', lb, `the listeners of ${lb.ref.name} and their certificates`));
+        continue;
+      }
       for (const listener of lb.listeners) {
         const listenerName = `${listener.protocol}:${listener.port}`;
         for (const cert of listener.certificates) {

@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/index.js';
 import { describeWindow, metricEvidence } from '../../src/engine/evidence.js';
 import type { BackendPool } from '../../src/model/index.js';
-import { describeMissing, metricSum, symptomOf } from '../../src/model/index.js';
+import { metricSum, symptomOf } from '../../src/model/index.js';
+import { metricsMissing } from '../evidence/metrics-gap.js';
 
 /** Pools whose load balancer opens TLS connections to the targets, for traffic or for health checks. */
 function speaksTls(pool: BackendPool): boolean {
@@ -55,7 +56,7 @@ export const targetTlsNegotiationErrors = defineCheck({
         const series = poolSeries ?? ctx.index.metric(lb.ref.id, 'target.tls-errors');
         const count = metricSum(series);
         if (series === undefined || count === undefined) {
-          ctx.unknown(where, describeMissing(inv, 'metrics', lb, `TargetTLSNegotiationErrorCount of ${lb.ref.name}`, 'run the audit with a non-zero metrics window'), { discriminator });
+          ctx.unknown(where, metricsMissing(inv, lb, `TargetTLSNegotiationErrorCount of ${lb.ref.name}`), { discriminator });
           continue;
         }
         const metrics = [metricEvidence(series, undefined, inv.metricsWindowSeconds)];

@@ -29,6 +29,7 @@ export const awsDescriptor: ProviderDescriptor = {
     { flags: '--all-regions', key: 'allRegions', description: 'audit every region enabled for each account (ec2:DescribeRegions)' },
   ],
   rawSchemaVersions: [1],
+  scopeCalls: { listing: ['elasticloadbalancing:DescribeLoadBalancers'], entry: ['sts:AssumeRole', 'ec2:DescribeRegions'] },
   demoSnapshot: 'demo/aws-demo.json',
   async load() {
     return (await import('./index.js')).awsAdapter;

@@ -2,6 +2,7 @@
  * The Azure provider's descriptor: its kinds, CLI options and demo. Imports no SDK (see src/provider.ts).
  */
 import type { ProviderDescriptor } from '../../src/provider.js';
+import { AZURE_API } from './apis.js';
 import { AZURE_CLOUD_NAMES } from './clouds.js';
 import { parseAzureCloud, parseLocation, parseMetricsEndpoint, parseResourceGroup, parseSubscriptionId } from './options.js';
 import { AZURE_RAW_SCHEMA_VERSIONS } from './snapshot.js';
@@ -35,6 +36,11 @@ export const azureDescriptor: ProviderDescriptor = {
     },
   ],
   rawSchemaVersions: [...AZURE_RAW_SCHEMA_VERSIONS],
+  scopeCalls: {
+    // A subscription whose gateway or load-balancer listing failed was not audited, whatever the other listing found.
+    listing: [AZURE_API.listApplicationGateways, AZURE_API.listApplicationGatewaysInGroup, AZURE_API.listLoadBalancers, AZURE_API.listLoadBalancersInGroup].map((a) => a.operation),
+    entry: [AZURE_API.listSubscriptions.operation],
+  },
   demoSnapshot: 'demo/azure-demo.json',
   async load() {
     return (await import('./index.js')).azureAdapter;

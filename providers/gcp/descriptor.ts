@@ -25,6 +25,7 @@ export const gcpDescriptor: ProviderDescriptor = {
     },
   ],
   rawSchemaVersions: [1],
+  scopeCalls: { listing: ['compute.forwardingRules.aggregatedList', 'compute.globalForwardingRules.list'], entry: [] },
   demoSnapshot: 'demo/gcp-demo.json',
   async load() {
     return (await import('./index.js')).gcpAdapter;

@@ -5,7 +5,7 @@
  */
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix } from '../../src/engine/fix.js';
 import { sh as q } from '../../src/engine/shell.js';
-import type { LoadBalancerKind, Peer } from '../../src/model/index.js';
+import type { LoadBalancerKind, Peer, Target } from '../../src/model/index.js';
 import { keepAliveSetting } from '../../src/model/index.js';
 import { lastSegment, parseLink } from './links.js';
 import { LEVEL_OFFSET } from './normalize/firewalls.js';
@@ -62,12 +62,39 @@ function ruleName(purpose: string, port: number): string {
   return `allow-${purpose === 'health-check' ? 'lb-health-checks' : 'lb-traffic'}-${port}`;
 }
 
-/** Target tags the pool's VMs all carry: the narrowest target for a new rule. */
-function commonTags(ctx: FixContext): string[] {
-  const targets = ctx.pool?.targets ?? [];
-  if (targets.length === 0 || targets.some((t) => !t.networkTags)) return [];
-  const [first, ...rest] = targets.map((t) => t.networkTags ?? []);
-  return (first ?? []).filter((tag) => rest.every((tags) => tags.includes(tag)));
+/** The VMs a new allow rule is for: the blocked targets the finding names, else every target of the pool. */
+function aimedTargets(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixContext): Target[] {
+  const pool = intent.targetPoolId ? ctx.index.pool(intent.targetPoolId) : ctx.pool;
+  const targets = pool?.targets ?? [];
+  const wanted = intent.targetIds ? new Set(intent.targetIds) : undefined;
+  const chosen = wanted ? targets.filter((t) => wanted.has(t.id)) : targets;
+  return chosen.length > 0 ? chosen : targets;
+}
+
+function shared(lists: Array<string[] | undefined>): string[] {
+  if (lists.length === 0 || lists.some((l) => !l || l.length === 0)) return [];
+  const [first, ...rest] = lists as string[][];
+  return [...new Set(first)].filter((v) => rest.every((l) => l.includes(v)));
+}
+
+/**
+ * What the rule selects, narrowest first: a network tag every aimed VM carries, else a service account they all run
+ * as (a firewall rule takes one or the other, never both). Undefined when they share neither: the rule would then
+ * apply to every VM in the network, and the fix says so.
+ */
+interface RuleTarget {
+  flag: '--target-tags' | '--target-service-accounts';
+  values: string[];
+  words: string;
+}
+
+function ruleTarget(targets: Target[]): RuleTarget | undefined {
+  const tags = shared(targets.map((t) => t.networkTags));
+  // The comment line names no value: it is not quoted, and tags and accounts come from the cloud.
+  if (tags.length > 0) return { flag: '--target-tags', values: tags, words: `the pool's VMs only (by ${tags.length === 1 ? 'the network tag' : 'the network tags'} they all carry)` };
+  const accounts = shared(targets.map((t) => t.serviceAccounts));
+  if (accounts.length > 0) return { flag: '--target-service-accounts', values: accounts, words: "the pool's VMs only (by the service account they all run as)" };
+  return undefined;
 }
 
 function cidrsOf(peers: Peer[]): string[] {
@@ -101,15 +128,24 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   // VPC firewall rules: the policy id is `<network>/firewalls`; a firewall policy names its network on the model.
   const networkId = isPolicy ? (ctx.index.policy(intent.policyId)?.networkId ?? ctx.pool?.networkId ?? '') : intent.policyId.replace(/\/firewalls$/, '');
   const network = parseLink(networkId);
-  const tags = commonTags(ctx);
-  const target = tags.length ? ` --target-tags=${q(tags.join(','))}` : '';
+  const aimed = aimedTargets(intent, ctx);
+  const selects = ruleTarget(aimed);
+  const target = selects ? ` ${selects.flag}=${q(selects.values.join(','))}` : '';
   const src = ranges.length ? ` --${ingress ? 'source' : 'destination'}-ranges=${q(ranges.join(','))}` : '';
   const name = ruleName(intent.purpose, intent.ports.from);
+  const networkName = network?.name ?? '';
+  // Without a tag or service account in common, the rule reaches every VM of the network: say so, and how to narrow it.
+  // No names in the comment: a value from the cloud must never reach a line the shell reads unquoted.
+  const broad = selects
+    ? ''
+    : `# ${aimed.length === 1 ? 'the target has' : 'the targets share'} no network tag or service account: this rule applies to every VM ` +
+      'in the network; narrow it by tagging them (gcloud compute instances add-tags) and adding --target-tags\n';
   return {
     cli:
-      `# ${intent.purpose}: allow ${intent.protocol}/${ports} ${ingress ? 'from' : 'to'} ${ranges.join(', ') || 'the peers'}${tags.length ? ` to VMs tagged ${tags.join(', ')}` : ''}\n` +
-      `gcloud compute firewall-rules create ${q(name)} --project=${q(network?.project ?? '')} --network=${q(network?.name ?? '')} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=ALLOW --rules=${q(`${intent.protocol}:${ports}`)}${src}${target}${priority}`,
-    terraform: `google_compute_firewall (direction "${ingress ? 'INGRESS' : 'EGRESS'}", allow { protocol = "${intent.protocol}", ports = ["${ports}"] }, ${ingress ? 'source_ranges' : 'destination_ranges'}, target_tags)`,
+      `# ${intent.purpose}: allow ${intent.protocol}/${ports} ${ingress ? 'from' : 'to'} ${ranges.join(', ') || 'the peers'}${selects ? ` to ${selects.words}` : ''}\n` +
+      broad +
+      `gcloud compute firewall-rules create ${q(name)} --project=${q(network?.project ?? '')} --network=${q(networkName)} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=ALLOW --rules=${q(`${intent.protocol}:${ports}`)}${src}${target}${priority}`,
+    terraform: `google_compute_firewall (direction "${ingress ? 'INGRESS' : 'EGRESS'}", allow { protocol = "${intent.protocol}", ports = ["${ports}"] }, ${ingress ? 'source_ranges' : 'destination_ranges'}, ${selects?.flag === '--target-service-accounts' ? 'target_service_accounts' : 'target_tags'})`,
   };
 }
 

@@ -6,8 +6,10 @@
  * cannot be assumed, regions that cannot be discovered, a deadline before the listing), was not audited: its
  * "no load balancers" means "unknown", never "none". Pure: reads the inventory's scopes, gaps and load balancers.
  */
+import { descriptorOf } from '../../providers/index.js';
 import { NothingAuditedError } from '../errors.js';
 import type { CoverageGap, Inventory, Provider } from '../model/index.js';
+import type { ScopeCalls } from '../provider.js';
 
 /** The gap of a scope whose collection stopped at the audit deadline. */
 export const DEADLINE_API = 'cloud502:deadline';
@@ -15,15 +17,10 @@ export const DEADLINE_CODE = 'DeadlineExceeded';
 /** The gap of a scope whose collection failed as a whole (credentials, unreachable), as the Lambda records it. */
 export const SCOPE_FAILED_API = 'cloud502:collect';
 
-/**
- * Per provider, the calls that list a scope's load balancers (their failure leaves the scope's load balancers
- * unknown) and the calls without which a scope is not collected at all. Provider facts as data: adapters add theirs.
- */
-const SCOPE_CALLS: Readonly<Record<Provider, { listing: readonly string[]; entry: readonly string[] }>> = {
-  aws: { listing: ['elasticloadbalancing:DescribeLoadBalancers'], entry: ['sts:AssumeRole', 'ec2:DescribeRegions', SCOPE_FAILED_API] },
-  azure: { listing: [], entry: [SCOPE_FAILED_API] },
-  gcp: { listing: ['compute.forwardingRules.aggregatedList', 'compute.globalForwardingRules.list'], entry: [SCOPE_FAILED_API] },
-};
+/** How the verdict learns a provider's scope calls: from its descriptor unless a test gives them. */
+export type ScopeCallsOf = (provider: Provider) => ScopeCalls | undefined;
+
+const fromDescriptors: ScopeCallsOf = (provider) => descriptorOf(provider)?.scopeCalls;
 
 export type Coverage = 'complete' | 'partial';
 
@@ -58,11 +55,25 @@ export function scopeName(s: { provider: Provider; account?: string | undefined;
   return [s.provider, s.account, s.region].filter(Boolean).join(' ');
 }
 
-/** The gap decides the scope: its listing or its entry failed (a call about one resource never does). */
-function failsScope(gap: CoverageGap): boolean {
-  if (gap.resourceId !== undefined && gap.api !== 'sts:AssumeRole') return false;
-  const calls = SCOPE_CALLS[gap.provider];
-  return calls.listing.includes(gap.api) || calls.entry.includes(gap.api);
+/**
+ * The gap decides the scope: its listing or its entry failed. A call about one resource never does, except entering
+ * an account, which is recorded against the role it assumes.
+ */
+function failsScope(gap: CoverageGap, scopeCallsOf: ScopeCallsOf): boolean {
+  const calls = scopeCallsOf(gap.provider);
+  const entry = gap.api === SCOPE_FAILED_API || (calls?.entry.includes(gap.api) ?? false);
+  if (gap.resourceId !== undefined && !entry) return false;
+  return entry || (calls?.listing.includes(gap.api) ?? false);
+}
+
+/**
+ * The audited scopes a failing gap stands for: its own, or, when it names no region (a subscription-wide listing)
+ * or no account (listing the subscriptions themselves), every audited scope it covers.
+ */
+function scopesOf(gap: CoverageGap, scopes: Inventory['scopes']): Array<Pick<CoverageGap, 'provider' | 'account' | 'region'>> {
+  if (gap.region !== undefined && gap.account !== undefined) return [gap];
+  const covered = scopes.filter((s) => s.provider === gap.provider && (gap.account === undefined || s.account === gap.account) && (gap.region === undefined || s.region === gap.region));
+  return covered.length > 0 ? covered : [gap];
 }
 
 function toFailedScope(gap: CoverageGap): FailedScope {
@@ -112,13 +123,16 @@ function describeKinds(gaps: readonly CoverageGap[]): string {
  * const verdict = judgeCoverage(inventory);
  * if (verdict.nothingAudited) throw new NothingAuditedError(verdict.nothingAudited);
  */
-export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' | 'loadBalancers'>): CoverageVerdict {
+export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' | 'loadBalancers'>, scopeCallsOf: ScopeCallsOf = fromDescriptors): CoverageVerdict {
+  const failsScopeHere = (gap: CoverageGap) => failsScope(gap, scopeCallsOf);
   const failedByScope = new Map<string, FailedScope>();
   for (const gap of inventory.coverage) {
-    if (!failsScope(gap)) continue;
-    const key = scopeKey(gap);
-    // The deadline's own entry only says collection stopped; the listing's entry says whether it got that far.
-    if (!failedByScope.has(key)) failedByScope.set(key, toFailedScope(gap));
+    if (!failsScopeHere(gap)) continue;
+    for (const scope of scopesOf(gap, inventory.scopes)) {
+      const key = scopeKey(scope);
+      // The deadline's own entry only says collection stopped; the listing's entry says whether it got that far.
+      if (!failedByScope.has(key)) failedByScope.set(key, toFailedScope({ ...gap, ...scope }));
+    }
   }
   const failedScopes = [...failedByScope.values()];
   const allScopes = new Set([...inventory.scopes.map(scopeKey), ...failedByScope.keys()]);
@@ -140,7 +154,7 @@ export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' |
   }
   const deadline = inventory.coverage.filter((g) => g.api === DEADLINE_API);
   if (deadline.length > 0) parts.push(`collection stopped at the audit deadline in ${deadline.map((g) => scopeName(g)).join(', ')}`);
-  const others = inventory.coverage.filter((g) => !failsScope(g) && g.api !== DEADLINE_API);
+  const others = inventory.coverage.filter((g) => !failsScopeHere(g) && g.api !== DEADLINE_API);
   if (others.length > 0) {
     const gaps = plural(others.length, parts.length > 0 ? 'other coverage gap' : 'coverage gap');
     parts.push(`${gaps} (${describeKinds(others)}): checks that needed that data answer "unknown"`);

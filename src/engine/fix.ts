@@ -52,6 +52,10 @@ export type FixIntent =
        * new rule is placed before it. Undefined when only the policy's default denied.
        */
       beforePriority?: number;
+      /** The pool whose targets the flow must reach, so a renderer can aim the rule at them (Google target tags). */
+      targetPoolId?: string;
+      /** The targets the flow is blocked to; all of the pool's when omitted. */
+      targetIds?: string[];
     }
   /** Raise the backend server's idle keep-alive (server configuration, not a cloud API). */
   | { kind: 'set-backend-keepalive'; poolId: string; seconds: number; server?: ServerKind }
@@ -113,4 +117,13 @@ export interface FixRenderer {
   /** True when `render` has a command or a setting for this intent on this kind (kept honest by the registry test). */
   supports(intent: FixIntentKind, kind: LoadBalancerKind): boolean;
   render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined;
+}
+
+/**
+ * Aims the allow-flow fixes of a finding at the pool's blocked targets, so a renderer whose rules select VMs (Google
+ * firewall target tags or service accounts) need not open the flow to the whole network.
+ */
+export function aimAllowFlows(fixes: readonly FixIntent[], poolId: string, targetIds: readonly string[]): FixIntent[] {
+  const ids = [...new Set(targetIds)];
+  return fixes.map((f) => (f.kind === 'allow-flow' ? { ...f, targetPoolId: poolId, ...(ids.length > 0 ? { targetIds: ids } : {}) } : f));
 }

@@ -36,6 +36,16 @@ export interface HealthCheckBounds {
 }
 
 const ELBV2_BOUNDS: HealthCheckBounds = { intervalSeconds: [5, 300], timeoutSeconds: [2, 120], unhealthyThreshold: [2, 10], healthyThreshold: [2, 10] };
+export interface DocumentedHealthCheck {
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  /** Where the provider documents it. */
+  detail: string;
+}
+
+/** compute.healthChecks field descriptions: checkIntervalSec and timeoutSec default to 5, timeoutSec ≤ checkIntervalSec. */
+const GCP_HEALTH_CHECK_DEFAULT: DocumentedHealthCheck = { intervalSeconds: 5, timeoutSeconds: 5, detail: "Google Cloud's default health check (checkIntervalSec 5, timeoutSec 5)" };
+
 const GCP_BOUNDS: HealthCheckBounds = { intervalSeconds: [1, 300], timeoutSeconds: [1, 300], unhealthyThreshold: [1, 10], healthyThreshold: [1, 10] };
 
 /** How the network checks model a kind's paths to its targets. */
@@ -110,6 +120,11 @@ export interface LoadBalancerKindFacts {
   httpsHealthCheckNeedsTls12?: boolean;
   /** API bounds of the health-check settings (ELBv2 / Classic API reference, App Gateway probe, GCP healthChecks). */
   healthCheckBounds: HealthCheckBounds;
+  /**
+   * The interval and timeout the provider applies when none is set and documents as working, even where they are
+   * close to each other (Google 5 s / 5 s; App Gateway's default probe 30 s / 30 s): not a misconfiguration.
+   */
+  healthCheckDefault?: DocumentedHealthCheck;
   /** The metric that shows the load balancer's own 5xx in words, for messages that ask for evidence. */
   errorMetricLabel: string;
   /** The metric that shows backend response times, in words. */
@@ -144,6 +159,7 @@ const GCP_ALB_BASE = {
   requestTimeoutFrom: 'pool',
   maxRequestTimeoutSeconds: 2_147_483_647,
   healthCheckBounds: GCP_BOUNDS,
+  healthCheckDefault: GCP_HEALTH_CHECK_DEFAULT,
   errorMetricLabel: 'loadbalancing.googleapis.com https/request_count (response_code_class 500)',
   latencyMetricLabel: 'loadbalancing.googleapis.com https/backend_latencies',
 } as const satisfies Partial<LoadBalancerKindFacts>;
@@ -278,6 +294,8 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     network: OPTIONAL_POLICIES,
     healthChecksAlwaysOn: true,
     healthCheckBounds: { intervalSeconds: [1, 86400], timeoutSeconds: [1, 86400], unhealthyThreshold: [1, 20] },
+    // Application Gateway health probe overview: the default probe checks every 30 s with a 30 s timeout.
+    healthCheckDefault: { intervalSeconds: 30, timeoutSeconds: 30, detail: "Application Gateway's default probe (interval 30 s, timeout 30 s)" },
     errorMetricLabel: 'Microsoft.Network/applicationGateways ResponseStatus 5xx / FailedRequests',
     latencyMetricLabel: 'Microsoft.Network/applicationGateways BackendLastByteResponseTime',
   },
@@ -317,6 +335,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     requestTimeoutFrom: 'none',
     network: OPTIONAL_POLICIES,
     healthCheckBounds: GCP_BOUNDS,
+    healthCheckDefault: GCP_HEALTH_CHECK_DEFAULT,
     errorMetricLabel: 'loadbalancing.googleapis.com tcp_ssl_proxy/closed_connections',
   },
   'gcp-nlb-passthrough': {
@@ -333,6 +352,7 @@ export const LOAD_BALANCER_KINDS: Readonly<Record<LoadBalancerKind, LoadBalancer
     requestTimeoutFrom: 'none',
     network: OPTIONAL_POLICIES,
     healthCheckBounds: GCP_BOUNDS,
+    healthCheckDefault: GCP_HEALTH_CHECK_DEFAULT,
     errorMetricLabel: 'compute.googleapis.com instance network metrics',
   },
 };

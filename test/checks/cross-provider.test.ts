@@ -89,9 +89,13 @@ checkTester(aggressiveEjection, {
 });
 
 checkTester(timeoutVsInterval, {
-  valid: [{ name: 'gcp-alb-global: 3 s timeout every 10 s', inventory: cloud('gcp-alb-global', { healthCheck: hc({ timeoutSeconds: 3, intervalSeconds: 10 }) }) }],
+  valid: [
+    { name: 'gcp-alb-global: 3 s timeout every 10 s', inventory: cloud('gcp-alb-global', { healthCheck: hc({ timeoutSeconds: 3, intervalSeconds: 10 }) }) },
+    // Google documents 5 s / 5 s as its default: not the user's misconfiguration.
+    { name: 'gcp-alb-global: the default 5 s timeout every 5 s', inventory: cloud('gcp-alb-global', { healthCheck: hc({ timeoutSeconds: 5, intervalSeconds: 5 }) }) },
+  ],
   invalid: [
-    { name: 'gcp-alb-global: boundary, the default 5 s timeout every 5 s', inventory: cloud('gcp-alb-global', { healthCheck: hc({ timeoutSeconds: 5, intervalSeconds: 5 }) }), expect: [{ messageId: 'timeoutCloseToInterval', resource: 'pool-web', severity: 'low' }] },
+    { name: 'gcp-alb-global: boundary, a 5 s timeout every 6 s', inventory: cloud('gcp-alb-global', { healthCheck: hc({ timeoutSeconds: 5, intervalSeconds: 6 }) }), expect: [{ messageId: 'timeoutCloseToInterval', resource: 'pool-web', severity: 'low' }] },
     { name: 'azure-appgw: 1 s probe timeout', inventory: cloud('azure-appgw', { healthCheck: hc({ timeoutSeconds: 1, intervalSeconds: 30 }) }), expect: [{ messageId: 'timeoutTooShort', resource: 'pool-web' }] },
   ],
   notApplicable: [

@@ -22,6 +22,17 @@ const gap = (region: string, api: string, code: string, extra: Partial<CoverageG
   ...extra,
 });
 const LISTING = 'elasticloadbalancing:DescribeLoadBalancers';
+const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
+const azureScope = (region: string) => ({ provider: 'azure' as const, account: SUBSCRIPTION, region });
+/** An Azure 403 as its normalizer records it: the operation id, the subscription, no location unless --location. */
+const azureGap = (operation: string, account: string | undefined): CoverageGap => ({
+  provider: 'azure',
+  ...(account ? { account } : {}),
+  api: operation,
+  code: 'AuthorizationFailed',
+  message: 'The client does not have authorization',
+  permission: operation.startsWith('Subscriptions') ? 'Microsoft.Resources/subscriptions/read' : `Microsoft.Network/${operation.startsWith('Load') ? 'loadBalancers' : 'applicationGateways'}/read`,
+});
 const lb = loadBalancer('web');
 
 interface Row {
@@ -105,6 +116,43 @@ const rows: Row[] = [
     reason: /^the load-balancer listing failed in 1 of 2 scopes/,
   },
   { name: 'no scope at all', inv: { scopes: [] }, coverage: 'partial', failed: [], nothing: /^nothing was audited: no account or region to audit$/ },
+  {
+    name: 'Azure: the gateway listing denied in the only subscription (a subscription-wide gap, no location)',
+    inv: { scopes: [azureScope('all-locations')], coverage: [azureGap('ApplicationGateways_ListAll', SUBSCRIPTION)] },
+    coverage: 'partial',
+    failed: ['all-locations'],
+    nothing: /^nothing was audited: no load-balancer listing succeeded — ApplicationGateways_ListAll AuthorizationFailed: .*; grant Microsoft.Network\/applicationGateways\/read \(azure 00000000-0000-0000-0000-000000000001 all-locations\)$/,
+  },
+  {
+    name: 'Azure: the load-balancer listing denied while gateways were found',
+    inv: { scopes: [azureScope('westeurope')], loadBalancers: [lb], coverage: [azureGap('LoadBalancers_ListAll', SUBSCRIPTION)] },
+    coverage: 'partial',
+    failed: ['westeurope'],
+    reason: /^the load-balancer listing failed in 1 of 1 scope \(LoadBalancers_ListAll AuthorizationFailed/,
+  },
+  {
+    name: 'Azure: the subscriptions could not be listed',
+    inv: { scopes: [{ provider: 'azure', region: 'all-locations' }], coverage: [azureGap('Subscriptions_List', undefined)] },
+    coverage: 'partial',
+    failed: ['all-locations'],
+    nothing: /^nothing was audited: no load-balancer listing succeeded — Subscriptions_List AuthorizationFailed/,
+  },
+  {
+    name: 'Azure: one backend-health call denied is a gap, not a failed scope',
+    inv: { scopes: [azureScope('westeurope')], loadBalancers: [lb], coverage: [{ ...azureGap('ApplicationGateways_BackendHealth', SUBSCRIPTION), resourceId: '/subscriptions/x/agw' }] },
+    coverage: 'partial',
+    failed: [],
+  },
+  {
+    name: 'Google Cloud: the regional forwarding-rule listing denied in the only project',
+    inv: {
+      scopes: [{ provider: 'gcp', account: 'shop-prod', region: 'global' }],
+      coverage: [{ provider: 'gcp', account: 'shop-prod', region: 'global', api: 'compute.forwardingRules.aggregatedList', code: 'PermissionDenied', message: 'denied', permission: 'compute.forwardingRules.list' }],
+    },
+    coverage: 'partial',
+    failed: ['global'],
+    nothing: /compute\.forwardingRules\.aggregatedList PermissionDenied: denied; grant compute\.forwardingRules\.list \(gcp shop-prod global\)$/,
+  },
 ];
 
 describe('judgeCoverage', () => {
@@ -121,6 +169,15 @@ describe('judgeCoverage', () => {
       expect(verdict.nothingAudited).toBeUndefined();
       expect(() => assertSomethingAudited(verdict)).not.toThrow();
     }
+  });
+
+  it('takes the listing calls from the provider descriptors, or from the table it is given', () => {
+    const denied = inventory({ scopes: [scope('eu-west-1')], coverage: [gap('eu-west-1', 'elasticloadbalancing:DescribeListeners', 'AccessDenied')] });
+    expect(judgeCoverage(denied).nothingAudited).toBeUndefined();
+    const verdict = judgeCoverage(denied, () => ({ listing: ['elasticloadbalancing:DescribeListeners'], entry: [] }));
+    expect(verdict.nothingAudited).toMatch(/DescribeListeners AccessDenied/);
+    // A provider without a descriptor lists nothing that decides a scope: its gaps stay gaps.
+    expect(judgeCoverage(inventory({ scopes: [scope('eu-west-1')], coverage: [gap('eu-west-1', LISTING, 'AccessDenied')] }), () => undefined).failedScopes).toEqual([]);
   });
 
   it('names the first failures and counts the rest when many scopes failed differently', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeoutVsInterval } from '../../../checks/health/timeout-vs-interval.js';
 import type { BackendPool, LoadBalancer, MetricSeries } from '../../../src/model/index.js';
-import { albInventory, healthCheck, pool, series, type HealthCheckOverrides } from '../../support/builders.js';
+import { albInventory, healthCheck, lbInventory, pool, series, type HealthCheckOverrides } from '../../support/builders.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 /** A pool whose p99 latency series (seconds) is attached to the pool, or to the load balancer for a Classic LB. */
@@ -87,5 +87,51 @@ describe('health/timeout-vs-interval results', () => {
   it('gives each finding on one pool its own fingerprint', () => {
     const results = evaluateAsAudit(timeoutVsInterval, inv({ timeoutSeconds: 1, intervalSeconds: 10 }, [3]), {});
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
+  });
+});
+
+/**
+ * The provider's own documented default is not a "timeout close to the interval" finding: Google's default health
+ * check (5 s / 5 s) and Application Gateway's default probe (30 s / 30 s). Values the user set are still judged.
+ */
+describe('health/timeout-vs-interval on provider defaults, per kind', () => {
+  const appGwDefault = (v: number) => ({ value: v, source: 'provider-default' as const, detail: 'default probe' });
+  const on = (kind: LoadBalancer['kind'], hc: HealthCheckOverrides | undefined) => lbInventory(kind, { name: 'lb-web', pools: [pool('pool-web', { healthCheck: hc && healthCheck(hc) })] });
+
+  const rows: Array<{ name: string; kind: LoadBalancer['kind']; hc: HealthCheckOverrides | undefined; status: string; messageId?: string; says?: string }> = [
+    { name: 'Google default 5 s / 5 s', kind: 'gcp-alb-global', hc: { intervalSeconds: 5, timeoutSeconds: 5 }, status: 'pass', says: "Google Cloud's default health check" },
+    { name: 'Google default on a passthrough NLB', kind: 'gcp-nlb-passthrough', hc: { intervalSeconds: 5, timeoutSeconds: 5 }, status: 'pass' },
+    { name: 'Google: a user-set 10 s / 10 s', kind: 'gcp-alb-regional', hc: { intervalSeconds: 10, timeoutSeconds: 10 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'Google boundary: 6 s interval, 5 s timeout (≥ 0.8 × 6)', kind: 'gcp-alb-global', hc: { intervalSeconds: 6, timeoutSeconds: 5 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'Google boundary: 5 s interval, 4 s timeout (exactly 0.8 × 5)', kind: 'gcp-alb-global', hc: { intervalSeconds: 5, timeoutSeconds: 4 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'Google: a timeout longer than the interval is still invalid', kind: 'gcp-alb-global', hc: { intervalSeconds: 5, timeoutSeconds: 6 }, status: 'fail', messageId: 'timeoutExceedsInterval' },
+    { name: 'Google: health check not collected', kind: 'gcp-alb-global', hc: { timeoutSeconds: undefined }, status: 'unknown' },
+    {
+      name: 'App Gateway default probe 30 s / 30 s',
+      kind: 'azure-appgw',
+      hc: { intervalSeconds: appGwDefault(30), timeoutSeconds: appGwDefault(30) },
+      status: 'pass',
+      says: "Application Gateway's default probe",
+    },
+    { name: 'App Gateway: a custom probe of 20 s / 20 s', kind: 'azure-appgw', hc: { intervalSeconds: 20, timeoutSeconds: 20 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'App Gateway boundary: 30 s interval, 24 s timeout', kind: 'azure-appgw', hc: { intervalSeconds: 30, timeoutSeconds: 24 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'App Gateway: 30 s interval, 23 s timeout', kind: 'azure-appgw', hc: { intervalSeconds: 30, timeoutSeconds: 23 }, status: 'pass' },
+    { name: 'App Gateway: probe settings not collected', kind: 'azure-appgw', hc: undefined, status: 'unknown' },
+    // AWS documents no default this close: ALB defaults are 30 s / 5 s, so 30 s / 30 s or 5 s / 5 s is the user's.
+    { name: 'ALB: 30 s / 30 s is not a documented default', kind: 'aws-alb', hc: { intervalSeconds: 30, timeoutSeconds: 30 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+    { name: 'ALB: 5 s / 5 s is not a documented default', kind: 'aws-alb', hc: { intervalSeconds: 5, timeoutSeconds: 5 }, status: 'fail', messageId: 'timeoutCloseToInterval' },
+  ];
+
+  it.each(rows)('$name: $status', ({ kind, hc, status, messageId, says }) => {
+    const results = evaluateAsAudit(timeoutVsInterval, on(kind, hc), {});
+    expect(results.map((r) => r.status)).toEqual([status]);
+    if (messageId) expect(results[0]?.messageId).toBe(messageId);
+    if (says) expect(results[0]?.message).toContain(says);
+  });
+
+  it('still judges a default that is too short for the targets (the latency rule)', () => {
+    const inv = on('gcp-alb-global', { intervalSeconds: 5, timeoutSeconds: 5 });
+    inv.metrics = [series(inv.backendPools[0]!.ref.id, 'target.latency.p99', [3])];
+    expect(evaluateAsAudit(timeoutVsInterval, inv, {}).map((r) => r.messageId)).toEqual(['timeoutBelowLatency']);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backendKeepaliveExceedsIdleTimeout as check } from '../../../checks/timeouts/backend-keepalive-exceeds-idle-timeout.js';
 import type { BackendProfile, LoadBalancer } from '../../../src/model/index.js';
-import { albInventory, inventory, lbInventory, loadBalancer, pool, sourced, target, wire } from '../../support/builders.js';
+import { albInventory, inventory, lbInventory, loadBalancer, pool, series, sourced, target, wire } from '../../support/builders.js';
+import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const declared = (seconds: number | null): BackendProfile => ({ keepAliveSeconds: sourced(seconds, 'declared', 'tag cloud502:keepalive on tg-api') });
@@ -71,6 +72,11 @@ checkTester(check, {
   unknown: [
     { name: 'nothing known about the backend', inventory: alb(undefined), expect: [{ resource: 'tg-api', contains: ['cloud502:keepalive=<seconds>', 'backends:', '--probe'] }] },
     {
+      name: 'tags could not be read: the denied call is named before the advice to declare',
+      inventory: { ...alb(undefined), coverage: [routingDenied('elasticloadbalancing:DescribeTags', 'tags')] },
+      expect: [{ resource: 'tg-api', contains: ['the tags and labels of tg-api and its targets: not collected (elasticloadbalancing:DescribeTags: AccessDenied', 'cloud502:keepalive=<seconds>'] }],
+    },
+    {
       name: 'one target known and passing, one unknown',
       inventory: albInventory({ pools: [pool('tg-api', { targets: [target({ id: 'i-0aaa', backend: declared(75) }), target({ id: 'i-0bbb' })] })] }),
       expect: [{ resource: 'tg-api', contains: ['1 of 2 target(s) (i-0bbb:8080)'] }],
@@ -80,9 +86,20 @@ checkTester(check, {
       inventory: lbInventory('azure-appgw', { name: 'agw-web', lb: { backendIdleTimeoutSeconds: undefined }, pools: [pool('pool-web', { backend: server('node') })] }),
       expect: [{ resource: 'agw-web', contains: ['not documented', 'watch'] }],
     },
+    {
+      name: 'DescribeTargetGroups denied in the region: the pools are unknown, not absent',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeTargetGroups', 'pools')] }),
+      expect: [{ resource: 'alb-web', contains: ['the pools alb-web routes to: not collected (elasticloadbalancing:DescribeTargetGroups: AccessDenied', 'grant elasticloadbalancing:DescribeTargetGroups'] }],
+    },
+    {
+      name: 'DescribeListeners denied for this load balancer',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web', { notCollected: [{ input: 'listeners', api: 'elasticloadbalancing:DescribeListeners', code: 'AccessDenied' }] })] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeListeners: AccessDenied'] }],
+    },
     { name: 'ALB idle timeout not collected', inventory: alb(declared(75), { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web', contains: ['not collected'] }] },
   ],
   notApplicable: [
+    { name: 'an ALB that routes nowhere, everything read', inventory: inventory({ loadBalancers: [loadBalancer('alb-web')] }), expect: [{ resource: 'alb-web', contains: ['routes to no backend pool'] }] },
     { name: 'NLB does not pool backend connections', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db', { backend: server('node') })] }), expect: [{ resource: 'nlb-db' }] },
     { name: 'Lambda targets', inventory: albInventory({ pools: [pool('tg-fn', { targetType: 'lambda', backend: server('node') })] }), expect: [{ resource: 'tg-fn' }] },
   ],
@@ -114,5 +131,25 @@ describe(`${check.id} evidence`, () => {
     const results = evaluateAsAudit(check, inventory({ loadBalancers: [a.lb, b.lb], backendPools: b.pools }), {});
     expect(results.map((r) => `${r.resource.loadBalancerName}:${r.status}`)).toEqual(['alb-a:pass', 'alb-b:fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
+  });
+});
+
+describe(`${check.id} fix beside the latency finding`, () => {
+  const withLatency = (p99: number[]) => {
+    const inv = alb(server('node'));
+    return { ...inv, metrics: [series(inv.backendPools[0]!.ref.id, 'target.latency.p99', p99)] };
+  };
+
+  it('keeps the keep-alive above the idle timeout the latency finding asks for (p99 50 s: 100 s idle, 105 s keep-alive)', () => {
+    const [r] = evaluateAsAudit(check, withLatency([12, 50]), {});
+    expect(r).toMatchObject({ status: 'fail', messageId: 'shorter' });
+    expect(r?.evidence.details).toMatchObject({ recommendedKeepAliveSeconds: 105, plannedIdleTimeoutSeconds: 100 });
+    expect(r?.message).toContain('server.keepAliveTimeout = 105000');
+  });
+
+  it('boundary: responses that leave room under today\'s idle timeout change nothing (p99 30 s behind 60 s)', () => {
+    const [r] = evaluateAsAudit(check, withLatency([30]), {});
+    expect(r?.evidence.details).toMatchObject({ recommendedKeepAliveSeconds: 65 });
+    expect(r?.evidence.details).not.toHaveProperty('plannedIdleTimeoutSeconds');
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { idleTimeoutBelowLatency as check } from '../../../checks/timeouts/idle-timeout-below-latency.js';
 import { enrichWithEvidence } from '../../../src/engine/evidence.js';
 import type { LoadBalancer, MetricSeries } from '../../../src/model/index.js';
-import { albInventory, lbInventory, pool, ref, series } from '../../support/builders.js';
+import { albInventory, inventory, lbInventory, loadBalancer, pool, ref, series } from '../../support/builders.js';
+import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const POOL_ID = ref('backend-pool', 'aws-target-group', 'tg-api').id;
@@ -15,7 +16,7 @@ const alb = (metrics: MetricSeries[], lb: Partial<LoadBalancer> = {}) => albInve
 checkTester(check, {
   valid: [
     { name: 'boundary: p99 30 s is exactly half of 60 s, max 58.9 s just outside the 1 s margin', inventory: alb([p99([12, 30]), max([40, 58.9])]) },
-    { name: 'collected, no requests in the window', inventory: alb([p99([]), max([])]) },
+    { name: 'collected, no requests in the window', inventory: alb([p99([]), max([]), series(ALB_ID, 'lb.requests', [0, 0])]) },
     { name: 'only p99 collected, well below', inventory: alb([p99([0.2, 0.4])]) },
     { name: 'a raised idle timeout covers slow reports', inventory: alb([p99([90]), max([150])], { backendIdleTimeoutSeconds: { value: 300, source: 'api' } }) },
   ],
@@ -40,10 +41,28 @@ checkTester(check, {
     },
   ],
   unknown: [
+    {
+      name: 'latency series empty while RequestCount shows traffic: not "no requests"',
+      inventory: alb([p99([]), max([]), series(ALB_ID, 'lb.requests', [40, 2])]),
+      expect: [{ resource: 'tg-api', contains: ['has no data points while alb-web served 42 requests'] }],
+    },
     { name: 'latency metrics not collected', inventory: alb([]), expect: [{ resource: 'tg-api', contains: ['TargetResponseTime'] }] },
+    {
+      name: 'DescribeTargetGroups denied in the region: the pools are unknown, not absent',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeTargetGroups', 'pools')] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeTargetGroups: AccessDenied'] }],
+    },
+    {
+      name: 'DescribeRules denied: the pools rules route to are unknown',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web')], coverage: [routingDenied('elasticloadbalancing:DescribeRules', 'routes')] }),
+      expect: [{ resource: 'alb-web', contains: ['(elasticloadbalancing:DescribeRules: AccessDenied'] }],
+    },
     { name: 'idle timeout not collected', inventory: alb([p99([1])], { backendIdleTimeoutSeconds: undefined }), expect: [{ resource: 'alb-web' }] },
   ],
-  notApplicable: [{ name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'Network Load Balancer' }] }],
+  notApplicable: [
+    { name: 'an ALB that routes nowhere, everything read', inventory: inventory({ loadBalancers: [loadBalancer('alb-web')] }), expect: [{ resource: 'alb-web', contains: ['routes to no backend pool'] }] },
+    { name: 'NLB', inventory: lbInventory('aws-nlb', { name: 'nlb-db', pools: [pool('tg-db')] }), expect: [{ resource: 'Network Load Balancer' }] },
+  ],
 });
 
 describe(`${check.id} evidence`, () => {
@@ -58,5 +77,13 @@ describe(`${check.id} evidence`, () => {
     expect(r?.evidence.details).toMatchObject({ suggestedTimeoutSeconds: 120, lbGeneratedTimeouts: 3, statusCodes: [504] });
     expect(r?.remediation.cli).toContain('Key=idle_timeout.timeout_seconds,Value=120');
     expect(enrichWithEvidence(results, inv)[0]?.severity).toBe('high');
+  });
+});
+
+describe(`${check.id} without data points`, () => {
+  it('claims "no requests" only when the request count says so', () => {
+    const says = (metrics: MetricSeries[]) => evaluateAsAudit(check, alb(metrics), {})[0]?.message ?? '';
+    expect(says([p99([]), max([]), series(ALB_ID, 'lb.requests', [0])])).toContain('(no requests in the window)');
+    expect(says([p99([]), max([])])).toContain('(no data points in the window)');
   });
 });

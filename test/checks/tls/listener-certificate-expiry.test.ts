@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listenerCertificateExpiry as check } from '../../../checks/tls/listener-certificate-expiry.js';
 import type { Certificate } from '../../../src/model/index.js';
-import { albInventory, COLLECTED_AT, lbInventory, listener, loadBalancer } from '../../support/builders.js';
+import { albInventory, COLLECTED_AT, inventory, lbInventory, listener, loadBalancer } from '../../support/builders.js';
+import { routingDenied } from '../../support/routing-gaps.js';
 import { checkTester, evaluateAsAudit } from '../../support/check-tester.js';
 
 const DAY = 86_400_000;
@@ -42,7 +43,13 @@ checkTester(check, {
       expect: [{ messageId: 'expiresSoon', resource: 'agw-web/l', severity: 'critical' }],
     },
   ],
-  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web', expiryUnavailable: 'IAM server certificates are not read (only ACM certificates)' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] }],
+  unknown: [{ name: 'expiry not read (IAM server certificate)', inventory: alb(cert(undefined, { id: 'arn:aws:iam::123456789012:server-certificate/web', expiryUnavailable: 'IAM server certificates are not read (only ACM certificates)' })), expect: [{ resource: LISTENER, contains: ['ACM'] }] },
+    {
+      name: 'DescribeListeners denied: no listener seen is not "no certificate"',
+      inventory: inventory({ loadBalancers: [loadBalancer('alb-web', { listeners: [] })], coverage: [routingDenied('elasticloadbalancing:DescribeListeners', 'listeners')] }),
+      expect: [{ resource: 'alb-web', contains: ['the listeners of alb-web and their certificates: not collected (elasticloadbalancing:DescribeListeners: AccessDenied'] }],
+    },
+  ],
 });
 
 describe(`${check.id} remediation and fingerprints`, () => {

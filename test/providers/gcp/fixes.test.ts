@@ -12,7 +12,7 @@ import { gcpFixes } from '../../../providers/gcp/fixes.js';
 import { gcpDescriptor } from '../../../providers/gcp/descriptor.js';
 import { normalizeGcp } from '../../../providers/gcp/normalize/index.js';
 import type { FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
-import type { LoadBalancer } from '../../../src/model/index.js';
+import type { LoadBalancer, Target } from '../../../src/model/index.js';
 import { indexInventory } from '../../../src/model/index.js';
 
 const inv = normalizeGcp(buildGcpDemo(), {});
@@ -125,5 +125,59 @@ describe('gcpFixes', () => {
     const out = execFileSync('bash', ['-c', `gcloud() { printf '%s\\n' "$@"; }\n${fix?.cli ?? ''}`], { cwd: dir }).toString();
     expect(out.split('\n')[3]).toBe("x$(touch pwned)'`touch pwned`");
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+/**
+ * A firewall rule for a pool's VMs selects them (network tags, else service accounts), never the whole network; when
+ * they share neither, the fix says that the rule is network-wide and how to narrow it.
+ */
+describe('gcpFixes allow-flow aimed at the pool', () => {
+  const withTargets = inv.backendPools.find((p) => (p.targets?.length ?? 0) > 0)!;
+  const base = withTargets.targets![0]!;
+  const vm = (name: string, extra: Partial<Target>): Target => ({ ...base, id: `${P}/zones/europe-west1-b/instances/${name}`, networkTags: undefined, serviceAccounts: undefined, ...extra });
+
+  function render(targets: Target[], targetIds?: string[]): string {
+    const pool = { ...withTargets, targets };
+    const local = indexInventory({ ...inv, backendPools: inv.backendPools.map((p) => (p === withTargets ? pool : p)) });
+    const fix = gcpFixes.render(
+      {
+        kind: 'allow-flow',
+        policyId: `${P}/global/networks/shop-vpc/firewalls`,
+        direction: 'ingress',
+        protocol: 'tcp',
+        ports: { from: 8080, to: 8080 },
+        peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }],
+        purpose: 'health-check',
+        targetPoolId: pool.ref.id,
+        ...(targetIds ? { targetIds } : {}),
+      },
+      { index: local },
+    );
+    bashN(fix?.cli ?? 'false');
+    return fix?.cli ?? '';
+  }
+  const command = (cli: string) => cli.split('\n').find((l) => !l.startsWith('#')) ?? '';
+  const SA = 'web@shop-prod-4711.iam.gserviceaccount.com';
+
+  const rows: Array<{ name: string; targets: Target[]; targetIds?: string[]; flag?: string; broad: boolean }> = [
+    { name: 'a tag every VM carries', targets: [vm('a', { networkTags: ['web', 'blue'] }), vm('b', { networkTags: ['web'] })], flag: '--target-tags=web', broad: false },
+    { name: 'no tag in common, one service account', targets: [vm('a', { networkTags: ['blue'], serviceAccounts: [SA] }), vm('b', { networkTags: ['green'], serviceAccounts: [SA] })], flag: `--target-service-accounts=${SA}`, broad: false },
+    { name: 'boundary: one VM without tags breaks the common tag', targets: [vm('a', { networkTags: ['web'] }), vm('b', {})], broad: true },
+    { name: 'neither tags nor service accounts', targets: [vm('a', {}), vm('b', {})], broad: true },
+    { name: 'only the blocked VM counts', targets: [vm('a', { networkTags: ['web'] }), vm('b', {})], targetIds: [`${P}/zones/europe-west1-b/instances/a`], flag: '--target-tags=web', broad: false },
+  ];
+
+  it.each(rows)('$name', ({ targets, targetIds, flag, broad }) => {
+    const cli = render(targets, targetIds);
+    if (flag) expect(command(cli)).toContain(` ${flag}`);
+    else expect(command(cli)).not.toMatch(/--target-(tags|service-accounts)/);
+    expect(cli.includes('applies to every VM in the network'), cli).toBe(broad);
+  });
+
+  it('keeps hostile tags quoted and out of the comment lines', () => {
+    const cli = render([vm('a', { networkTags: ["web'\ntouch pwned #"] })]);
+    expect(cli.split('\n').filter((l) => l.startsWith('#')).join('\n')).not.toContain('pwned');
+    expect(command(cli)).toContain("--target-tags='web'\\''");
   });
 });
