@@ -21,6 +21,8 @@ export const appgwDefaultRoute = defineCheck({
     'https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#supported-user-defined-routes',
     'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting#backend-health-status-unknown',
   ],
+  // Judges load balancers, listeners or subnets, never the pools they route to.
+  judgesPools: false,
   thresholds: {},
   messages: {
     divertedDefaultRoute:

@@ -157,6 +157,8 @@ export const appgwInfraPortsBlocked = defineCheck({
     'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting#backend-health-status-unknown',
     'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview#nsg-considerations',
   ],
+  // Judges load balancers, listeners or subnets, never the pools they route to.
+  judgesPools: false,
   thresholds: {},
   messages: {
     gatewayManagerBlocked:

@@ -36,6 +36,24 @@ export const unreferencedTargetGroup = defineCheck({
       '{{pool}} is not used by any load balancer: its {{targets}} get no traffic, and pointing a listener at it before it has healthy targets returns 503.',
   },
   evaluate(inv, ctx) {
+    // Pools hidden by a failed listing of the pools themselves (not of their routing) cannot be judged one by one:
+    // their scope says so, naming the call.
+    for (const scope of inv.scopes) {
+      const listing = inv.coverage.find(
+        (g) =>
+          g.provider === scope.provider &&
+          !g.resourceId &&
+          (!g.region || g.region === scope.region) &&
+          (g.inputs?.includes('pools') ?? false) &&
+          !g.inputs?.some((i) => i === 'listeners' || i === 'routes'),
+      );
+      if (!listing) continue;
+      const id = `${scope.provider}:${scope.account ?? 'unknown'}:${scope.region}`;
+      const name = `${scope.account ?? 'unknown account'} ${scope.region}`;
+      const resource = { provider: scope.provider, kind: 'scope' as const, type: 'scope', id, name, region: scope.region, ...(scope.account ? { account: scope.account } : {}) };
+      const advice = `grant ${listing.permission ?? listing.api} and collect again`;
+      ctx.unknown(resource, `backend pools: not collected (${listing.api}: ${listing.code}); ${advice}`, { discriminator: 'pools-not-read' });
+    }
     for (const c of poolContexts(inv, ctx.index)) {
       const opts = c.discriminator ? { discriminator: c.discriminator } : {};
       if (c.routed) {

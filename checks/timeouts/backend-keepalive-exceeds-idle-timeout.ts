@@ -4,7 +4,7 @@ import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, merge
 import { gapCovering } from '../evidence/metrics-gap.js';
 import { ALL_KINDS } from '../kinds.js';
 import { plannedIdleTimeout } from './latency-idle.js';
-import { routingInputMissing } from './routing-gap.js';
+import { routingInputMissing } from '../../src/model/index.js';
 
 function describeSource(s: Sourced<unknown>): string {
   return s.detail ? `${s.source}: ${s.detail}` : s.source;

@@ -6,7 +6,7 @@ import { describeMissing, kindFacts, metricMax, metricSum, requestTimeoutOf, sym
 import { LAYER7_KINDS } from '../kinds.js';
 import { poolMetric } from '../targets/pool-context.js';
 import { idleForLatency, LATENCY_DEFAULTS } from './latency-idle.js';
-import { routingInputMissing } from './routing-gap.js';
+import { routingInputMissing } from '../../src/model/index.js';
 import { metricsMissing } from '../evidence/metrics-gap.js';
 
 export const idleTimeoutBelowLatency = defineCheck({

@@ -26,6 +26,8 @@ export const listenerCertificateExpiry = defineCheck({
     'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
   ],
+  // Judges load balancers, listeners or subnets, never the pools they route to.
+  judgesPools: false,
   thresholds: {
     warnDays: {
       default: 30,

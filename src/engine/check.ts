@@ -77,6 +77,13 @@ export interface CheckDefinition<T extends string = string, M extends string = s
   /** Provider documentation (https). */
   docs: string[];
   thresholds: Record<T, ThresholdSpec>;
+  /**
+   * `false` when the check judges load balancers, listeners or subnets but never the pools they route to. Otherwise
+   * (the default) a load balancer whose routing could not be read gets one `unknown` from the engine for the check,
+   * naming the failed call, unless the check already said it could not judge it: pools hidden by a denied listing
+   * must not vanish from the report.
+   */
+  judgesPools?: false;
   /** Failure messages with `{{placeholders}}`. */
   messages: Record<M, string>;
   evaluate(inventory: Inventory, ctx: CheckContext<T, M>): void;

@@ -1,5 +1,5 @@
 import type { Inventory, InventoryIndex, LoadBalancer, LoadBalancerKind, Provider, ResourceRef } from '../model/index.js';
-import { indexInventory, kindFacts } from '../model/index.js';
+import { describeMissing, indexInventory, kindFacts, routingInputMissing, type InputKind } from '../model/index.js';
 import type { AnyCheck, CheckContext, MessageData, OtherOptions, ResourceTarget, ThresholdSpec } from './check.js';
 import { interpolate, providersOf } from './check.js';
 import type { FixIntent, FixRenderer, RenderedFix } from './fix.js';
@@ -339,6 +339,40 @@ function unclaimedKinds(check: AnyCheck, inv: Inventory): CheckResult[] {
   });
 }
 
+const ROUTING_WORDS: Partial<Record<InputKind, string>> = { listeners: 'its listeners', routes: 'its listener rules', pools: 'its backend pools' };
+
+/**
+ * One `unknown` per load balancer whose routing could not be read, for a check that judges pools and said nothing
+ * unknown about that load balancer: the pools it could not see would otherwise vanish from the report.
+ */
+function routingUnknowns(check: AnyCheck, inv: Inventory, results: readonly CheckResult[], config: AuditConfig): CheckResult[] {
+  if (check.judgesPools === false) return [];
+  const out: CheckResult[] = [];
+  for (const lb of inv.loadBalancers) {
+    const input = routingInputMissing(inv, lb);
+    if (!input) continue;
+    const said = results.some((r) => r.status === 'unknown' && (r.resource.loadBalancerId === lb.ref.id || r.resource.id === lb.ref.id));
+    if (said) continue;
+    const resource = toResultResource({ ref: lb.ref });
+    out.push({
+      checkId: check.id,
+      family: check.family,
+      status: 'unknown',
+      severity: config.checks?.[check.id]?.severity ?? check.severity,
+      resource,
+      message: `${lb.ref.name}: ${describeMissing(inv, input, lb, ROUTING_WORDS[input] ?? input)}; the pools it routes to through them were not judged by this check.`,
+      messageId: 'unknown',
+      causes: check.causes,
+      evidence: { details: { missingInput: input } },
+      remediation: { summary: interpolate(check.remediation.summary, { resourceId: resource.id, resourceName: resource.name, region: resource.region }) },
+      docs: check.docs,
+      fingerprint: fingerprint(check.id, lb.ref.id, 'routing-not-read'),
+      discriminator: 'routing-not-read',
+    });
+  }
+  return out;
+}
+
 /** Runs checks over an inventory. Disabled checks (config `enabled: false`) are skipped. */
 export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}, runOptions: RunOptions = {}): CheckResult[] {
   const out: CheckResult[] = [];
@@ -354,7 +388,8 @@ export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfi
       view = { scoped, index: indexInventory(scoped) };
       indexes.set(key, view);
     }
-    out.push(...evaluateCheck(check, view.scoped, config, view.index, options));
+    const results = evaluateCheck(check, view.scoped, config, view.index, options);
+    out.push(...results, ...routingUnknowns(check, view.scoped, results, config));
     out.push(...unclaimedKinds(check, inv));
   }
   // Every finding on one health check shows the same change, one that satisfies each of them.

@@ -40,3 +40,14 @@ export function describeMissing(
   const advice = permission ? `grant ${permission} and collect again` : api ? `make ${api} succeed and collect again` : otherwise;
   return `${what}: not collected${detail}; ${advice}`;
 }
+
+/** What a load balancer's pools are found through: a failed read of any of them hides pools from every check. */
+export const ROUTING_INPUTS: readonly InputKind[] = ['listeners', 'routes', 'pools'];
+
+/**
+ * The routing input whose collection failed for this load balancer (its own record first, then a scope-wide gap);
+ * undefined when its routing was read.
+ */
+export function routingInputMissing(inv: Inventory, lb: { ref: ResourceRef; notCollected?: NotCollected[] }): InputKind | undefined {
+  return lb.notCollected?.find((n) => ROUTING_INPUTS.includes(n.input))?.input ?? ROUTING_INPUTS.find((input) => gapFor(inv, input, lb.ref) !== undefined);
+}

@@ -41,5 +41,12 @@ checkTester(unreferencedTargetGroup, {
       }),
       expect: [{ resource: 'tg-old', contains: ['DescribeListeners', 'AccessDenied'] }],
     },
+    {
+      name: 'target groups could not be listed: the scope names the call (no pool to judge one by one)',
+      inventory: inventory({
+        coverage: [{ provider: 'aws', region: 'eu-west-1', api: 'elasticloadbalancing:DescribeTargetGroups', permission: 'elasticloadbalancing:DescribeTargetGroups', code: 'AccessDenied', message: 'denied', inputs: ['pools', 'health-check'] }],
+      }),
+      expect: [{ resource: '123456789012 eu-west-1', contains: ['DescribeTargetGroups', 'AccessDenied'] }],
+    },
   ],
 });
