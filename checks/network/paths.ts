@@ -9,7 +9,7 @@ import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, MetricName, 
 import type { FlowStep, FlowVerdict, NetworkContext } from '../../src/network/index.js';
 import { allowIntentFor, formatPorts, networkContextFromIndex } from '../../src/network/index.js';
 import type { FlowResult, PathPurpose, PoolPaths, TargetPath } from '../../src/network/lb-paths.js';
-import { evaluatePoolPaths } from '../../src/network/lb-paths.js';
+import { because, evaluatePoolPaths } from '../../src/network/lb-paths.js';
 import { serviceTagPrefixesFromAttributes, withServiceTagPrefixes } from '../../src/network/service-tags.js';
 
 /** One load balancer routing to one pool: the unit every network check reports on. */
@@ -190,7 +190,7 @@ function mergeByRule(intents: FixIntent[]): FixIntent[] {
 }
 
 /** Why some targets could not be judged, naming what is missing; undefined when every target was judged. */
-export function unknownReason(paths: TargetPath[], select: (p: TargetPath) => boolean = (p) => p.allowed === 'unknown'): string | undefined {
+export function unknownReason(paths: TargetPath[], select: (p: TargetPath) => boolean = (p) => p.allowed === 'unknown', policiesCause = ''): string | undefined {
   const unknown = paths.filter(select);
   if (unknown.length === 0) return undefined;
   const reasons = new Set<string>();
@@ -204,7 +204,7 @@ export function unknownReason(paths: TargetPath[], select: (p: TargetPath) => bo
     }
   }
   const parts = [...reasons].slice(0, 2);
-  if (missing.size) parts.push(`not in the inventory: ${[...missing].join(', ')} (their network policies and subnets were not collected)`);
+  if (missing.size) parts.push(`not in the inventory: ${[...missing].join(', ')} (their network policies and subnets were not collected${policiesCause})`);
   return `cannot decide for ${unknown.length} of ${paths.length} targets (${listTargets(unknown.map((p) => p.target))}): ${parts.join('; ')}`;
 }
 
@@ -287,7 +287,7 @@ export function judgeBlockedPaths(
       onBlocked(c, r, hits, netCtx);
       continue;
     }
-    const why = unknownReason(r.targets);
+    const why = unknownReason(r.targets, undefined, because(inv, 'network-policies', c.lb.ref));
     if (why) ctx.unknown(c.resource, why, opts);
     else ctx.pass(c.resource, opts);
   }

@@ -10,8 +10,8 @@
  */
 import type { AddressRange } from '../model/cidr.js';
 import { parseIp, rangeContains, toRange } from '../model/cidr.js';
-import type { BackendPool, Inventory, InventoryIndex, LoadBalancer, Peer, Target } from '../model/index.js';
-import { kindFacts } from '../model/index.js';
+import type { BackendPool, CoverageGap, InputKind, Inventory, InventoryIndex, LoadBalancer, NotCollected, Peer, ResourceRef, Target } from '../model/index.js';
+import { gapFor, kindFacts, notCollected } from '../model/index.js';
 import { evaluateFlow, networkContextFromIndex } from './evaluate.js';
 import type { Endpoint, Flow, FlowVerdict, NetworkContext, Reachability } from './types.js';
 
@@ -153,22 +153,42 @@ function targetSubnetId(target: Target, inv: Inventory, networkId: string | unde
 }
 
 /**
+ * ` (ec2:DescribeNetworkAcls: AccessDenied; grant ec2:DescribeNetworkAcls)`: the failed call behind a missing input, or
+ * nothing. A gap recorded for another resource of the region (policies listed per network) still explains it.
+ */
+export function because(inv: Inventory, input: InputKind, ref: Pick<ResourceRef, 'id' | 'provider' | 'region' | 'account'>, own?: { notCollected?: NotCollected[] }): string {
+  const record = own ? notCollected(own, input) : undefined;
+  const ofInput = (g: CoverageGap): boolean => g.provider === ref.provider && (g.inputs?.includes(input) ?? false) && (g.account === undefined || ref.account === undefined || g.account === ref.account);
+  const gap =
+    gapFor(inv, input, ref) ??
+    inv.coverage.find((g) => ofInput(g) && (!g.region || !ref.region || g.region === ref.region)) ??
+    // Policies listed once for the account (Google firewalls are global) explain every region's.
+    inv.coverage.find(ofInput);
+  const api = record?.api ?? gap?.api;
+  if (!api) return '';
+  const code = record?.code ?? gap?.code;
+  const permission = record?.permission ?? gap?.permission;
+  return ` (${api}${code ? `: ${code}` : ''}${permission ? `; grant ${permission}` : ''})`;
+}
+
+/**
  * Facts every path needs where the kind guarantees they exist (every AWS interface has security groups, every subnet a
  * network ACL): missing here they were not collected, and would otherwise read as "no policy, so allowed".
  */
-function targetGap(lb: LoadBalancer, target: Target, subnetId: string | undefined, index: InventoryIndex): string | undefined {
+function targetGap(inv: Inventory, lb: LoadBalancer, target: Target, subnetId: string | undefined, index: InventoryIndex): string | undefined {
+  const policiesMissing = (id: string): string => because(inv, 'network-policies', { id, provider: lb.ref.provider, region: lb.ref.region });
   const facts = kindFacts(lb.kind).network;
   const ids = target.networkPolicyIds;
   const interfaceLike = ids.filter((id) => {
     const p = index.policy(id);
     return p === undefined || !isSubnetPolicy(p.ref.id, index);
   });
-  if (facts.targetPoliciesRequired && interfaceLike.length === 0) return `the network policies of target ${target.id} were not recorded`;
+  if (facts.targetPoliciesRequired && interfaceLike.length === 0) return `the network policies of target ${target.id} were not recorded${policiesMissing(target.id)}`;
   if (!target.address) return `the address of target ${target.id} was not recorded`;
   if (facts.subnetPoliciesRequired) {
     if (!subnetId) return `the subnet of target ${target.id} (${target.address}) is not known, so its subnet policy cannot be evaluated`;
     const s = index.subnet(subnetId);
-    if (s && s.networkPolicyIds.length === 0 && !ids.some((id) => isSubnetPolicy(id, index))) return `the network policy of subnet ${subnetId} was not recorded`;
+    if (s && s.networkPolicyIds.length === 0 && !ids.some((id) => isSubnetPolicy(id, index))) return `the network policy of subnet ${subnetId} was not recorded${policiesMissing(subnetId)}`;
   }
   return undefined;
 }
@@ -179,15 +199,16 @@ function isSubnetPolicy(id: string, index: InventoryIndex): boolean {
   return p !== undefined && !p.stateful;
 }
 
-function lbGap(lb: LoadBalancer, zones: NodeZone[], index: InventoryIndex): string | undefined {
+function lbGap(inv: Inventory, lb: LoadBalancer, zones: NodeZone[], index: InventoryIndex): string | undefined {
+  const policiesMissing = (id: string): string => because(inv, 'network-policies', { id, provider: lb.ref.provider, region: lb.ref.region });
   const facts = kindFacts(lb.kind).network;
   if (!facts.subnetPoliciesRequired && !facts.lbPoliciesRequired) return undefined;
   if (zones.length === 0 || zones.every((z) => z.subnetId === undefined)) return `the subnets of ${lb.ref.name} are not known`;
-  if (facts.lbPoliciesRequired && lb.networkPolicyIds.length === 0) return `the network policies of ${lb.ref.name} were not recorded`;
+  if (facts.lbPoliciesRequired && lb.networkPolicyIds.length === 0) return `the network policies of ${lb.ref.name} were not recorded${policiesMissing(lb.ref.id)}`;
   if (facts.subnetPoliciesRequired) {
     for (const z of zones) {
       const s = z.subnetId ? index.subnet(z.subnetId) : undefined;
-      if (s && s.networkPolicyIds.length === 0) return `the network policy of subnet ${s.id} (${lb.ref.name}) was not recorded`;
+      if (s && s.networkPolicyIds.length === 0) return `the network policy of subnet ${s.id} (${lb.ref.name}) was not recorded${policiesMissing(s.id)}`;
     }
   }
   return undefined;
@@ -216,11 +237,11 @@ export interface PoolPathOptions {
  */
 export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: LoadBalancer, pool: BackendPool, purpose: PathPurpose, options: PoolPathOptions = {}): PoolPaths {
   const netCtx = options.netCtx ?? networkContextFromIndex(index);
-  if (pool.targets === undefined) return { kind: 'unknown', reason: `the targets of ${pool.ref.name} were not collected` };
+  if (pool.targets === undefined) return { kind: 'unknown', reason: `the targets of ${pool.ref.name} were not collected${because(inv, 'target-health', pool.ref, pool) || because(inv, 'targets', pool.ref, pool)}` };
   if (pool.targets.length === 0) return { kind: 'not-applicable', reason: `${pool.ref.name} has no registered targets` };
   const hc = pool.healthCheck;
   if (purpose === 'health-check') {
-    if (!hc) return { kind: 'unknown', reason: `the health-check settings of ${pool.ref.name} were not collected` };
+    if (!hc) return { kind: 'unknown', reason: `the health-check settings of ${pool.ref.name} were not collected${because(inv, 'health-check', pool.ref, pool)}` };
     if (!hc.enabled) return { kind: 'not-applicable', reason: `health checks are disabled on ${pool.ref.name}` };
   }
   const skipped: Array<{ target: Target; reason: string }> = [];
@@ -233,7 +254,7 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
 
   const zones = nodeZones(lb, index);
   const facts = kindFacts(lb.kind).network;
-  const gap = lbGap(lb, zones, index);
+  const gap = lbGap(inv, lb, zones, index);
   if (gap) return { kind: 'unknown', reason: gap };
   const notes: string[] = [];
   let useNodes: boolean;
@@ -265,9 +286,11 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     }
   }
 
-  // Cross-zone off is a per-load-balancer attribute where the kind defaults to off: if it was not collected, flows from
-  // other zones are judged but can only make a path unknown, never blocked (no finding rests on an assumed value).
-  const crossZoneUnknown = lb.crossZoneEnabled === undefined && !facts.crossZoneDefault && purpose === 'traffic';
+  // Cross-zone is a per-load-balancer attribute: where the kind defaults to off, or where the attributes could not be
+  // read (the kind's default is then an assumption), flows from other zones are judged but can only make a path
+  // unknown, never blocked (no finding rests on an assumed value).
+  const attributesMissing = notCollected(lb, 'attributes') !== undefined || gapFor(inv, 'attributes', lb.ref) !== undefined;
+  const crossZoneUnknown = lb.crossZoneEnabled === undefined && (!facts.crossZoneDefault || attributesMissing) && purpose === 'traffic';
   const crossZone = lb.crossZoneEnabled?.value ?? (crossZoneUnknown ? true : facts.crossZoneDefault);
   if (crossZoneUnknown) notes.push(`the cross-zone setting of ${lb.ref.name} was not collected: paths from other zones can only be undecided`);
   const zoneNames = new Set(zones.map((z) => z.name));
@@ -277,7 +300,7 @@ export function evaluatePoolPaths(inv: Inventory, index: InventoryIndex, lb: Loa
     const protocols = purpose === 'health-check' ? (['tcp'] as const).slice() : trafficProtocols(pool);
     if (port === undefined) return { target, port: target.port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: `the health-check port of ${pool.ref.name} was not recorded` };
     const subnetId = targetSubnetId(target, inv, pool.networkId);
-    const missing = targetGap(lb, target, subnetId, index);
+    const missing = targetGap(inv, lb, target, subnetId, index);
     if (missing) return { target, port, protocols, flows: [], allowed: 'unknown' as const, unknownReason: missing };
     const destination: Endpoint = {
       label: target.address && target.address !== target.id ? `${target.id} (${target.address})` : target.id,

@@ -29,13 +29,6 @@ const DENIED: Array<{ api: string; field: keyof Compute }> = [
   { api: 'compute.urlMaps.aggregatedList', field: 'urlMaps' },
 ];
 
-/** Still lost, in files of other owners (the GCP normalizer and the network checks); `it.fails` turns red once fixed. */
-const STILL_LOST: Partial<Record<string, string>> = {
-  'compute.healthChecks.aggregatedList': 'network unknowns say "health-check settings were not collected" without naming the method',
-  'compute.firewalls.list': 'network unknowns say "cannot decide for 2 of 2 targets" without naming the method',
-  'compute.instances.aggregatedList': 'network unknowns do not name the method',
-  'compute.urlMaps.aggregatedList': 'per-pool checks (targets, health, network, timeouts) leave no result for pools no route reaches: needs one unknown per load balancer in the engine',
-};
 
 function denying(api: string, field: keyof Compute): CheckResult[] {
   const snapshot = raw();
@@ -56,7 +49,7 @@ it('the demo has findings a denied listing could hide', () => {
 describe.each(DENIED)('with $api denied', ({ api, field }) => {
   const denied = denying(api, field);
 
-  (STILL_LOST[api] ? it.fails : it)('keeps every finding as a failure, or as unknown naming the denied method', () => {
+  it('keeps every finding as a failure, or as unknown naming the denied method', () => {
     const byPrint = new Map(denied.map((r) => [r.fingerprint, r]));
     const lost: string[] = [];
     for (const finding of full.filter((r) => r.status === 'fail' && r.resource.provider === 'gcp')) {

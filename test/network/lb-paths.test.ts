@@ -41,6 +41,15 @@ describe('load balancer → target flows', () => {
     expect(sources(crossZone, 'traffic')).toHaveLength(2);
   });
 
+  it('treats an ALB whose attributes could not be read as of unknown cross-zone: other zones can only make a path undecided', () => {
+    const read = scenario();
+    expect(paths(read, 'traffic').notes.some((n) => n.includes('cross-zone'))).toBe(false);
+    const denied: Inventory = { ...read, coverage: [{ provider: 'aws', region: read.loadBalancers[0]!.ref.region, api: 'elasticloadbalancing:DescribeLoadBalancerAttributes', code: 'AccessDenied', message: 'denied', inputs: ['attributes'] }] };
+    expect(paths(denied, 'traffic').notes).toContainEqual(expect.stringContaining('cross-zone setting'));
+    // Health checks come from every node whatever cross-zone is.
+    expect(paths(denied, 'health-check').notes.some((n) => n.includes('cross-zone'))).toBe(false);
+  });
+
   it('sees the load balancer’s address for clients of the other IP family (dual-stack NLB, IPv4 target)', () => {
     const inv = scenario({ kind: 'aws-nlb', lbGroups: [], lb: { trafficSources: [{ type: 'cidr', cidr: '0.0.0.0/0' }, { type: 'cidr', cidr: '::/0' }] } });
     expect(sources(inv, 'traffic')).toEqual(['node:tcp:10.0.100.0/24', 'client:tcp:0.0.0.0/0']);
