@@ -61,6 +61,9 @@ export const idleTimeoutBelowLatency = defineCheck({
     maxReachesIdle:
       'The slowest response of {{subject}} took {{max}} s, within {{margin}} s of the {{idle}} s {{timeoutName}} of {{lb}}: requests that ' +
       'outlast it are cut off with {{symptom}}{{observed}}.',
+    maxAtIdle:
+      'The slowest response of {{subject}} took {{max}} s, as long as the {{idle}} s {{timeoutName}} of {{lb}} allows or longer: ' +
+      'requests that outlast it are cut off with {{symptom}}{{observed}}.',
     belowLatency:
       'The p99 response time of {{subject}} reached {{p99}} s; the {{idle}} s {{timeoutName}} of {{lb}} is below {{factor}} × p99 ' +
       '({{needed}} s), so slow requests risk {{symptom}}{{observed}}.',
@@ -119,7 +122,7 @@ export const idleTimeoutBelowLatency = defineCheck({
       const observed504 = lbTimeouts !== undefined && lbTimeouts > timeoutCount;
       ctx.fail(
         where,
-        reaches ? 'maxReachesIdle' : 'belowLatency',
+        reaches ? (max >= idleSeconds ? 'maxAtIdle' : 'maxReachesIdle') : 'belowLatency',
         {
           subject,
           lb: lb.ref.name,

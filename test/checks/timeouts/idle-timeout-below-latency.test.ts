@@ -26,8 +26,9 @@ checkTester(check, {
     {
       name: '504s returned by the ALB make it high',
       inventory: alb([p99([40]), max([60]), elb504(3)]),
-      expect: [{ messageId: 'maxReachesIdle', resource: 'tg-api', severity: 'high', contains: ['the load balancer itself returned 3 such errors in the last 24 h'] }],
+      expect: [{ messageId: 'maxAtIdle', resource: 'tg-api', severity: 'high', contains: ['took 60 s, as long as the 60 s', 'the load balancer itself returned 3 such errors in the last 24 h'] }],
     },
+    { name: 'a slowest response beyond the timeout is not "within" it', inventory: alb([p99([2]), max([75])]), expect: [{ messageId: 'maxAtIdle', resource: 'tg-api', severity: 'medium', contains: ['took 75 s, as long as the 60 s'] }] },
     {
       name: 'Classic ELB latency is per load balancer',
       inventory: lbInventory('aws-clb', { name: 'clb-old', extra: { metrics: [p99([45], ref('load-balancer', 'aws-clb', 'clb-old').id)] } }),
