@@ -93,16 +93,7 @@ export async function readLambdaConfig(env: Env, registry: CheckRegistry): Promi
     await withVariableAsync('CLOUD502_EXTERNAL_ID', () => resolveAccountSpecs({ externalId }));
   }
 
-  const include = getListFromEnv({ env, key: 'CLOUD502_CHECKS' });
-  const exclude = getListFromEnv({ env, key: 'CLOUD502_SKIP_CHECKS' });
-  // Validated one at a time, so the error names the variable that holds the typo.
-  withVariable('CLOUD502_CHECKS', () => registry.select(include.length ? include : undefined, undefined));
-  withVariable('CLOUD502_SKIP_CHECKS', () => registry.select(undefined, exclude.length ? exclude : undefined));
-
-  const metricsWindowSeconds = withVariable('CLOUD502_METRICS_WINDOW', () =>
-    parseMetricsWindow(getStringFromEnv({ env, key: 'CLOUD502_METRICS_WINDOW', defaultValue: DEFAULT_METRICS_WINDOW })),
-  );
-  const concurrency = getIntegerFromEnv({ env, key: 'CLOUD502_CONCURRENCY', defaultValue: DEFAULT_CONCURRENCY, min: 1, max: 256 });
+  const { include, exclude, metricsWindowSeconds, concurrency } = readAuditSettings(env, registry);
 
   const bucket = getStringFromEnv({ env, key: 'CLOUD502_BUCKET', description: 'the S3 bucket the reports are written to' });
   if (!BUCKET.test(bucket)) throw new EnvConfigError('CLOUD502_BUCKET', `"${bucket}" is not an S3 bucket name`);
@@ -146,6 +137,20 @@ export async function readLambdaConfig(env: Env, registry: CheckRegistry): Promi
 function normalizePrefix(prefix: string): string {
   if (prefix.startsWith('/')) throw new EnvConfigError('CLOUD502_PREFIX', `must not start with "/", got "${prefix}"`);
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+/** What to audit and how, the same for the single mode and an organization's workers. */
+export function readAuditSettings(env: Env, registry: CheckRegistry): { include: string[]; exclude: string[]; metricsWindowSeconds: number; concurrency: number } {
+  const include = getListFromEnv({ env, key: 'CLOUD502_CHECKS' });
+  const exclude = getListFromEnv({ env, key: 'CLOUD502_SKIP_CHECKS' });
+  // Validated one at a time, so the error names the variable that holds the typo.
+  withVariable('CLOUD502_CHECKS', () => registry.select(include.length ? include : undefined, undefined));
+  withVariable('CLOUD502_SKIP_CHECKS', () => registry.select(undefined, exclude.length ? exclude : undefined));
+  const metricsWindowSeconds = withVariable('CLOUD502_METRICS_WINDOW', () =>
+    parseMetricsWindow(getStringFromEnv({ env, key: 'CLOUD502_METRICS_WINDOW', defaultValue: DEFAULT_METRICS_WINDOW })),
+  );
+  const concurrency = getIntegerFromEnv({ env, key: 'CLOUD502_CONCURRENCY', defaultValue: DEFAULT_CONCURRENCY, min: 1, max: 256 });
+  return { include, exclude, metricsWindowSeconds, concurrency };
 }
 
 /** `CLOUD502_CONFIG_JSON` (inline) or `CLOUD502_CONFIG_KEY` (an object in the report bucket): the audit config's source. */

@@ -19,14 +19,13 @@
  * | merge | CLOUD502_FORMATS | report formats besides JSON: html, markdown, csv, sarif, junit, text | `html,markdown` |
  * | merge | CLOUD502_TOPIC_ARN, CLOUD502_NOTIFY_SEVERITY | new findings to SNS, as in the single mode | none, `high` |
  */
-import { checkEndpointUrl, parseMetricsWindow } from '../../config/values.js';
+import { checkEndpointUrl } from '../../config/values.js';
 import type { CheckRegistry, Severity } from '../../engine/index.js';
 import { SEVERITIES } from '../../engine/index.js';
 import { isReportFormat, type ReportFormat } from '../../report/render.js';
-import { DEFAULT_CONCURRENCY } from '../../../providers/aws/collect/index.js';
 import { validateRegions } from '../../../providers/aws/regions.js';
 import type { AuditConfigSource } from '../config.js';
-import { auditConfigSource, DEFAULT_METRICS_WINDOW, DEFAULT_NOTIFY_SEVERITY, DEFAULT_PREFIX, DEFAULT_SAFETY_MARGIN_MS } from '../config.js';
+import { auditConfigSource, readAuditSettings, DEFAULT_NOTIFY_SEVERITY, DEFAULT_PREFIX, DEFAULT_SAFETY_MARGIN_MS } from '../config.js';
 import type { Env } from '../env.js';
 import { EnvConfigError, getEnumFromEnv, getIntegerFromEnv, getListFromEnv, getOptionalStringFromEnv, getStringFromEnv, withVariable } from '../env.js';
 import { ACCOUNT_ID } from './items.js';
@@ -175,14 +174,7 @@ export function readPlanConfig(env: Env): PlanConfig {
 /** @throws EnvConfigError (or a ConfigError naming the variable) for the first bad value. */
 export function readWorkerConfig(env: Env, registry: CheckRegistry): WorkerConfig {
   const common = readCommon(env);
-  const include = getListFromEnv({ env, key: 'CLOUD502_CHECKS' });
-  const exclude = getListFromEnv({ env, key: 'CLOUD502_SKIP_CHECKS' });
-  withVariable('CLOUD502_CHECKS', () => registry.select(include.length ? include : undefined, undefined));
-  withVariable('CLOUD502_SKIP_CHECKS', () => registry.select(undefined, exclude.length ? exclude : undefined));
-  const metricsWindowSeconds = withVariable('CLOUD502_METRICS_WINDOW', () =>
-    parseMetricsWindow(getStringFromEnv({ env, key: 'CLOUD502_METRICS_WINDOW', defaultValue: DEFAULT_METRICS_WINDOW })),
-  );
-  const concurrency = getIntegerFromEnv({ env, key: 'CLOUD502_CONCURRENCY', defaultValue: DEFAULT_CONCURRENCY, min: 1, max: 256 });
+  const { include, exclude, metricsWindowSeconds, concurrency } = readAuditSettings(env, registry);
   const auditConfig = auditConfigSource(env, registry);
   const safetyMarginMs = getIntegerFromEnv({ env, key: 'CLOUD502_SAFETY_MARGIN_MS', defaultValue: DEFAULT_SAFETY_MARGIN_MS, min: 1_000, max: 600_000, unit: 'milliseconds' });
   const itemConcurrency = getIntegerFromEnv({ env, key: 'CLOUD502_ITEM_CONCURRENCY', defaultValue: DEFAULT_ITEM_CONCURRENCY, min: 1, max: 25 });

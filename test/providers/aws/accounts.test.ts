@@ -31,6 +31,7 @@ import { RateBudget, type BudgetClock } from '../../../providers/aws/rate-limit.
 import { CollectionError, ConfigError, CredentialsError } from '../../../src/errors.js';
 import type { AwsCollectOptions as CollectOptions } from '../../../providers/aws/options.js';
 import { alb } from './collect/fixtures.js';
+import { EMPTY_LISTINGS } from '../../support/aws-empty-listings.js';
 
 const role = (account: string, name = 'cloud502-audit') => `arn:aws:iam::${account}:role/${name}`;
 
@@ -204,30 +205,6 @@ function mockAccounts(deny: (input: AssumeRoleCommandInput) => Error | undefined
     return { LoadBalancers: [alb(region, `lb-${account}`)] };
   });
 }
-
-/** Empty answers as AWS gives them: every answer carries its (empty) list, for every mocked client. */
-const EMPTY_LISTINGS = {
-  LoadBalancers: [],
-  TargetGroups: [],
-  LoadBalancerDescriptions: [],
-  MetricDataResults: [],
-  Attributes: [],
-  Listeners: [],
-  Rules: [],
-  Certificates: [],
-  TargetHealthDescriptions: [],
-  TagDescriptions: [],
-  LoadBalancerAttributes: {},
-  InstanceStates: [],
-  Vpcs: [],
-  Subnets: [],
-  SecurityGroups: [],
-  NetworkAcls: [],
-  Reservations: [],
-  NetworkInterfaces: [],
-  Certificate: {},
-  Regions: [],
-};
 
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);

@@ -46,6 +46,7 @@ import type { ProgressEvent } from '../../../../src/provider.js';
 import type { AwsCollectOptions as CollectOptions } from '../../../../providers/aws/options.js';
 import { CollectionError, ConfigError, CredentialsError } from '../../../../src/errors.js';
 import { ACCOUNT, alb, CREATED, nlb, targetGroup } from './fixtures.js';
+import { EMPTY_LISTINGS } from '../../../support/aws-empty-listings.js';
 
 const REGION = 'eu-west-1';
 const NOW = new Date('2026-01-15T12:00:00.000Z');
@@ -111,30 +112,6 @@ function mockSimpleAlb(region = REGION): { lb: LoadBalancer; tgs: TargetGroup[] 
   }));
   return { lb, tgs };
 }
-
-/** Empty answers as AWS gives them: every answer carries its (empty) list, for every mocked client. */
-const EMPTY_LISTINGS = {
-  LoadBalancers: [],
-  TargetGroups: [],
-  LoadBalancerDescriptions: [],
-  MetricDataResults: [],
-  Attributes: [],
-  Listeners: [],
-  Rules: [],
-  Certificates: [],
-  TargetHealthDescriptions: [],
-  TagDescriptions: [],
-  LoadBalancerAttributes: {},
-  InstanceStates: [],
-  Vpcs: [],
-  Subnets: [],
-  SecurityGroups: [],
-  NetworkAcls: [],
-  Reservations: [],
-  NetworkInterfaces: [],
-  Certificate: {},
-  Regions: [],
-};
 
 beforeEach(() => {
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);

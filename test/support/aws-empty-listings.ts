@@ -1,0 +1,23 @@
+/** Empty answers as AWS gives them: every answer carries its (empty) list, for every mocked client. */
+export const EMPTY_LISTINGS = {
+  LoadBalancers: [],
+  TargetGroups: [],
+  LoadBalancerDescriptions: [],
+  MetricDataResults: [],
+  Attributes: [],
+  Listeners: [],
+  Rules: [],
+  Certificates: [],
+  TargetHealthDescriptions: [],
+  TagDescriptions: [],
+  LoadBalancerAttributes: {},
+  InstanceStates: [],
+  Vpcs: [],
+  Subnets: [],
+  SecurityGroups: [],
+  NetworkAcls: [],
+  Reservations: [],
+  NetworkInterfaces: [],
+  Certificate: {},
+  Regions: [],
+};
