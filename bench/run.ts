@@ -79,8 +79,8 @@ const MULTI_LIMIT: ApiRateLimit = { ratePerSecond: 2, burst: 4 };
 const MULTI_CONCURRENCY = 16;
 
 /**
- * 60 load balancers behind a server that allows 10 calls/s per service API (all ELB actions share one bucket, all EC2
- * actions another, ...) with a one-second bucket: far tighter than the per-action buckets cloud502 assumes from the
+ * 60 load balancers behind a server that allows 10 calls/s per API (each action its own bucket of two calls):
+ * far tighter than the per-action buckets cloud502 assumes from the
  * documentation (ELB 10/s burst 40 per action, EC2 20/s burst 100, CloudWatch 50/s), and the collector is NOT told.
  * It must learn the real rate from the throttling answers, lose nothing, and still finish near the token-bucket bound.
  */
@@ -262,10 +262,10 @@ async function benchAdaptive(moto: MotoServer, now: Date) {
     'api',
   );
   const minimum = minimumCalls(facts, MOTO_CAPACITIES, POINTS_PER_QUERY);
-  // One bucket per service: the bound is the busiest service's calls beyond the burst, at the refill rate.
-  const perService = new Map<string, number>();
-  for (const [api, calls] of Object.entries(minimum)) perService.set(api, (perService.get(api) ?? 0) + calls);
-  const bound = tokenBucketBoundSeconds([...perService.values()].map((calls) => ({ calls, limit: ADAPTIVE_LIMIT })));
+  // One bucket per API: the bound is the busiest API's calls beyond the burst, at the refill rate.
+  const perApi = new Map<string, number>();
+  for (const [api, calls] of Object.entries(minimum)) perApi.set(api, (perApi.get(api) ?? 0) + calls);
+  const bound = tokenBucketBoundSeconds([...perApi.values()].map((calls) => ({ calls, limit: ADAPTIVE_LIMIT })));
   const rows = apiRows(proxy.stats(), minimum, result);
   // Throttled answers are expected here (the collector starts at the documented rates); what counts is that every
   // throttled call was retried, so the calls beyond the minimum are exactly the throttled ones.
@@ -274,7 +274,7 @@ async function benchAdaptive(moto: MotoServer, now: Date) {
   list.splice(1, 0, { target: 'calls = minimum + throttled retries, every API', measured: `${extra} calls beyond that`, pass: rows.every((r) => r.calls - r.throttled <= r.minimum) });
   const env =
     `seeded in ${seedSeconds.toFixed(1)} s: ${facts.loadBalancers.application} ALB + ${facts.loadBalancers.network} NLB, ${facts.targetGroups} target groups, ` +
-    `${facts.targets} targets; proxy ${LATENCY_MS} ms per call, bucket ${ADAPTIVE_LIMIT.ratePerSecond}/s burst ${ADAPTIVE_LIMIT.burst} per service (all its actions), ` +
+    `${facts.targets} targets; proxy ${LATENCY_MS} ms per call, bucket ${ADAPTIVE_LIMIT.ratePerSecond}/s burst ${ADAPTIVE_LIMIT.burst} per API (each action its own bucket), ` +
     'not told to the collector (it starts from the documented defaults); concurrency default (8)';
   printPhase(`throttled below the documented rates (${ADAPTIVE_REGION})`, env, rows, result, bound, motoCpuSeconds, list);
   return { facts, seedSeconds, rows, result, boundSeconds: bound, motoCpuSeconds, checks: list, limit: ADAPTIVE_LIMIT, latencyMs: LATENCY_MS };
