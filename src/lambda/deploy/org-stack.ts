@@ -23,6 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { REPORT_BUCKET_PROTECTION } from './report-bucket.js';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -149,12 +150,7 @@ export class Cloud502OrgAuditStack extends Stack {
         : { kind: 'organizations', organizationalUnitIds: props.organizationalUnits ?? [], tags: props.accountTags ?? {} };
 
     this.bucket = new s3.Bucket(this, 'Reports', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...REPORT_BUCKET_PROTECTION,
       lifecycleRules: [
         // Dated folders start with the year (`org/2026/...`); `org/latest/` does not, so it is never expired.
         { id: 'ExpireDatedReports', prefix: `${root}2`, expiration: props.reportRetention ?? Duration.days(90) },

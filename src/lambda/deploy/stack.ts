@@ -20,6 +20,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { REPORT_BUCKET_PROTECTION } from './report-bucket.js';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -89,12 +90,7 @@ export class Cloud502AuditStack extends Stack {
     if (safetyMargin.toMilliseconds() >= timeout.toMilliseconds()) throw new Error('Cloud502AuditStack: the safety margin must be shorter than the timeout');
 
     this.bucket = new s3.Bucket(this, 'Reports', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...REPORT_BUCKET_PROTECTION,
       lifecycleRules: [
         {
           id: 'ExpireDatedReports',
