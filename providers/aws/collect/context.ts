@@ -4,7 +4,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { Cloud502Error } from '../../../src/errors.js';
-import type { ProgressSink } from '../../../src/provider.js';
+import type { Progress } from '../../../src/collect-progress.js';
 import type { AwsRegionClients, AwsSdk } from '../clients.js';
 import { classifyAwsError, credentialsError, foreignEndpointError, isForeignAnswer, MalformedResponseError, toCollectionErrorRecord, unreachableError } from '../errors.js';
 import type { AwsReadOnlyAction, StsAction } from '../iam.js';
@@ -318,29 +318,3 @@ export async function mapInOrder<T, R>(items: readonly T[], fn: (item: T) => Pro
   return Promise.all(items.map(fn));
 }
 
-/** Progress per phase and region: `done` counts finished units of work out of `total`. */
-export class Progress {
-  constructor(
-    private readonly sink: ProgressSink | undefined,
-    private readonly scope: string,
-  ) {}
-
-  /** Starts a phase; returns the function that marks one unit done. */
-  phase(name: string, total: number): () => void {
-    let done = 0;
-    this.emit(name, 0, total);
-    return () => {
-      done += 1;
-      this.emit(name, done, total);
-    };
-  }
-
-  private emit(phase: string, done: number, total: number): void {
-    if (!this.sink) return;
-    try {
-      this.sink({ phase, scope: this.scope, done, total });
-    } catch {
-      // A failing progress display must not fail the audit.
-    }
-  }
-}

@@ -6,7 +6,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { Cloud502Error } from '../../../src/errors.js';
-import type { ProgressSink } from '../../../src/provider.js';
+import type { Progress } from '../../../src/collect-progress.js';
 import type { AzureApi } from '../apis.js';
 import { classifyAzureError, credentialsError, retryAfterSeconds, subscriptionError, toCollectionError, unreachableError } from '../errors.js';
 import type { AzureCollectionError } from '../raw.js';
@@ -70,31 +70,6 @@ export class ScopeFailure extends Error {
   }
 }
 
-/** Progress per phase and subscription: `done` counts finished units of work out of `total`. */
-export class Progress {
-  constructor(
-    private readonly sink: ProgressSink | undefined,
-    private readonly scope: string,
-  ) {}
-
-  phase(name: string, total: number): () => void {
-    let done = 0;
-    this.emit(name, 0, total);
-    return () => {
-      done += 1;
-      this.emit(name, done, total);
-    };
-  }
-
-  private emit(phase: string, done: number, total: number): void {
-    if (!this.sink) return;
-    try {
-      this.sink({ phase, scope: this.scope, done, total });
-    } catch {
-      // A failing progress display must not fail the audit.
-    }
-  }
-}
 
 export interface CallContext {
   subscriptionId: string;
