@@ -1,4 +1,4 @@
-import { defineCheck } from '../../src/engine/index.js';
+import { defineCheck, scopeResultResource } from '../../src/engine/index.js';
 import type { CoverageGap } from '../../src/model/index.js';
 import { SEPARATE_POOL_KINDS } from '../kinds.js';
 import { poolContexts } from './pool-context.js';
@@ -48,9 +48,7 @@ export const unreferencedTargetGroup = defineCheck({
           !g.inputs?.some((i) => i === 'listeners' || i === 'routes'),
       );
       if (!listing) continue;
-      const id = `${scope.provider}:${scope.account ?? 'unknown'}:${scope.region}`;
-      const name = `${scope.account ?? 'unknown account'} ${scope.region}`;
-      const resource = { provider: scope.provider, kind: 'scope' as const, type: 'scope', id, name, region: scope.region, ...(scope.account ? { account: scope.account } : {}) };
+      const resource = scopeResultResource(scope);
       const advice = `grant ${listing.permission ?? listing.api} and collect again`;
       ctx.unknown(resource, `backend pools: not collected (${listing.api}: ${listing.code}); ${advice}`, { discriminator: 'pools-not-read' });
     }

@@ -1,4 +1,4 @@
-import type { Inventory, InventoryIndex, LoadBalancer, LoadBalancerKind, Provider, ResourceRef } from '../model/index.js';
+import type { Inventory, InventoryIndex, LoadBalancer, LoadBalancerKind, Provider, ResourceRef, Scope } from '../model/index.js';
 import { describeMissing, indexInventory, kindFacts, routingInputMissing, type InputKind } from '../model/index.js';
 import type { AnyCheck, CheckContext, MessageData, OtherOptions, ResourceTarget, ThresholdSpec } from './check.js';
 import { interpolate, providersOf } from './check.js';
@@ -95,6 +95,8 @@ function stripRef(ref: ResourceRef): ResultResource {
   return r;
 }
 
+const asIntents = (fix: FixIntent | FixIntent[] | undefined): FixIntent[] => (fix === undefined ? [] : Array.isArray(fix) ? fix : [fix]);
+
 /**
  * Remediation of a result: the neutral summary, and for failures the commands the resource's provider renders for its
  * kind from the check's fix intent. Pass and unknown results get the summary alone.
@@ -108,7 +110,7 @@ function remediationFor(
   summaries: Map<string, Remediation>,
 ): Remediation {
   const summary = interpolate(check.remediation.summary, data);
-  const intents = fix === undefined ? [] : Array.isArray(fix) ? fix : [fix];
+  const intents = asIntents(fix);
   if (status !== 'fail' || intents.length === 0) {
     // One object per distinct summary: most passes of a check share theirs.
     let shared = summaries.get(summary);
@@ -133,18 +135,22 @@ function remediationFor(
   return { ...r, ...(cli ? { cli } : {}), ...(terraform ? { terraform } : {}), ...(consoleStep ? { console: consoleStep } : {}) };
 }
 
-function scopeResource(inv: Inventory, provider: Provider): ResultResource {
-  const scope = inv.scopes.find((s) => s.provider === provider) ?? inv.scopes[0];
-  const r: ResultResource = {
-    provider: scope?.provider ?? provider,
+/** The result resource that stands for a whole audited scope (an account or project × region). */
+export function scopeResultResource(scope: Scope): ResultResource {
+  return {
+    provider: scope.provider,
     kind: 'scope',
     type: 'scope',
-    id: scope ? `${scope.provider}:${scope.account ?? 'unknown'}:${scope.region}` : provider,
-    name: scope ? `${scope.account ?? 'unknown account'} ${scope.region}` : provider,
+    id: `${scope.provider}:${scope.account ?? 'unknown'}:${scope.region}`,
+    name: `${scope.account ?? 'unknown account'} ${scope.region}`,
+    region: scope.region,
+    ...(scope.account ? { account: scope.account } : {}),
   };
-  if (scope?.region) r.region = scope.region;
-  if (scope?.account) r.account = scope.account;
-  return r;
+}
+
+function scopeResource(inv: Inventory, provider: Provider): ResultResource {
+  const scope = inv.scopes.find((s) => s.provider === provider) ?? inv.scopes[0];
+  return scope ? scopeResultResource(scope) : { provider, kind: 'scope', type: 'scope', id: provider, name: provider };
 }
 
 /**
@@ -194,7 +200,7 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
       ...(options.discriminator ? { discriminator: options.discriminator } : {}),
     };
     results.push(result);
-    const intents = options.fix === undefined ? [] : Array.isArray(options.fix) ? options.fix : [options.fix];
+    const intents = asIntents(options.fix);
     const healthCheckFix = intents.find((i) => i.kind === 'set-health-check');
     if (status === 'fail' && healthCheckFix && options_.pendingHealthCheckFixes) {
       const { lb, pool } = fixContext(index, target, healthCheckFix);

@@ -19,6 +19,21 @@ export function notCollected(resource: { notCollected?: NotCollected[] }, input:
   return resource.notCollected?.find((n) => n.input === input);
 }
 
+/** The failed call behind a missing input: the resource's own record first, then the coverage gap that covers it. */
+export function failedCallFor(
+  inv: Inventory,
+  input: InputKind,
+  resource: { ref: Pick<ResourceRef, 'id' | 'provider' | 'region'>; notCollected?: NotCollected[] },
+): { api: string; code?: string; permission?: string; message?: string } | undefined {
+  const own = notCollected(resource, input);
+  const gap = gapFor(inv, input, resource.ref);
+  const api = own?.api ?? gap?.api;
+  if (!api) return undefined;
+  const code = own?.code ?? gap?.code;
+  const permission = own?.permission ?? gap?.permission;
+  return { api, ...(code !== undefined ? { code } : {}), ...(permission !== undefined ? { permission } : {}), ...(gap?.message ? { message: gap.message } : {}) };
+}
+
 /**
  * "target health was not collected (elasticloadbalancing:DescribeTargetHealth: AccessDenied …); grant … and collect
  * again". `what` names the input in words.
@@ -31,12 +46,8 @@ export function describeMissing(
   /** What to do when no failed call explains it (e.g. metrics that were not requested). */
   otherwise = 'collect again with read access to it',
 ): string {
-  const own = notCollected(resource, input);
-  const gap = gapFor(inv, input, resource.ref);
-  const api = own?.api ?? gap?.api;
-  const code = own?.code ?? gap?.code;
-  const permission = own?.permission ?? gap?.permission;
-  const detail = api ? ` (${api}${code ? `: ${code}` : ''}${gap?.message ? ` ${gap.message}` : ''})` : '';
+  const { api, code, permission, message } = failedCallFor(inv, input, resource) ?? {};
+  const detail = api ? ` (${api}${code ? `: ${code}` : ''}${message ? ` ${message}` : ''})` : '';
   const advice = permission ? `grant ${permission} and collect again` : api ? `make ${api} succeed and collect again` : otherwise;
   return `${what}: not collected${detail}; ${advice}`;
 }

@@ -11,7 +11,7 @@
 import type { AddressRange } from '../model/cidr.js';
 import { parseIp, rangeContains, toRange } from '../model/cidr.js';
 import type { BackendPool, CoverageGap, InputKind, Inventory, InventoryIndex, LoadBalancer, NotCollected, Peer, ResourceRef, Target } from '../model/index.js';
-import { gapFor, kindFacts, notCollected } from '../model/index.js';
+import { failedCallFor, gapFor, kindFacts, notCollected } from '../model/index.js';
 import { evaluateFlow, networkContextFromIndex } from './evaluate.js';
 import type { Endpoint, Flow, FlowVerdict, NetworkContext, Reachability } from './types.js';
 
@@ -157,18 +157,14 @@ function targetSubnetId(target: Target, inv: Inventory, networkId: string | unde
  * nothing. A gap recorded for another resource of the region (policies listed per network) still explains it.
  */
 export function because(inv: Inventory, input: InputKind, ref: Pick<ResourceRef, 'id' | 'provider' | 'region' | 'account'>, own?: { notCollected?: NotCollected[] }): string {
-  const record = own ? notCollected(own, input) : undefined;
   const ofInput = (g: CoverageGap): boolean => g.provider === ref.provider && (g.inputs?.includes(input) ?? false) && (g.account === undefined || ref.account === undefined || g.account === ref.account);
-  const gap =
-    gapFor(inv, input, ref) ??
+  const call =
+    failedCallFor(inv, input, { ref, ...(own?.notCollected ? { notCollected: own.notCollected } : {}) }) ??
     inv.coverage.find((g) => ofInput(g) && (!g.region || !ref.region || g.region === ref.region)) ??
     // Policies listed once for the account (Google firewalls are global) explain every region's.
     inv.coverage.find(ofInput);
-  const api = record?.api ?? gap?.api;
-  if (!api) return '';
-  const code = record?.code ?? gap?.code;
-  const permission = record?.permission ?? gap?.permission;
-  return ` (${api}${code ? `: ${code}` : ''}${permission ? `; grant ${permission}` : ''})`;
+  if (!call) return '';
+  return ` (${call.api}${call.code ? `: ${call.code}` : ''}${call.permission ? `; grant ${call.permission}` : ''})`;
 }
 
 /**
