@@ -7,24 +7,12 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import { SnapshotError } from '../../src/errors.js';
+import { isObject, kindOf } from '../../src/snapshot-shape.js';
 import rawAwsSchema from '../../schema/raw-aws.schema.json' with { type: 'json' };
 import type { AwsRawSnapshot } from './raw.js';
 
 /** Raw snapshot schema versions this build of the AWS adapter reads. */
 export const AWS_RAW_SCHEMA_VERSIONS: readonly number[] = [1];
-
-type Json = Record<string, unknown>;
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 let validator: ValidateFunction | undefined;
 

@@ -4,34 +4,12 @@
  * optional in the SDK too). Every problem is one line naming the field.
  */
 import { SnapshotError } from '../../src/errors.js';
+import { array, isObject, kindOf, object } from '../../src/snapshot-shape.js';
 import { AZURE_CLOUD_NAMES } from './clouds.js';
 import type { AzureRawSnapshot } from './raw.js';
 
 /** Raw snapshot schema versions this build of the Azure adapter reads. */
 export const AZURE_RAW_SCHEMA_VERSIONS: readonly number[] = [1];
-
-type Json = Record<string, unknown>;
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new SnapshotError(`${path} must be an object (got ${kindOf(value)})`);
-  return value;
-}
-
-function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new SnapshotError(`${path} must be an array (got ${kindOf(value)})`);
-  return value;
-}
 
 function string(value: unknown, path: string): string {
   if (typeof value !== 'string' || value === '') throw new SnapshotError(`${path} must be a non-empty string (got ${kindOf(value)})`);

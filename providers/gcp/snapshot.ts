@@ -3,12 +3,11 @@
  * can trust the containers it iterates. Resource fields are left alone (they are optional in the API too).
  */
 import { SnapshotError } from '../../src/errors.js';
+import { array, isObject, kindOf, object, type Json } from '../../src/snapshot-shape.js';
 import type { GcpRawSnapshot } from './raw.js';
 
 /** Raw snapshot schema versions this build of the Google Cloud adapter reads. */
 export const GCP_RAW_SCHEMA_VERSIONS: readonly number[] = [1];
-
-type Json = Record<string, unknown>;
 
 const COMPUTE_ARRAYS = [
   'backendServices',
@@ -27,27 +26,6 @@ const COMPUTE_ARRAYS = [
   'subnetworks',
   'sslCertificates',
 ] as const;
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new SnapshotError(`${path} must be an object (got ${kindOf(value)})`);
-  return value;
-}
-
-function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new SnapshotError(`${path} must be an array (got ${kindOf(value)})`);
-  return value;
-}
 
 function arrayOfObjects(value: unknown, path: string): Json[] {
   return array(value, path).map((item, i) => object(item, `${path}[${i}]`));
