@@ -10,6 +10,7 @@
  * Expiry: `expires: YYYY-MM-DD` accepts the finding through the END of that day in UTC, so an entry that expires today
  * still applies today and fails from tomorrow 00:00 UTC on. A full RFC 3339 date-time expires at that instant.
  */
+import { everyResult } from '../report/passes.js';
 import { Document, isScalar, visit } from 'yaml';
 import { ConfigError } from '../errors.js';
 import type { Report } from '../report/types.js';
@@ -142,7 +143,7 @@ export function createBaseline(report: Report, options: CreateBaselineOptions): 
     throw new ConfigError(`baseline: expires "${options.expires}" is not a date (use YYYY-MM-DD)`);
   }
   const byFingerprint = new Map<string, BaselineEntry>();
-  for (const r of report.results) {
+  for (const r of everyResult(report)) {
     if (byFingerprint.has(r.fingerprint)) continue;
     let reason: string;
     let expires: string | undefined;

@@ -7,6 +7,7 @@
  * (`cloud502:deadline` / `DeadlineExceeded`) and the report is marked partial. Results are identical to a single
  * multi-region run: every check evaluates one load balancer's own region.
  */
+import { expandPassed } from '../report/passes.js';
 import type { AuditDeps } from '../audit.js';
 import { runAudit, toolVersion } from '../audit.js';
 import type { AuditConfig, CheckRegistry } from '../engine/index.js';
@@ -93,7 +94,7 @@ export async function runScheduledAudit(request: ScheduledAuditRequest, deps: Au
         },
         deps,
       );
-      return { kind: 'done', region, inventory: outcome.inventory, results: outcome.report.results, checks: outcome.report.checks ?? {}, checksRun: outcome.report.summary.checksRun };
+      return { kind: 'done', region, inventory: outcome.inventory, results: expandPassed(outcome.report).results, checks: outcome.report.checks ?? {}, checksRun: outcome.report.summary.checksRun };
     } catch (err) {
       // The abort surfaces as the deadline's reason or as an SDK abort error, depending on where it struck.
       if (request.deadline.aborted && !fatal.signal.aborted) return { kind: 'cut', region };

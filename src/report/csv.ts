@@ -9,7 +9,7 @@
  * as the OWASP "CSV Injection" guidance recommends: the spreadsheet then shows the text instead of evaluating it.
  */
 import { neutralize } from './escape.js';
-import { isGroupable } from './passes.js';
+import { everyResult, isGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -107,7 +107,7 @@ export function renderCsv(report: Report): string {
   const lines = [CSV_COLUMNS.join(',')];
   const line = (values: Record<CsvColumn, string>): void => void lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
   const grouped = new Map<string, { first: ReportResult; count: number }>();
-  for (const r of report.results) {
+  for (const r of everyResult(report)) {
     if (!isGroupable(r, meta)) {
       line(row(r));
       continue;

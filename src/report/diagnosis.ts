@@ -9,7 +9,8 @@ import type { Severity, Status } from '../engine/result.js';
 import { SEVERITIES, STATUSES, severityRank } from '../engine/result.js';
 import type { Inventory, InventoryIndex, Provider } from '../model/index.js';
 import { indexInventory, metricSum } from '../model/index.js';
-import type { DiagnosisCause, LoadBalancerDiagnosis, Report, ReportResult, UsersSee } from './types.js';
+import { expandGroup } from './passes.js';
+import type { DiagnosisCause, LoadBalancerDiagnosis, PassedGroup, Report, ReportResult, UsersSee } from './types.js';
 
 /** `1,234` */
 export function formatCount(n: number): string {
@@ -219,11 +220,14 @@ export function causesByImpact(diagnosis: readonly LoadBalancerDiagnosis[]): Rec
 
 /** What every renderer works from: linked results, the diagnosis, and results by fingerprint. */
 export interface Diagnosed {
+  /** The report's results without its grouped passes. */
   results: ReportResult[];
   diagnosis: LoadBalancerDiagnosis[];
   byFingerprint: Map<string, ReportResult>;
-  /** Results per diagnosis entry (see {@link diagnosisKey}). */
+  /** Results per diagnosis entry (see {@link diagnosisKey}), without the grouped passes. */
   byGroup: Map<string, ReportResult[]>;
+  /** Every result of a diagnosis entry, its grouped passes expanded (for this entry only, when asked). */
+  allOf(d: LoadBalancerDiagnosis): ReportResult[];
 }
 
 /**
@@ -242,5 +246,17 @@ export function diagnosed(report: Report): Diagnosed {
     if (list) list.push(r);
     else byGroup.set(key, [r]);
   }
-  return { results: linked, diagnosis, byFingerprint, byGroup };
+  const passedByGroup = new Map<string, PassedGroup[]>();
+  for (const g of report.passed ?? []) {
+    const key = groupKeyOf(g);
+    const list = passedByGroup.get(key);
+    if (list) list.push(g);
+    else passedByGroup.set(key, [g]);
+  }
+  const meta = report.checks ?? {};
+  const allOf = (d: LoadBalancerDiagnosis): ReportResult[] => {
+    const key = diagnosisKey(d);
+    return [...(byGroup.get(key) ?? []), ...(passedByGroup.get(key) ?? []).flatMap((g) => expandGroup(g, meta))];
+  };
+  return { results: linked, diagnosis, byFingerprint, byGroup, allOf };
 }

@@ -5,6 +5,7 @@
  * A finding that is no longer failing is "resolved", but the diff keeps what the later report says about it: passing
  * is a fix, while unknown (e.g. a permission lost) or a missing result is not, and the renderers say so.
  */
+import { everyResult } from './passes.js';
 import type { Severity, Status } from '../engine/result.js';
 import { atLeast, SEVERITIES, severityRank } from '../engine/result.js';
 import { escapeMarkdown, markdownCode, sanitizeTerminal } from './escape.js';
@@ -70,7 +71,7 @@ export function diffReports(before: Report, after: Report): ReportDiff {
   const was = failuresByFingerprint(before);
   const now = failuresByFingerprint(after);
   const afterStatus = new Map<string, Status>();
-  for (const r of after.results) if (!afterStatus.has(r.fingerprint)) afterStatus.set(r.fingerprint, r.status);
+  for (const r of everyResult(after)) if (!afterStatus.has(r.fingerprint)) afterStatus.set(r.fingerprint, r.status);
 
   const diff: ReportDiff = { before: side(before), after: side(after), new: [], resolved: [], changed: [], unchanged: [] };
   for (const [fp, a] of now) {

@@ -7,6 +7,7 @@ import type { ThresholdSpec } from '../engine/check.js';
 import type { Status } from '../engine/result.js';
 import { STATUSES } from '../engine/result.js';
 import { diagnosed } from './diagnosis.js';
+import { passedResults } from './passes.js';
 import { sanitizeTerminal } from './escape.js';
 import type { CheckLookup } from './format.js';
 import type { CheckMetaSource } from './json.js';
@@ -85,7 +86,7 @@ export function renderExplain(input: ExplainInput): string {
     }
     if (report) {
       const dd = diagnosed(report);
-      const own = dd.results.filter((r) => r.checkId === query);
+      const own = [...dd.results, ...passedResults(report)].filter((r) => r.checkId === query);
       const counts = STATUSES.map((s) => [s, own.filter((r) => r.status === s).length] as [Status, number]).filter(([, n]) => n > 0);
       out.push('', `In this report: ${counts.length ? counts.map(([s, n]) => `${n} ${s}`).join(', ') : 'no result (the check did not run or applied to nothing)'}`);
       const ctx: FindingContext = { report, style, byFingerprint: dd.byFingerprint, ...(input.checks ? { checks: input.checks } : {}) };

@@ -297,7 +297,7 @@ function foldedHtml(results: readonly ReportResult[], meta: Readonly<Record<stri
 }
 
 function cardHtml(d: LoadBalancerDiagnosis, key: string, ctx: Ctx): string {
-  const own = ctx.dd.byGroup.get(diagnosisKey(d)) ?? [];
+  const own = ctx.dd.allOf(d);
   const title = d.loadBalancerId === undefined ? `${d.provider} ${d.name}: not tied to a load balancer` : d.name;
   const meta = [d.type, d.region, d.account].filter((x): x is string => Boolean(x)).map(h);
   const idLine = d.loadBalancerId ? ` · <code>${h(d.loadBalancerId)}</code>` : '';
@@ -372,7 +372,9 @@ function summaryTablesHtml(report: Report): string {
 }
 
 function filtersHtml(entries: ReadonlyArray<{ key: string; name: string }>, report: Report): string {
-  const families = FAMILIES.filter((f) => report.results.some((r) => r.family === f));
+  // The checks' metadata covers every result, grouped passes included; results name theirs in version 1 reports.
+  const present = new Set([...report.results.map((r) => r.family), ...Object.values(report.checks ?? {}).map((m) => m.family)]);
+  const families = FAMILIES.filter((f) => present.has(f));
   const option = (value: string, label: string): string => `<option value="${h(value)}">${h(label)}</option>`;
   return (
     `<form id="filters" class="filters" hidden>` +

@@ -113,12 +113,11 @@ export function buildReport(input: BuildReportInput): Report {
   const checks = checksMeta(input.checks, ids);
   for (const r of input.results) compactResult(r, checks);
   const sorted = sortResults(linkCauses(input.results as ReadonlyArray<ReportResult>));
-  // In the order the JSON form reads back (grouped passes after the others), so a re-rendered report is identical.
-  const { rest, members } = groupPasses(sorted, checks);
-  const results = [...rest, ...members.flat()];
-  const diagnosis: LoadBalancerDiagnosis[] = diagnose(results, inventory);
-  const summary = summarize(results, inventory.loadBalancers.length, input.checksRun);
+  const diagnosis: LoadBalancerDiagnosis[] = diagnose(sorted, inventory);
+  const summary = summarize(sorted, inventory.loadBalancers.length, input.checksRun);
   summary.causesByImpact = causesByImpact(diagnosis);
+  // Plain passes are held grouped by resource, as the JSON writes them: a fraction of the memory of one object each.
+  const { rest: results, passed } = groupPasses(sorted, checks);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'cloud502', version: input.toolVersion },
@@ -133,6 +132,7 @@ export function buildReport(input: BuildReportInput): Report {
     diagnosis,
     results,
   };
+  if (passed.length) report.passed = passed;
   if (inventory.metricsWindowSeconds !== undefined) report.metricsWindowSeconds = inventory.metricsWindowSeconds;
   return report;
 }
@@ -158,9 +158,13 @@ function indent(text: string, prefix: string): string {
  * size is never one string. Format and bidi characters are written as `\u` escapes (same data, inert on a terminal).
  */
 export function* jsonChunks(report: Report): Generator<string> {
-  // Plain passes go grouped by resource (see passes.ts); reading the file back gives the same results.
+  // Plain passes go grouped by resource (see passes.ts), as a built report holds them; reading the file back gives the
+  // same results. A report whose passes are in `results` (read back expanded) is grouped here.
   const { rest, passed } = groupPasses(report.results, report.checks ?? {});
-  const wire: Record<string, unknown> = { ...report, results: rest, ...(passed.length ? { passed } : {}) };
+  const { passed: held, ...others } = report;
+  const allPassed = passed.length ? [...(held ?? []), ...passed] : held;
+  // `passed` last, wherever the report holds it, so a report read back and written again is the same file.
+  const wire: Record<string, unknown> = { ...others, results: rest, passed: allPassed?.length ? allPassed : undefined };
   const entries = Object.entries(wire).filter(([, v]) => v !== undefined);
   yield '{\n';
   for (let i = 0; i < entries.length; i++) {

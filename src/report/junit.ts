@@ -11,7 +11,7 @@
 import { FAMILIES } from '../engine/result.js';
 import { escapeXml, escapeXmlAttr } from './escape.js';
 import { describeMetric, docsOf, formatValue } from './format.js';
-import { isGroupable } from './passes.js';
+import { everyResult, isGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 
@@ -125,7 +125,7 @@ function countAttrs(c: Counts): string {
 
 function suites(report: Report, groupBy: 'family' | 'check'): Suite[] {
   const byName = new Map<string, ReportResult[]>();
-  for (const r of report.results) {
+  for (const r of everyResult(report)) {
     const name = groupBy === 'family' ? r.family : r.checkId;
     const list = byName.get(name);
     if (list) list.push(r);

@@ -1,10 +1,10 @@
 /**
- * Compact passes in the JSON report. An estate of 5,000 target groups has about 100,000 passing (and not-applicable)
- * results, each of which would repeat its resource, status, severity and fingerprint. On the wire they are grouped by
- * resource instead (`passed: [{ resource, checks }]`), and read back as the same results: the fingerprint is
- * recomputed from check id, resource id and discriminator, the family and severity come from the report's `checks`.
- * An entry is the check id alone for a pass whose message is the check's own ("<name>: <title>."), `[id,
- * discriminator]` for such a pass with a discriminator, and `{ check, discriminator?, message?, status? }` otherwise.
+ * Compact passes, in the report and in the JSON. An estate of 5,000 target groups has about 100,000 passing (and
+ * not-applicable) results, each of which would repeat its resource, status, severity and fingerprint. They are grouped
+ * by resource instead (`passed: [{ resource, checks }]`), in memory as on the wire, and read back as the same results:
+ * the fingerprint is recomputed from check id, resource id and discriminator, the family and severity come from the
+ * report's `checks`. An entry is the check id alone for a pass whose message is the check's own ("<name>: <title>."),
+ * `[id, discriminator]` for such a pass with a discriminator, and `{ check, discriminator?, message?, status? }` otherwise.
  * Checks of a pool discriminate by its load balancer: that discriminator is written as `@lb` after the check id
  * (`targets/unhealthy-targets@lb`) instead of the load balancer's id. Results with evidence, a fix or links stay in
  * `results`.
@@ -12,18 +12,9 @@
 import { fingerprint } from '../engine/fingerprint.js';
 import type { Family, ResultResource } from '../engine/result.js';
 import { FAMILIES } from '../engine/result.js';
-import type { CheckMeta, Report, ReportResult } from './types.js';
+import type { CheckMeta, PassedCheck, PassedGroup, Report, ReportResult } from './types.js';
 
-/** A check that passed (or did not apply) on a resource; see the module comment. */
-export type PassedCheck =
-  | string
-  | [checkId: string, discriminator: string]
-  | { check: string; discriminator?: string; message?: string; status?: 'not_applicable' };
-
-export interface PassedGroup {
-  resource: ResultResource;
-  checks: PassedCheck[];
-}
+export type { PassedCheck, PassedGroup };
 
 /** The message the engine gives a pass (`run.ts`), which is what makes a pass rebuildable from its check id. */
 function defaultPassMessage(resourceName: string, title: string): string {
@@ -49,9 +40,21 @@ export function isGroupable(r: ReportResult, meta: Readonly<Record<string, Check
 /** The suffix that stands for "discriminated by the resource's load balancer". */
 const BY_LB = '@lb';
 
+/** One `<id>@lb` string per check, shared by every entry that uses it. */
+const byLbIds = new Map<string, string>();
+
+function byLbId(checkId: string): string {
+  let id = byLbIds.get(checkId);
+  if (id === undefined) {
+    id = `${checkId}${BY_LB}`;
+    byLbIds.set(checkId, id);
+  }
+  return id;
+}
+
 function entryOf(r: ReportResult, meta: Readonly<Record<string, CheckMeta>>): PassedCheck {
   const byLb = r.discriminator !== undefined && r.discriminator === r.resource.loadBalancerId;
-  const check = byLb ? `${r.checkId}${BY_LB}` : r.checkId;
+  const check = byLb ? byLbId(r.checkId) : r.checkId;
   const discriminator = byLb ? undefined : r.discriminator;
   const plain = r.status === 'pass' && r.message === defaultPassMessage(r.resource.name, meta[r.checkId]!.title);
   if (plain) return discriminator ? [check, discriminator] : check;
@@ -128,23 +131,33 @@ export function expandGroup(group: PassedGroup, meta: Readonly<Record<string, Ch
   });
 }
 
-/** A report as JSON carries it: `results` without the grouped passes, and `passed`. */
-export type WireReport = Report & { passed?: PassedGroup[] };
+/** Kept for readers written against the wire form: the wire and memory forms are the same. */
+export type WireReport = Report;
+
+/** The grouped passes of a report as results, one group at a time. */
+export function* passedResults(report: Report): Generator<ReportResult> {
+  const meta = report.checks ?? {};
+  for (const group of report.passed ?? []) yield* expandGroup(group, meta);
+}
+
+/** Every result of a report: `results`, then the grouped passes. */
+export function* everyResult(report: Report): Generator<ReportResult> {
+  yield* report.results;
+  yield* passedResults(report);
+}
 
 /**
- * A report read from JSON, with its grouped passes back in `results` (after the other passes, in the order written).
- * Reports without `passed` (version 1, or nothing to group) come back unchanged.
+ * The report with its grouped passes back in `results` (after the other results, in the order written), for readers
+ * that want one list. Reports without `passed` (version 1, or nothing to group) come back unchanged.
  */
-export function expandPassed(wire: WireReport): Report {
-  const { passed, ...report } = wire;
-  if (!passed?.length) return report;
-  const meta = report.checks ?? {};
-  const expanded = passed.flatMap((g) => expandGroup(g, meta));
-  // After the other results, as buildReport lays them out.
-  return { ...report, results: [...report.results, ...expanded] };
+export function expandPassed(report: Report): Report {
+  const { passed, ...rest } = report;
+  if (passed === undefined) return report;
+  if (!passed.length) return rest;
+  return { ...rest, results: [...everyResult(report)] };
 }
 
 /** Parses the text of a JSON report (trusted: tests, tools) into a report with its passes back in `results`. */
 export function parseReportJson(text: string): Report {
-  return expandPassed(JSON.parse(text) as WireReport);
+  return expandPassed(JSON.parse(text) as Report);
 }

@@ -257,7 +257,7 @@ function verboseGroupLines(d: LoadBalancerDiagnosis, dd: Diagnosed, ctx: Finding
       shown.add(fp);
     }
   }
-  const rest = (dd.byGroup.get(diagnosisKey(d)) ?? []).filter((r) => !shown.has(r.fingerprint) && r.status !== 'fail');
+  const rest = dd.allOf(d).filter((r) => !shown.has(r.fingerprint) && r.status !== 'fail');
   for (const r of rest) {
     if (r.status === 'pass' || r.status === 'not_applicable') {
       const safe = safeResult(r);

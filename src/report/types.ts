@@ -1,5 +1,5 @@
 import type { CoverageGap, Provider, Scope } from '../model/index.js';
-import type { CheckResult, Evidence, Family, Remediation, Severity, Status } from '../engine/result.js';
+import type { CheckResult, Evidence, Family, Remediation, ResultResource, Severity, Status } from '../engine/result.js';
 import type { CoverageSummary } from '../engine/coverage-verdict.js';
 
 /** The schema version this build writes. */
@@ -115,5 +115,29 @@ export interface Report {
   checks?: Record<string, CheckMeta>;
   /** Per load balancer, worst first (absent in version 1 reports; renderers derive it then). */
   diagnosis?: LoadBalancerDiagnosis[];
+  /** The results, except the plain passes and not-applicable results that `passed` holds. */
   results: ReportResult[];
+  /**
+   * Plain passes and not-applicable results, grouped by resource: the same form in memory as on the wire, so an estate
+   * of 100,000 passes is held as some 15,000 small groups. `everyResult` (passes.ts) gives them back as results, after
+   * `results`.
+   */
+  passed?: PassedGroup[];
+}
+
+/**
+ * A check that passed (or did not apply) on a resource, as `passed` holds it: the check id alone for a pass whose
+ * message is the check's own ("<name>: <title>."), `[id, discriminator]` for such a pass with a discriminator, and
+ * `{ check, discriminator?, message?, status? }` otherwise. `<id>@lb` stands for "discriminated by the resource's load
+ * balancer".
+ */
+export type PassedCheck =
+  | string
+  | [checkId: string, discriminator: string]
+  | { check: string; discriminator?: string; message?: string; status?: 'not_applicable' };
+
+/** The plain passes of one resource. */
+export interface PassedGroup {
+  resource: ResultResource;
+  checks: PassedCheck[];
 }

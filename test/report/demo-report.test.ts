@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.js';
+import { everyResult, isGroupable } from '../../src/report/passes.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/render.js';
@@ -82,8 +83,11 @@ describe('the demo JSON report', () => {
   });
 
   it('writes check metadata once, compact passes, and metric summaries without series', () => {
-    expect(Object.keys(report.checks!).sort()).toEqual([...new Set(report.results.map((r) => r.checkId))].sort());
-    for (const r of report.results) {
+    const every = [...everyResult(report)];
+    expect(every.length).toBe(report.summary.total);
+    expect(report.results.some((r) => isGroupable(r, report.checks!))).toBe(false);
+    expect(Object.keys(report.checks!).sort()).toEqual([...new Set(every.map((r) => r.checkId))].sort());
+    for (const r of every) {
       expect(r.docs).toBeUndefined();
       if (r.status === 'pass' || r.status === 'not_applicable') {
         expect(r.remediation).toBeUndefined();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
 import { buildReport, failuresAtOrAbove, jsonChunks, renderJson, sortResults } from '../../src/report/json.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
-import { expandGroup, expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
+import { everyResult, expandGroup, expandPassed, groupPasses, isGroupable, parseReportJson } from '../../src/report/passes.js';
 import type { Report, ReportResult } from '../../src/report/types.js';
 import { brokenInventory, cleanInventory, fakeChecks } from '../cli/support/fakes.js';
 import { formatErrors, reportSchemaErrors } from '../cli/support/schema.js';
@@ -11,13 +11,19 @@ import { sampleReport } from '../fixtures/report/sample.js';
 const GENERATED = new Date('2026-11-20T12:05:00.000Z');
 
 /** Every status the engine produces, plus one suppressed result (suppression is applied after evaluation). */
-function everyStatusReport(): Report {
+/** The report as buildReport holds it: plain passes grouped in `passed`. */
+function builtReport(): Report {
   const inv = brokenInventory();
   const results = runChecks(inv, fakeChecks);
   const pass = results.find((r) => r.status === 'pass');
   if (!pass) throw new Error('fixture must contain a pass');
   const suppressed: ReportResult = { ...pass, status: 'suppressed', fingerprint: 'f'.repeat(32), suppression: { reason: 'accepted until the migration', expires: '2027-01-01', by: 'fingerprint' } };
   return buildReport({ inventory: inv, results: [...results, suppressed], checks: fakeChecks, checksRun: fakeChecks.length, source: { kind: 'snapshot', path: 'x.json' }, generatedAt: GENERATED, toolVersion: '0.1.0' });
+}
+
+/** The same report with every result in `results`, as a reader gets it back from the JSON. */
+function everyStatusReport(): Report {
+  return expandPassed(builtReport());
 }
 
 describe('buildReport', () => {
@@ -158,6 +164,20 @@ describe('the report at scale', () => {
 });
 
 describe('compact passes on the wire', () => {
+  it('holds plain passes grouped in memory as the JSON writes them, and writes the same JSON as the expanded report', () => {
+    const built = builtReport();
+    expect(built.passed?.length).toBeGreaterThan(0);
+    expect(built.results.some((r) => isGroupable(r, built.checks!))).toBe(false);
+    expect(built.results.every((r) => r.status !== 'pass' && r.status !== 'not_applicable')).toBe(true);
+    const expanded = expandPassed(built);
+    expect(expanded.passed).toBeUndefined();
+    expect([...everyResult(built)]).toEqual(expanded.results);
+    expect(expanded.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(0);
+    expect(renderJson(built)).toBe(renderJson(expanded));
+    // The summary counts every result, the grouped passes included.
+    expect(built.summary.total).toBe(expanded.results.length);
+  });
+
   it('groups plain passes by resource and reads them back as the same results, discriminators included', () => {
     const report = everyStatusReport();
     const withCert = { ...report, results: [...report.results] };
