@@ -56,15 +56,18 @@ const PATHS = ['/b/*', '/c/*'];
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /**
- * Rewrites the last four digits of every hex id (8+ hex digits with a letter, so numbers are left alone) with `tag`,
- * and the account id, so that a copy's ids are its own.
+ * Rewrites the last four digits of every hex id (8+ hex digits with a letter, so numbers are left alone, or after an
+ * EC2 resource prefix such as `subnet-`, whose digits may happen to be all decimal) with `tag`, and the account id, so
+ * that a copy's ids are its own: AWS ids are unique, and the audit looks resources up by id.
  */
 function retag(text: string, tag: number, fromAccount: string, toAccount: string): string {
   const hex = (tag & 0xffff).toString(16).padStart(4, '0');
   return text
     .split(fromAccount)
     .join(toAccount)
-    .replace(/\b([0-9a-f]{4,})([0-9a-f]{4})\b/g, (whole, head: string) => (/[a-f]/.test(whole) ? `${head}${hex}` : whole));
+    .replace(/\b((?:subnet|vpc|sg|acl|eni|i|rtb)-)?([0-9a-f]{4,})([0-9a-f]{4})\b/g, (whole, prefix: string | undefined, head: string) =>
+      prefix !== undefined || /[a-f]/.test(whole) ? `${prefix ?? ''}${head}${hex}` : whole,
+    );
 }
 
 /**

@@ -12,7 +12,9 @@
  */
 import { join } from 'node:path';
 import type { AnyCheck, AuditConfig, CheckRegistry, CheckResult } from './engine/index.js';
+import type { BaselineEntry } from './engine/config.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
+import { collectGarbage } from './engine/collect-garbage.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
 import { assertSomethingAudited, coverageSummary, judgeCoverage, type CoverageVerdict } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
@@ -21,6 +23,7 @@ import type { Inventory, Provider } from './model/index.js';
 import { mergeInventories } from './model/merge.js';
 import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
 import { PROVIDER_DESCRIPTORS } from '../providers/index.js';
+import { ReportAccumulator } from './report/accumulate.js';
 import { buildReport } from './report/json.js';
 import { packageRoot, toolVersion } from './version.js';
 import type { Report } from './report/types.js';
@@ -63,8 +66,6 @@ export interface AuditDeps {
 
 export interface AuditOutcome {
   report: Report;
-  /** The inventory the checks evaluated (after beforeEvaluate). */
-  inventory: Inventory;
   /** The checks selected by include/exclude, in catalog order. */
   checks: AnyCheck[];
   registry: CheckRegistry;
@@ -170,78 +171,107 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   const config = request.config ?? {};
   // Select before collecting: a typo in --checks must fail in milliseconds, not after minutes of API calls.
   const checks = selectChecks(registry, request.include, request.exclude);
-  const normalized = await normalizeSource(request.source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter), config, request.onRawSnapshot);
-  let inventory = normalized.inventory;
-  // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
-  const coverage = judgeCoverage(inventory);
-  assertSomethingAudited(coverage);
-  if (request.source.kind === 'demo' || normalized.demo) inventory = { ...inventory, demo: true };
-  const fixRenderers: FixRenderers = {};
-  for (const adapter of normalized.adapters) fixRenderers[adapter.provider] = adapter.fixes;
-  if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
   const now = request.now ?? new Date();
   // Loaded only when needed: the baseline module brings the YAML writer, which an audit without a baseline never uses.
   const applyBaseline = config.baseline?.length ? (await import('./engine/baseline.js')).applyBaseline : undefined;
-  let results: CheckResult[];
+  const source = reportSource(request.source);
+  const enabled = checks.filter((c) => config.checks?.[c.id]?.enabled !== false);
+  const accumulated = new ReportAccumulator();
+  // Each part is evaluated and built into its own small report, then dropped: the audit never holds the inventory or
+  // the results of more than one part (see normalizedParts).
+  let parts = 0;
+  for await (const part of normalizedParts(request, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter), config)) {
+    // What the previous part allocated is garbage now: collect it before this part allocates as much again.
+    if (parts++ > 0) collectGarbage();
+    let inventory = part.inventory;
+    if (request.source.kind === 'demo' || part.demo) inventory = { ...inventory, demo: true };
+    if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
+    const results = evaluate(inventory, checks, { config, fixRenderers: part.fixRenderers, includeSeries: request.includeSeries === true, applyBaseline, now });
+    accumulated.add(buildReport({ inventory, results, checksRun: 0, checks: enabled, source, generatedAt: now, toolVersion: toolVersion() }));
+  }
+  if (parts > 1) collectGarbage();
+  // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
+  const coverage = judgeCoverage({ scopes: accumulated.scopes, coverage: accumulated.coverage, loadBalancers: { length: accumulated.loadBalancers } });
+  assertSomethingAudited(coverage);
+  const evaluated = enabled.filter((c) => providersOf(c).some((p) => accumulated.scopes.some((s) => s.provider === p)));
+  const built = accumulated.finish({ checksRun: evaluated.length, checkOrder: evaluated.map((c) => c.id), source, generatedAt: now, toolVersion: toolVersion() });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
+  return { report, checks, registry };
+}
+
+interface EvaluateOptions {
+  config: AuditConfig;
+  fixRenderers: FixRenderers;
+  includeSeries: boolean;
+  applyBaseline: ((results: CheckResult[], entries: BaselineEntry[], now: Date) => CheckResult[]) | undefined;
+  now: Date;
+}
+
+/** Checks, metric evidence, the baseline and the unexplained 5xx over one inventory. */
+function evaluate(inventory: Inventory, checks: AnyCheck[], options: EvaluateOptions): CheckResult[] {
+  const { config } = options;
   try {
     // Metrics are evidence: attach them to findings and rank findings higher where the 5xx they cause were observed.
-    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers }), inventory, { config, includeSeries: request.includeSeries === true });
+    const enriched = enrichWithEvidence(runChecks(inventory, checks, config, { fixRenderers: options.fixRenderers }), inventory, {
+      config,
+      includeSeries: options.includeSeries,
+    });
     // The baseline sees final severities and fingerprints; an accepted finding still explains the 5xx it causes, so
     // "unexplained 5xx" is resolved after it. The summary is built from these results, suppressed counts included.
-    const baselined = applyBaseline && config.baseline ? applyBaseline(enriched, config.baseline, now) : enriched;
-    results = resolveUnexplained(baselined);
+    const baselined = options.applyBaseline && config.baseline ? options.applyBaseline(enriched, config.baseline, options.now) : enriched;
+    return resolveUnexplained(baselined);
   } catch (err) {
     if (err instanceof ThresholdConfigError) throw new ConfigError(err.message);
     throw err;
   }
-  const evaluated = checks.filter(
-    (c) => config.checks?.[c.id]?.enabled !== false && providersOf(c).some((p) => inventory.scopes.some((s) => s.provider === p)),
-  );
-  const built = buildReport({
-    inventory,
-    results,
-    checksRun: evaluated.length,
-    checks: evaluated,
-    source: reportSource(request.source),
-    generatedAt: now,
-    toolVersion: toolVersion(),
-  });
-  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
-  return { report, inventory, checks, registry };
 }
 
-interface Normalized {
+interface NormalizedPart {
   inventory: Inventory;
-  adapters: ProviderAdapter[];
+  fixRenderers: FixRenderers;
   /** Some raw snapshot said it is demo data. */
   demo: boolean;
 }
 
+function fixRenderersOf(adapters: readonly ProviderAdapter[]): FixRenderers {
+  const out: FixRenderers = {};
+  for (const adapter of adapters) out[adapter.provider] = adapter.fixes;
+  return out;
+}
+
 /**
- * The source's inventory. The raw snapshots are dropped as soon as they are normalized (the parsed raw snapshot is
- * the largest thing an audit would otherwise hold), and a snapshot file whose scopes normalize on their own is read
- * and normalized one scope at a time, never whole.
+ * The source's inventory, in parts that can be evaluated on their own. A snapshot file whose scopes normalize on their
+ * own (AWS regions) is read, normalized and handed over one scope at a time, never whole; every other source is one
+ * part. The raw snapshots are dropped as soon as they are normalized (the parsed raw snapshot is the largest thing an
+ * audit would otherwise hold). A `beforeEvaluate` step (probes) sees the whole inventory at once, so it gets one part.
  */
-async function normalizeSource(
-  source: AuditSource,
-  loader: AdapterLoader,
-  config: AuditConfig,
-  onRawSnapshot: ((raw: RawSnapshotEnvelope) => Promise<void>) | undefined,
-): Promise<Normalized> {
+async function* normalizedParts(request: AuditRequest, loader: AdapterLoader, config: AuditConfig): AsyncGenerator<NormalizedPart> {
+  const { source, onRawSnapshot } = request;
   if (source.kind === 'snapshot' && !onRawSnapshot) {
-    const inParts = await normalizeInParts(source.path, loader, config);
-    if (inParts) return inParts;
+    const inParts = await partsOfSnapshotFile(source.path, loader);
+    if (inParts) {
+      const fixRenderers = fixRenderersOf([inParts.adapter]);
+      const inventories = normalizeEach(inParts, config, () => readRawSnapshot(source.path, loader));
+      if (!request.beforeEvaluate) {
+        for await (const inventory of inventories) yield { inventory: shareTimestamps(inventory), fixRenderers, demo: inParts.demo };
+        return;
+      }
+      const all: Inventory[] = [];
+      for await (const inventory of inventories) all.push(inventory);
+      yield { inventory: shareTimestamps(mergeInventories(all)), fixRenderers, demo: inParts.demo };
+      return;
+    }
   }
   const acquired = await acquire(source, loader);
   const first = acquired[0];
   if (!first) throw new SnapshotError('the source holds no snapshot');
   if (onRawSnapshot) await onRawSnapshot(first.raw);
   const demo = acquired.some(({ raw }) => raw.demo === true);
-  const adapters = acquired.map((a) => a.adapter);
+  const fixRenderers = fixRenderersOf(acquired.map((a) => a.adapter));
   const inventories: Inventory[] = [];
   // Emptied while normalizing, so each raw snapshot can be collected as soon as its inventory exists.
   for (let next = acquired.shift(); next; next = acquired.shift()) inventories.push(next.adapter.normalize(next.raw, config));
-  return { inventory: shareTimestamps(mergeInventories(inventories)), adapters, demo };
+  yield { inventory: shareTimestamps(mergeInventories(inventories)), fixRenderers, demo };
 }
 
 /**
@@ -268,10 +298,37 @@ function shareTimestamps(inventory: Inventory): Inventory {
 }
 
 /**
- * A snapshot file read one scope at a time ({@link scanSnapshotLayout}); undefined when the file cannot be read so
- * (another provider, or anything wrong with it), and the caller reads it whole, which reports what is wrong.
+ * Each scope of a snapshot file validated and normalized. A scope that is not valid (which only a broken file has)
+ * fails the audit with what the whole read says of the file, which names the problem as a replay of it would.
  */
-async function normalizeInParts(path: string, loader: AdapterLoader, config: AuditConfig): Promise<Normalized | undefined> {
+async function* normalizeEach(parts: SnapshotFileParts, config: AuditConfig, readWhole: () => Promise<unknown>): AsyncGenerator<Inventory> {
+  const raws = parts.raws();
+  for (;;) {
+    let inventory: Inventory;
+    try {
+      const next = await raws.next();
+      if (next.done) return;
+      inventory = parts.adapter.normalize(parts.adapter.validateRaw(next.value), config);
+    } catch (err) {
+      if (err instanceof SnapshotError || err instanceof SyntaxError) await readWhole();
+      throw err;
+    }
+    yield inventory;
+  }
+}
+
+interface SnapshotFileParts {
+  adapter: ProviderAdapter;
+  demo: boolean;
+  /** The raw snapshot of each scope (the envelope alone when the scope list is empty), parsed one at a time. */
+  raws(): AsyncGenerator<unknown>;
+}
+
+/**
+ * A snapshot file read one scope at a time ({@link scanSnapshotLayout}); undefined when the file cannot be read so
+ * (another provider, or anything wrong with its envelope), and the caller reads it whole, which reports what is wrong.
+ */
+async function partsOfSnapshotFile(path: string, loader: AdapterLoader): Promise<SnapshotFileParts | undefined> {
   const listKeys = [...new Set(Object.values(INDEPENDENT_SCOPE_LIST))];
   for (const listKey of listKeys) {
     const layout = await scanSnapshotLayout(path, listKey).catch(() => undefined);
@@ -284,15 +341,14 @@ async function normalizeInParts(path: string, loader: AdapterLoader, config: Aud
     }
     if (INDEPENDENT_SCOPE_LIST[envelope.provider] !== listKey) return undefined;
     const adapter = await loader(envelope.provider);
-    const inventories: Inventory[] = [];
-    try {
-      if (layout.spans.length === 0) inventories.push(adapter.normalize(adapter.validateRaw(layout.envelope), config));
-      for await (const part of snapshotParts(path, layout)) inventories.push(adapter.normalize(adapter.validateRaw(part), config));
-    } catch (err) {
-      if (err instanceof SnapshotError || err instanceof SyntaxError) return undefined;
-      throw err;
-    }
-    return { inventory: shareTimestamps(mergeInventories(inventories)), adapters: [adapter], demo: envelope.demo === true };
+    return {
+      adapter,
+      demo: envelope.demo === true,
+      async *raws() {
+        if (layout.spans.length === 0) yield layout.envelope;
+        yield* snapshotParts(path, layout);
+      },
+    };
   }
   return undefined;
 }

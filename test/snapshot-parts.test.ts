@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../bench/generate-snapshot.js';
 import { demoSnapshotPaths, runAudit } from '../src/audit.js';
+import type { PassedGroup } from '../src/report/types.js';
 import { scanSnapshotLayout, snapshotParts } from '../src/snapshot-parts.js';
 import { readRawSnapshot } from '../src/snapshot.js';
 
@@ -99,7 +100,14 @@ describe('runAudit of a snapshot file', () => {
     const whole = (await runAudit({ source: { kind: 'snapshot', path: multi }, now, onRawSnapshot: async (raw) => void saved.push(raw.provider) })).report;
     expect(saved).toEqual(['aws']);
     expect(byRegion.summary.byStatus.fail).toBeGreaterThan(0);
-    expect(byRegion).toEqual(whole);
+    expect(byRegion.scopes.length).toBeGreaterThan(1);
+    // Read by region, each region is evaluated on its own and the reports merged: the same report, down to the order
+    // of the results that are not plain passes and of the diagnosis. Plain passes are grouped region by region.
+    const { passed: regionPassed, ...regionRest } = byRegion;
+    const { passed: wholePassed, ...wholeRest } = whole;
+    expect(regionRest).toEqual(wholeRest);
+    const sorted = (groups: PassedGroup[] | undefined): string[] => (groups ?? []).map((g) => JSON.stringify(g)).sort();
+    expect(sorted(regionPassed)).toEqual(sorted(wholePassed));
   });
 
   it('reports a snapshot that cannot be read by region exactly as before (the whole read names the problem)', async () => {

@@ -117,13 +117,16 @@ function describeKinds(gaps: readonly CoverageGap[]): string {
   return kinds.length > 3 ? `${kinds.slice(0, 3).join(', ')} and ${kinds.length - 3} more kinds` : kinds.join(', ');
 }
 
+/** What the verdict reads: an inventory fits, or the scopes, gaps and load-balancer count of an audit read in parts. */
+export type CoverageInput = Pick<Inventory, 'scopes' | 'coverage'> & { loadBalancers: { readonly length: number } };
+
 /**
  * Judges an inventory's coverage.
  * @example
  * const verdict = judgeCoverage(inventory);
  * if (verdict.nothingAudited) throw new NothingAuditedError(verdict.nothingAudited);
  */
-export function judgeCoverage(inventory: Pick<Inventory, 'scopes' | 'coverage' | 'loadBalancers'>, scopeCallsOf: ScopeCallsOf = fromDescriptors): CoverageVerdict {
+export function judgeCoverage(inventory: CoverageInput, scopeCallsOf: ScopeCallsOf = fromDescriptors): CoverageVerdict {
   const failsScopeHere = (gap: CoverageGap) => failsScope(gap, scopeCallsOf);
   const failedByScope = new Map<string, FailedScope>();
   for (const gap of inventory.coverage) {

@@ -7,17 +7,15 @@
  * (`cloud502:deadline` / `DeadlineExceeded`) and the report is marked partial. Results are identical to a single
  * multi-region run: every check evaluates one load balancer's own region.
  */
-import { expandPassed } from '../report/passes.js';
 import type { AuditDeps } from '../audit.js';
 import { runAudit, toolVersion } from '../audit.js';
 import type { AuditConfig, CheckRegistry } from '../engine/index.js';
 import { CollectionError, CredentialsError } from '../errors.js';
-import type { CoverageGap, Inventory } from '../model/index.js';
-import { emptyInventory } from '../model/index.js';
+import type { CoverageGap } from '../model/index.js';
 import type { CollectOptions } from '../provider.js';
-import { buildReport } from '../report/json.js';
+import { ReportAccumulator } from '../report/accumulate.js';
 import { coverageSummary, DEADLINE_API, DEADLINE_CODE, judgeCoverage, SCOPE_FAILED_API } from '../engine/coverage-verdict.js';
-import type { CheckMeta, Report, ReportResult } from '../report/types.js';
+import type { Report } from '../report/types.js';
 
 export { DEADLINE_API, DEADLINE_CODE } from '../engine/coverage-verdict.js';
 export const DEADLINE_IMPACT = 'collection stopped early; results are partial';
@@ -50,7 +48,7 @@ export interface ScheduledAuditOutcome {
 }
 
 type RegionOutcome =
-  | { kind: 'done'; region: string; inventory: Inventory; results: ReportResult[]; checks: Record<string, CheckMeta>; checksRun: number }
+  | { kind: 'done'; region: string; report: Report }
   | { kind: 'cut'; region: string }
   | { kind: 'failed'; region: string; error: CredentialsError | CollectionError };
 
@@ -94,7 +92,7 @@ export async function runScheduledAudit(request: ScheduledAuditRequest, deps: Au
         },
         deps,
       );
-      return { kind: 'done', region, inventory: outcome.inventory, results: expandPassed(outcome.report).results, checks: outcome.report.checks ?? {}, checksRun: outcome.report.summary.checksRun };
+      return { kind: 'done', region, report: outcome.report };
     } catch (err) {
       // The abort surfaces as the deadline's reason or as an SDK abort error, depending on where it struck.
       if (request.deadline.aborted && !fatal.signal.aborted) return { kind: 'cut', region };
@@ -113,7 +111,7 @@ export async function runScheduledAudit(request: ScheduledAuditRequest, deps: Au
   });
   const failed = outcomes.filter((o) => o.kind === 'failed');
   if (failed.length === outcomes.length) throw failed[0]!.error;
-  return merge(outcomes, request);
+  return merge(outcomes, request, deps.registry);
 }
 
 function deadlineGap(region: string): CoverageGap {
@@ -131,36 +129,25 @@ function failedGap(region: string, error: Error): CoverageGap {
   return { provider: 'aws', region, api: REGION_FAILED_API, code: error.name, message: error.message, impact: `${region} was not audited` };
 }
 
-/** One report from the per-region outcomes, built by the same buildReport as any audit. */
-function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest): ScheduledAuditOutcome {
-  const inventory = emptyInventory(request.now.toISOString());
-  const results: ReportResult[] = [];
-  const checks: Record<string, CheckMeta> = {};
+/** One report from the per-region reports, merged as an audit read in parts merges its parts. */
+function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest, registry: CheckRegistry): ScheduledAuditOutcome {
+  const accumulated = new ReportAccumulator();
   let checksRun = 0;
   for (const o of outcomes) {
     if (o.kind === 'done') {
-      const inv = o.inventory;
-      inventory.scopes.push(...inv.scopes);
-      inventory.loadBalancers.push(...inv.loadBalancers);
-      inventory.backendPools.push(...inv.backendPools);
-      inventory.networkPolicies.push(...inv.networkPolicies);
-      inventory.subnets.push(...inv.subnets);
-      inventory.metrics.push(...inv.metrics);
-      inventory.observations.push(...inv.observations);
-      inventory.coverage.push(...inv.coverage);
-      if (inv.metricsWindowSeconds !== undefined) inventory.metricsWindowSeconds = inv.metricsWindowSeconds;
-      results.push(...o.results);
-      Object.assign(checks, o.checks);
+      accumulated.add(o.report);
       // Every region runs the same selected checks; the count is per audit, not a sum.
-      checksRun = Math.max(checksRun, o.checksRun);
+      checksRun = Math.max(checksRun, o.report.summary.checksRun);
     } else if (o.kind === 'cut') {
-      inventory.coverage.push(deadlineGap(o.region));
+      accumulated.addCoverage([deadlineGap(o.region)]);
     } else {
-      inventory.coverage.push(failedGap(o.region, o.error));
+      accumulated.addCoverage([failedGap(o.region, o.error)]);
     }
   }
-  const built = buildReport({ inventory, results, checks, checksRun, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
-  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(judgeCoverage(inventory)) } };
+  const checkOrder = registry.all().map((c) => c.id);
+  const built = accumulated.finish({ checksRun, checkOrder, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
+  const verdict = judgeCoverage({ scopes: built.scopes, coverage: built.coverage, loadBalancers: { length: built.summary.loadBalancers } });
+  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(verdict) } };
   const cutShort = outcomes.filter((o) => o.kind === 'cut').map((o) => o.region);
   return { report, partial: cutShort.length > 0, cutShort, failed: outcomes.filter((o) => o.kind === 'failed').map((o) => o.region) };
 }

@@ -194,21 +194,30 @@ export function diagnose(results: readonly ReportResult[], inv?: Inventory): Loa
     entry.causes = foldCauses(own, failing);
     entry.worst = entry.causes[0]?.impact ?? null;
   }
-  const seen5xx = (d: LoadBalancerDiagnosis): number =>
-    (d.usersSee?.byCode ?? []).reduce((a, c) => a + c.count, 0) + (d.usersSee?.lbGenerated5xx ?? 0);
-  const bySeverity = (d: LoadBalancerDiagnosis): number[] => SEVERITIES.map((s) => d.causes.filter((c) => c.impact === s).length);
-  return [...groups.values()]
-    .map((g) => g.entry)
-    .sort((a, b) => {
-      if ((a.loadBalancerId === undefined) !== (b.loadBalancerId === undefined)) return a.loadBalancerId === undefined ? 1 : -1;
-      const wa = a.worst === null ? SEVERITIES.length : severityRank(a.worst);
-      const wb = b.worst === null ? SEVERITIES.length : severityRank(b.worst);
-      if (wa !== wb) return wa - wb;
-      const ca = bySeverity(a);
-      const cb = bySeverity(b);
-      for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) return cb[i]! - ca[i]!;
-      return seen5xx(b) - seen5xx(a) || a.name.localeCompare(b.name);
-    });
+  return [...groups.values()].map((g) => g.entry).sort(compareDiagnoses);
+}
+
+function seen5xx(d: LoadBalancerDiagnosis): number {
+  return (d.usersSee?.byCode ?? []).reduce((a, c) => a + c.count, 0) + (d.usersSee?.lbGenerated5xx ?? 0);
+}
+
+function causesPerSeverity(d: LoadBalancerDiagnosis): number[] {
+  return SEVERITIES.map((s) => d.causes.filter((c) => c.impact === s).length);
+}
+
+/**
+ * Worst first: load balancers before scope groups, then by the worst impact, then by the number of causes per
+ * severity, then by the 5xx users saw, then by name.
+ */
+export function compareDiagnoses(a: LoadBalancerDiagnosis, b: LoadBalancerDiagnosis): number {
+  if ((a.loadBalancerId === undefined) !== (b.loadBalancerId === undefined)) return a.loadBalancerId === undefined ? 1 : -1;
+  const wa = a.worst === null ? SEVERITIES.length : severityRank(a.worst);
+  const wb = b.worst === null ? SEVERITIES.length : severityRank(b.worst);
+  if (wa !== wb) return wa - wb;
+  const ca = causesPerSeverity(a);
+  const cb = causesPerSeverity(b);
+  for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) return cb[i]! - ca[i]!;
+  return seen5xx(b) - seen5xx(a) || a.name.localeCompare(b.name);
 }
 
 /** Root causes per impact over a diagnosis. */

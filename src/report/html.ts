@@ -13,7 +13,7 @@ import type { MetricEvidence, Severity, Status } from '../engine/result.js';
 import { FAMILIES, SEVERITIES } from '../engine/result.js';
 import type { CoverageGap } from '../model/index.js';
 import type { Diagnosed } from './diagnosis.js';
-import { diagnosed, diagnosisKey } from './diagnosis.js';
+import { diagnosed } from './diagnosis.js';
 import { escapeHtml } from './escape.js';
 import type { CheckLookup } from './format.js';
 import { causesOf, checkMetaOf, describeMetric, docsOf, formatCount, formatDuration, formatValue, scopeLabel } from './format.js';
