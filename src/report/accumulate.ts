@@ -4,7 +4,8 @@
  * evaluated and built into its small report (failures in full, passes grouped, one diagnosis per load balancer), then
  * its inventory is dropped.
  *
- * Parts must not share a load balancer or a scope: causes are linked and load balancers diagnosed within a part.
+ * Parts must not share a load balancer or a scope: causes are linked and load balancers diagnosed within a part. A check
+ * that fails to evaluate is one `error` result per part it ran on, each on that part's scope.
  */
 import { SEVERITIES, STATUSES, severityRank, type Severity, type Status } from '../engine/result.js';
 import type { CoverageGap, Scope } from '../model/index.js';
@@ -69,8 +70,9 @@ export class ReportAccumulator {
     this.total += part.summary.total;
     this.loadBalancers += part.summary.loadBalancers;
     this.demo ||= part.demo;
-    // Parts of one audit share their collection time; the earliest stands for all should they differ.
-    if (this.collectedAt === undefined || part.collectedAt < this.collectedAt) this.collectedAt = part.collectedAt;
+    // Parts of one audit share their collection time; the latest stands for all should they differ, as when
+    // inventories are merged.
+    if (this.collectedAt === undefined || part.collectedAt > this.collectedAt) this.collectedAt = part.collectedAt;
     this.metricsWindowSeconds ??= part.metricsWindowSeconds;
   }
 

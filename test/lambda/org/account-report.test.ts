@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry, runAudit } from '../../../src/audit.js';
 import { buildAccountReport, readPartialReport } from '../../../src/lambda/org/account-report.js';
 import { renderJson } from '../../../src/report/json.js';
+import { expandPassed } from '../../../src/report/passes.js';
 import type { Report } from '../../../src/report/types.js';
 import { formatErrors, reportSchemaErrors } from '../../cli/support/schema.js';
 
@@ -19,7 +20,9 @@ beforeAll(async () => {
   const { report: r } = await runAudit({ source: { kind: 'demo' }, now: new Date('2026-07-01T02:00:00Z') }, { registry: await defaultRegistry() });
   // One item is one account × region of AWS: keep the demo's AWS results of that region.
   const aws = (x: { provider: string; region?: string; account?: string }) => x.provider === 'aws' && x.region === REGION && x.account === ACCOUNT;
-  report = { ...r, scopes: r.scopes.filter(aws), coverage: r.coverage.filter(aws), results: r.results.filter((x) => aws(x.resource)) };
+  // Expanded, so `results` is every result of the region, grouped passes included.
+  const every = expandPassed(r);
+  report = { ...every, scopes: r.scopes.filter(aws), coverage: r.coverage.filter(aws), results: every.results.filter((x) => aws(x.resource)) };
   delete report.diagnosis;
   wire = JSON.parse(renderJson(report)) as Record<string, unknown>;
 });
