@@ -3,7 +3,7 @@
  * ALB/NLB target groups and listeners, `aws elb` for Classic load balancers, `aws ec2` for security groups and
  * network ACLs. Every interpolated value goes through `sh()`.
  */
-import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix } from '../../src/engine/fix.js';
+import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix, RuleSlot } from '../../src/engine/fix.js';
 import { sh, shJson } from '../../src/engine/shell.js';
 import { parseIp } from '../../src/model/cidr.js';
 import type { LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer, PolicyRule, PortRange } from '../../src/model/index.js';
@@ -142,12 +142,14 @@ function peerLabel(peer: Peer): string {
 
 /**
  * A free NACL rule number evaluated before the rule that denied: just below an explicit deny at `before`, or the next
- * hundred after the last numbered rule when only the default `*` rule denied.
+ * hundred after the last numbered rule when only the default `*` rule denied. Undefined when no number is free below
+ * the deny: an entry after it would change nothing, and entries cannot be renumbered in place.
  */
-export function freeRuleNumber(rules: readonly PolicyRule[], direction: 'ingress' | 'egress', before: number | undefined, taken: ReadonlySet<number> = new Set()): number {
+export function freeRuleNumber(rules: readonly PolicyRule[], direction: 'ingress' | 'egress', before: number | undefined, taken: ReadonlySet<number> = new Set()): number | undefined {
   const used = new Set([...rules.filter((r) => r.direction === direction && r.priority !== undefined).map((r) => r.priority as number), ...taken]);
   if (before !== undefined && before < 32767) {
     for (let n = before - 1; n >= 1; n--) if (!used.has(n)) return n;
+    return undefined;
   }
   const numbered = [...used].filter((n) => n < 32767);
   const max = numbered.length ? Math.max(...numbered) : 0;
@@ -155,16 +157,44 @@ export function freeRuleNumber(rules: readonly PolicyRule[], direction: 'ingress
   if (next <= 32766 && !used.has(next)) return next;
   for (let n = max + 1; n <= 32766; n++) if (!used.has(n)) return n;
   for (let n = 1; n <= 32766; n++) if (!used.has(n)) return n;
-  return 32766;
+  return undefined;
 }
 
-function naclFix(policy: NetworkPolicy | undefined, policyId: string, intent: Extract<FixIntent, { kind: 'allow-flow' }>): RenderedFix {
+const cidrOfNaclPeer = (peer: Peer): string | undefined => (peer.type === 'cidr' ? peer.cidr : peer.type === 'any' ? '0.0.0.0/0' : undefined);
+
+/**
+ * Numbers for the entries every allow fix into one NACL creates (one per CIDR peer), taken in order so that no two
+ * fixes print the same number.
+ */
+export function planNaclSlots(policy: NetworkPolicy, intents: readonly AllowFlowIntent[]): Map<AllowFlowIntent, RuleSlot> {
   const taken = new Set<number>();
+  return new Map(intents.map((intent) => [intent, { priorities: entryNumbers(policy.rules, intent, taken), moves: [] }]));
+}
+
+/** One number per CIDR peer of the intent, none of them in `taken` (which receives them). */
+function entryNumbers(rules: readonly PolicyRule[], intent: AllowFlowIntent, taken: Set<number>): number[] {
+  const out: number[] = [];
+  for (const peer of intent.peers) {
+    if (!cidrOfNaclPeer(peer)) continue;
+    const n = freeRuleNumber(rules, intent.direction, intent.beforePriority, taken);
+    if (n === undefined) break;
+    taken.add(n);
+    out.push(n);
+  }
+  return out;
+}
+
+function naclFix(policy: NetworkPolicy | undefined, policyId: string, intent: AllowFlowIntent, slot: RuleSlot | undefined): RenderedFix {
+  // Planned with every other fix into this NACL when there are findings to reconcile; on its own otherwise.
+  const numbers = slot?.priorities ?? entryNumbers(policy?.rules ?? [], intent, new Set());
+  let next = 0;
   const commands = intent.peers.map((peer) => {
-    const cidr = peer.type === 'cidr' ? peer.cidr : peer.type === 'any' ? '0.0.0.0/0' : undefined;
+    const cidr = cidrOfNaclPeer(peer);
     if (!cidr) return `# ${peerLabel(peer)}: network ACL entries take CIDR blocks only`;
-    const number = freeRuleNumber(policy?.rules ?? [], intent.direction, intent.beforePriority, taken);
-    taken.add(number);
+    const number = numbers[next++];
+    if (number === undefined) {
+      return `# no rule number is free below ${intent.beforePriority ?? 'the default deny'} in this network ACL: delete and re-create the entries there with room below the deny, then allow ${intent.protocol} ${intent.ports.from}-${intent.ports.to}`;
+    }
     return (
       `aws ec2 create-network-acl-entry --network-acl-id ${sh(policyId)} --${intent.direction} --rule-number ${number} ` +
       `--protocol ${intent.protocol} --port-range From=${intent.ports.from},To=${intent.ports.to} ${isIpv6(cidr) ? '--ipv6-cidr-block' : '--cidr-block'} ${sh(cidr)} --rule-action allow`
@@ -244,7 +274,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
   const tg = ctx.pool?.ref.id ?? ('poolId' in intent ? intent.poolId : 'TARGET_GROUP_ARN');
   switch (intent.kind) {
     case 'allow-flow':
-      return ctx.policy?.kind === 'aws-nacl' ? naclFix(ctx.policy, intent.policyId, intent) : securityGroupFix(intent.policyId, intent);
+      return ctx.policy?.kind === 'aws-nacl' ? naclFix(ctx.policy, intent.policyId, intent, ctx.slot) : securityGroupFix(intent.policyId, intent);
     case 'set-backend-keepalive':
       return { console: keepAliveSetting(intent.server, intent.seconds) };
     case 'set-request-timeout':
@@ -347,4 +377,11 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
   }
 }
 
-export const awsFixes: FixRenderer = { provider: 'aws', supports, render };
+export const awsFixes: FixRenderer = {
+  provider: 'aws',
+  supports,
+  render,
+  planRuleSlots(policy, intents) {
+    return policy.kind === 'aws-nacl' ? planNaclSlots(policy, intents) : new Map();
+  },
+};

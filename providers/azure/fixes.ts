@@ -9,9 +9,9 @@ import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChan
 import { sh as q } from '../../src/engine/shell.js';
 import type { BackendPool, LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer } from '../../src/model/index.js';
 import { nameOfId, parentAt, resourceGroupOf, segmentOf } from './ids.js';
+import { freeNsgPriority, NSG_PRIORITIES, planNsgSlots } from './nsg-slots.js';
 
-/** NSG priorities users may give their own rules (lower wins). */
-const NSG_PRIORITIES = { first: 100, last: 4096 } as const;
+export { freeNsgPriority } from './nsg-slots.js';
 
 /** What each kind can be told to do (the registry test keeps `supports` equal to `render`). */
 const SUPPORTED: Readonly<Record<'azure-appgw' | 'azure-lb', ReadonlySet<FixIntentKind>>> = {
@@ -88,17 +88,6 @@ function prefixOf(peer: Peer): string | undefined {
   }
 }
 
-/**
- * The priority for a new allow rule: the largest free one below the rule that denied (so it is evaluated first), or
- * the last custom priority when only Azure's default rules denied. Undefined when nothing is free below the deny.
- */
-export function freeNsgPriority(policy: NetworkPolicy | undefined, direction: 'ingress' | 'egress', before: number | undefined): number | undefined {
-  const taken = new Set((policy?.rules ?? []).filter((r) => r.direction === direction && r.priority !== undefined).map((r) => r.priority as number));
-  const highest = before === undefined ? NSG_PRIORITIES.last : Math.min(before - 1, NSG_PRIORITIES.last);
-  for (let p = highest; p >= NSG_PRIORITIES.first; p--) if (!taken.has(p)) return p;
-  return undefined;
-}
-
 function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixContext): RenderedFix {
   const rg = resourceGroupOf(intent.policyId) ?? '';
   const nsg = nameOfId(intent.policyId);
@@ -106,20 +95,40 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const asgs = intent.peers.filter((p) => p.type === 'network-tag' && p.tag.startsWith('asg:')).map((p) => (p as { tag: string }).tag.slice(4));
   const ports = intent.ports.from === intent.ports.to ? String(intent.ports.from) : `${intent.ports.from}-${intent.ports.to}`;
   const inbound = intent.direction === 'ingress';
-  const name = `cloud502-allow-${intent.purpose}-${ports}`;
-  const free = freeNsgPriority(ctx.policy ?? ctx.index.policy(intent.policyId), intent.direction, intent.beforePriority);
-  const priority = free ?? NSG_PRIORITIES.first;
+  // Planned with every other fix into this NSG when there are findings to reconcile; on its own otherwise.
+  const policy = ctx.policy ?? ctx.index.policy(intent.policyId);
+  const slot = ctx.slot ??
+    (policy ? planNsgSlots(policy, [intent]).get(intent) : undefined) ?? { priorities: [freeNsgPriority(undefined, intent.direction, intent.beforePriority) ?? NSG_PRIORITIES.last], moves: [] };
+  const priority = slot.priorities[0];
+  if (priority === undefined) {
+    // No command that would collide: say what to do by hand.
+    const at = intent.beforePriority !== undefined ? `below priority ${intent.beforePriority}` : 'for a new rule';
+    return {
+      cli: `# no priority is free ${at} in this NSG and the rules there cannot be moved up: free one (az network nsg rule update --priority), then add an ${inbound ? 'inbound' : 'outbound'} allow for ${intent.protocol}/${ports}`,
+    };
+  }
+  // Names are unique within an NSG: the priority (unique per direction) and the direction make them so.
+  const name = `cloud502-allow-${intent.purpose}-${ports}${inbound ? '' : '-out'}-p${priority}`;
+  const nsgArgs = `--resource-group ${q(rg)} --nsg-name ${q(nsg)}`;
+  const moves = [...slot.moves].sort((a, b) => b.from - a.from);
+  const moveLines = moves.length
+    ? [
+        `# make room before the deny rule: move it and the rules right after it up by ${slot.moves.length === 1 ? 'one place' : 'as many places as needed'}, order kept`,
+        ...moves.map((m) => `az network nsg rule update ${nsgArgs} --name ${q(m.ruleId)} --priority ${m.to}`),
+      ]
+    : [];
   const peerArgs = [
     ...(prefixes.length > 0 ? [`--${inbound ? 'source' : 'destination'}-address-prefixes ${prefixes.map(q).join(' ')}`] : []),
     ...(asgs.length > 0 ? [`--${inbound ? 'source' : 'destination'}-asgs ${asgs.map(q).join(' ')}`] : []),
   ];
-  const comment = free === undefined ? `# no priority is free below ${intent.beforePriority ?? '?'}: renumber the deny rule first\n` : '';
+  const create =
+    `az network nsg rule create ${nsgArgs} --name ${q(name)} --priority ${priority} ` +
+    `--direction ${inbound ? 'Inbound' : 'Outbound'} --access Allow --protocol ${intent.protocol === 'udp' ? 'Udp' : 'Tcp'} ` +
+    `${peerArgs.join(' ')} --destination-port-ranges ${q(ports)}`;
+  const movedTerraform = moves.map((m) => `; priority = ${m.to} on rule ${JSON.stringify(m.ruleId)}`).join('');
   return {
-    cli:
-      `${comment}az network nsg rule create --resource-group ${q(rg)} --nsg-name ${q(nsg)} --name ${q(name)} --priority ${priority} ` +
-      `--direction ${inbound ? 'Inbound' : 'Outbound'} --access Allow --protocol ${intent.protocol === 'udp' ? 'Udp' : 'Tcp'} ` +
-      `${peerArgs.join(' ')} --destination-port-ranges ${q(ports)}`,
-    terraform: `azurerm_network_security_rule { network_security_group_name = "${nsg}", priority = ${priority}, direction = "${inbound ? 'Inbound' : 'Outbound'}", access = "Allow", protocol = "${intent.protocol === 'udp' ? 'Udp' : 'Tcp'}", destination_port_range = "${ports}", ${inbound ? 'source' : 'destination'}_address_prefixes = [${prefixes.map((p) => `"${p}"`).join(', ')}] }`,
+    cli: [...moveLines, create].join('\n'),
+    terraform: `azurerm_network_security_rule { network_security_group_name = "${nsg}", priority = ${priority}, direction = "${inbound ? 'Inbound' : 'Outbound'}", access = "Allow", protocol = "${intent.protocol === 'udp' ? 'Udp' : 'Tcp'}", destination_port_range = "${ports}", ${inbound ? 'source' : 'destination'}_address_prefixes = [${prefixes.map((p) => `"${p}"`).join(', ')}] }${movedTerraform}`,
   };
 }
 
@@ -326,4 +335,7 @@ export const azureFixes: FixRenderer = {
     return (kind === 'azure-appgw' || kind === 'azure-lb') && SUPPORTED[kind].has(intent);
   },
   render,
+  planRuleSlots(policy, intents) {
+    return policy.kind === 'azure-nsg' ? planNsgSlots(policy, intents) : new Map();
+  },
 };

@@ -102,6 +102,27 @@ export interface RenderedFix {
   console?: string;
 }
 
+export type AllowFlowIntent = Extract<FixIntent, { kind: 'allow-flow' }>;
+
+/** An existing rule of an ordered policy moved to another priority, to make room before the rule that denies. */
+export interface RuleMove {
+  /** The rule's name (Azure NSG rule name). */
+  ruleId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Where a new allow rule goes in an ordered policy (NACL rule numbers, NSG priorities), planned for every fix aimed at
+ * that policy at once so that no two fixes take the same number: one number per rule the fix creates, and the moves
+ * that make room (every fix that needs room shows the same moves, which set absolute priorities: pasting them twice
+ * changes nothing). `priorities` is empty when no room can be made; the renderer then says so instead of a command.
+ */
+export interface RuleSlot {
+  priorities: number[];
+  moves: RuleMove[];
+}
+
 /** What a renderer may read to render a fix for one finding. */
 export interface FixContext {
   index: InventoryIndex;
@@ -109,6 +130,8 @@ export interface FixContext {
   lb?: LoadBalancer;
   pool?: BackendPool;
   policy?: NetworkPolicy;
+  /** For an allow-flow fix into an ordered policy: its planned place (see {@link FixRenderer.planRuleSlots}). */
+  slot?: RuleSlot;
 }
 
 /** Turns intents into commands for one provider (providers/<cloud>/fixes.ts). */
@@ -117,6 +140,18 @@ export interface FixRenderer {
   /** True when `render` has a command or a setting for this intent on this kind (kept honest by the registry test). */
   supports(intent: FixIntentKind, kind: LoadBalancerKind): boolean;
   render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined;
+  /**
+   * For policies whose rules are ordered by a unique number: places every allow-flow fix aimed at `policy`, in the
+   * order given (equal intents once), so that the fixes of different findings never take the same number. Undefined
+   * for an intent the renderer places on its own (unordered policies, rules that may share a priority).
+   */
+  planRuleSlots?(policy: NetworkPolicy, intents: readonly AllowFlowIntent[]): Map<AllowFlowIntent, RuleSlot>;
+}
+
+/** Two allow-flow intents that create the same rule (the same blocked flow seen by several checks) share one key. */
+export function allowFlowKey(intent: AllowFlowIntent): string {
+  const { policyId, direction, protocol, ports, peers, purpose, beforePriority } = intent;
+  return JSON.stringify([policyId, direction, protocol, ports.from, ports.to, peers, purpose, beforePriority ?? null]);
 }
 
 /**

@@ -2,7 +2,9 @@ import type { Inventory, InventoryIndex, LoadBalancer, LoadBalancerKind, Provide
 import { describeMissing, indexInventory, kindFacts, routingInputMissing, type InputKind } from '../model/index.js';
 import type { AnyCheck, CheckContext, MessageData, OtherOptions, ResourceTarget, ThresholdSpec } from './check.js';
 import { interpolate, providersOf } from './check.js';
-import type { FixIntent, FixRenderer, RenderedFix } from './fix.js';
+import type { AllowFlowIntent, FixIntent, FixRenderer, RenderedFix, RuleSlot } from './fix.js';
+import { allowFlowKey } from './fix.js';
+import { reconcileRuleSlots, type PendingRuleFix } from './rule-slots.js';
 import { healthCheckKey, reconcileHealthCheckFixes, type PendingHealthCheckFix } from './fix-reconcile.js';
 import type { AuditConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
@@ -48,6 +50,8 @@ export interface RunOptions {
   fixRenderers?: FixRenderers;
   /** Collects the failing results that change a health check, for `runChecks` to make them agree. */
   pendingHealthCheckFixes?: PendingHealthCheckFix[];
+  /** Collects the failing results that add a rule to an ordered policy, for `runChecks` to number them apart. */
+  pendingRuleFixes?: PendingRuleFix[];
 }
 
 /**
@@ -177,11 +181,14 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
     if (!providers.includes(resource.provider)) {
       throw new Error(`check ${check.id} reported a ${resource.provider} resource but declares kinds ${check.kinds.join(', ')}`);
     }
+    const renderer = options_.fixRenderers?.[resource.provider];
+    // The places of this finding's new rules in ordered policies, once every fix into those policies is known.
+    const slots = new Map<string, RuleSlot>();
     const render = (fix: FixIntent): RenderedFix | undefined => {
       // The intent names the resources to render for; the finding's own pool / load balancer fill the gaps.
-      const renderer = options_.fixRenderers?.[resource.provider];
       if (!renderer) return undefined;
-      return renderer.render(fix, fixContext(index, target, fix));
+      const slot = fix.kind === 'allow-flow' ? slots.get(allowFlowKey(fix)) : undefined;
+      return renderer.render(fix, { ...fixContext(index, target, fix), ...(slot ? { slot } : {}) });
     };
     const fullData: MessageData = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...data };
     const result: CheckResult = {
@@ -201,6 +208,23 @@ export function evaluateCheck(check: AnyCheck, inv: Inventory, config: AuditConf
     };
     results.push(result);
     const intents = asIntents(options.fix);
+    if (status === 'fail' && renderer?.planRuleSlots && options_.pendingRuleFixes) {
+      const byPolicy = new Map<string, AllowFlowIntent[]>();
+      for (const i of intents) if (i.kind === 'allow-flow') byPolicy.set(i.policyId, [...(byPolicy.get(i.policyId) ?? []), i]);
+      for (const [policyId, flows] of byPolicy) {
+        const policy = index.policy(policyId);
+        if (!policy) continue;
+        options_.pendingRuleFixes.push({
+          policy,
+          renderer,
+          intents: flows,
+          rerender: (planned) => {
+            for (const [key, slot] of planned) slots.set(key, slot);
+            result.remediation = remediationFor(check, fullData, status, options.fix, render, summaries);
+          },
+        });
+      }
+    }
     const healthCheckFix = intents.find((i) => i.kind === 'set-health-check');
     if (status === 'fail' && healthCheckFix && options_.pendingHealthCheckFixes) {
       const { lb, pool } = fixContext(index, target, healthCheckFix);
@@ -382,7 +406,7 @@ function routingUnknowns(check: AnyCheck, inv: Inventory, results: readonly Chec
 /** Runs checks over an inventory. Disabled checks (config `enabled: false`) are skipped. */
 export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfig = {}, runOptions: RunOptions = {}): CheckResult[] {
   const out: CheckResult[] = [];
-  const options: RunOptions = { ...runOptions, pendingHealthCheckFixes: runOptions.pendingHealthCheckFixes ?? [] };
+  const options: RunOptions = { ...runOptions, pendingHealthCheckFixes: runOptions.pendingHealthCheckFixes ?? [], pendingRuleFixes: runOptions.pendingRuleFixes ?? [] };
   const indexes = new Map<string, { scoped: Inventory; index: InventoryIndex }>();
   for (const check of checks) {
     if (config.checks?.[check.id]?.enabled === false) continue;
@@ -398,6 +422,8 @@ export function runChecks(inv: Inventory, checks: AnyCheck[], config: AuditConfi
     out.push(...results, ...routingUnknowns(check, view.scoped, results, config));
     out.push(...unclaimedKinds(check, inv));
   }
+  // Every new rule in an ordered policy gets a number no other fix takes.
+  reconcileRuleSlots(options.pendingRuleFixes ?? []);
   // Every finding on one health check shows the same change, one that satisfies each of them.
   reconcileHealthCheckFixes(options.pendingHealthCheckFixes ?? []);
   return out;

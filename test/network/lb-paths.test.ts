@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendPool, Inventory, LoadBalancer, NetworkPolicy } from '../../src/model/index.js';
-import { indexInventory } from '../../src/model/index.js';
-import { freeRuleNumber } from '../../providers/aws/fixes.js';
+import type { BackendPool, Inventory, LoadBalancer, NetworkPolicy, PolicyRule } from '../../src/model/index.js';
+import { emptyInventory, indexInventory } from '../../src/model/index.js';
+import { awsFixes, freeRuleNumber, planNaclSlots } from '../../providers/aws/fixes.js';
+import type { AllowFlowIntent } from '../../src/engine/fix.js';
 import type { PathPurpose } from '../../src/network/lb-paths.js';
 import { evaluatePoolPaths, preservesClientIp } from '../../src/network/lb-paths.js';
 import { aclEntry, scenario } from '../checks/network/fixtures.js';
@@ -101,7 +102,35 @@ describe('NACL rule numbers for fixes', () => {
     ['the next hundred before the default deny', [aclEntry('egress', 100), aclEntry('egress', 32767, { action: 'deny' })], 32767, new Set<number>(), 200],
     ['the lowest free number when the top is taken', [aclEntry('egress', 1), aclEntry('egress', 32766)], 32767, new Set<number>(), 2],
     ['ingress numbers do not count for egress', [aclEntry('ingress', 200)], 32767, new Set<number>(), 100],
+    ['none below an explicit deny at 1 (an entry after it would change nothing)', [aclEntry('egress', 1, { action: 'deny' })], 1, new Set<number>(), undefined],
+    ['none when every number below the deny is taken', [aclEntry('egress', 3, { action: 'deny' }), aclEntry('egress', 2), aclEntry('egress', 1)], 3, new Set<number>(), undefined],
   ])('%s', (_name, rules, denying, reserved, expected) => {
     expect(freeRuleNumber(rules, 'egress', denying === 32767 ? undefined : denying, reserved)).toBe(expected);
+  });
+
+  const nacl = (...rules: PolicyRule[]): NetworkPolicy => ({ ref: { provider: 'aws', kind: 'network-policy', type: 'aws-nacl', id: 'acl-1', name: 'acl-1' }, kind: 'aws-nacl', stateful: false, rules, attachedTo: [] });
+  const allow = (port: number, cidrs: string[], beforePriority?: number): AllowFlowIntent => ({
+    kind: 'allow-flow',
+    policyId: 'acl-1',
+    direction: 'ingress',
+    protocol: 'tcp',
+    ports: { from: port, to: port },
+    peers: cidrs.map((cidr) => ({ type: 'cidr', cidr })),
+    purpose: 'traffic',
+    ...(beforePriority !== undefined ? { beforePriority } : {}),
+  });
+
+  it('numbers the entries of every fix into one NACL apart, one per CIDR', () => {
+    const [a, b] = [allow(80, ['10.0.0.0/24', '10.0.1.0/24'], 50), allow(443, ['10.0.0.0/24'], 50)];
+    const plan = planNaclSlots(nacl(aclEntry('ingress', 50, { action: 'deny' })), [a, b]);
+    expect([plan.get(a)?.priorities, plan.get(b)?.priorities]).toEqual([[49, 48], [47]]);
+  });
+
+  it('renders a comment, not an entry after the deny, when no number is free below it', () => {
+    const intent = allow(80, ['10.0.0.0/24'], 1);
+    const policy = nacl(aclEntry('ingress', 1, { action: 'deny' }));
+    const cli = awsFixes.render(intent, { index: indexInventory(emptyInventory('2026-11-20T00:00:00Z')), policy })?.cli ?? '';
+    expect(cli).toMatch(/^# no rule number is free below 1 in this network ACL/);
+    expect(cli).not.toMatch(/^aws /m);
   });
 });

@@ -5,8 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { azureFixes, freeNsgPriority } from '../../../providers/azure/fixes.js';
+import { planNsgSlots } from '../../../providers/azure/nsg-slots.js';
 import { normalizeAzure } from '../../../providers/azure/normalize/index.js';
-import type { FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
+import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
 import type { NetworkPolicy, PolicyRule } from '../../../src/model/index.js';
 import { indexInventory } from '../../../src/model/index.js';
 import { rawFromWorld } from './support/arm.js';
@@ -85,7 +86,7 @@ describe('Azure fix renderer', () => {
     const nsg = azureFixes.render(intents('azure-appgw')[1]!, ctxFor('azure-appgw'));
     // Only Azure's default rules denied: the last free custom priority (DenyAllOther holds 4096).
     expect(nsg?.cli).toBe(
-      'az network nsg rule create --resource-group rg-network --nsg-name nsg-appgw --name cloud502-allow-infrastructure-65200-65535 --priority 4095 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes GatewayManager --destination-port-ranges 65200-65535',
+      'az network nsg rule create --resource-group rg-network --nsg-name nsg-appgw --name cloud502-allow-infrastructure-65200-65535-p4095 --priority 4095 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes GatewayManager --destination-port-ranges 65200-65535',
     );
     // Below the deny at 4096 of nsg-web, the largest free priority.
     expect(azureFixes.render(intents('azure-appgw')[0]!, ctxFor('azure-appgw'))?.cli).toContain('--priority 4095');
@@ -162,8 +163,7 @@ describe('freeNsgPriority', () => {
     expect(freeNsgPriority(nsg(), 'ingress', 101)).toBe(100);
   });
 
-  it('renders a comment instead of a clashing priority when none is free', () => {
-    const policy = nsg(rule(100));
+  it('moves the deny rule up to make room when nothing is free below it, and says so instead of a clashing command when it cannot', () => {
     const intent: FixIntent = {
       kind: 'allow-flow',
       policyId: IDS.nsgWeb,
@@ -174,8 +174,88 @@ describe('freeNsgPriority', () => {
       purpose: 'health-check',
       beforePriority: 100,
     };
-    const cli = azureFixes.render(intent, { ...ctxFor('azure-lb'), policy })?.cli ?? '';
-    expect(cli.split('\n')[0]).toBe('# no priority is free below 100: renumber the deny rule first');
-    expect(spawnSync('bash', ['-n'], { input: cli }).status).toBe(0);
+    const named = nsg({ ...rule(100), id: 'DenyAll' }, { ...rule(101), id: 'DenyOther' }, rule(103));
+    const moved = azureFixes.render(intent, { ...ctxFor('azure-lb'), policy: named })?.cli ?? '';
+    expect(moved.split('\n').slice(1)).toEqual([
+      `az network nsg rule update --resource-group rg-network --nsg-name nsg-web --name DenyOther --priority 102`,
+      `az network nsg rule update --resource-group rg-network --nsg-name nsg-web --name DenyAll --priority 101`,
+      `az network nsg rule create --resource-group rg-network --nsg-name nsg-web --name cloud502-allow-health-check-443-p100 --priority 100 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes AzureLoadBalancer --destination-port-ranges 443`,
+    ]);
+    expect(spawnSync('bash', ['-n'], { input: moved }).status).toBe(0);
+    // A rule to move without a name cannot be addressed: no command at all rather than one that collides.
+    const unnamed = azureFixes.render(intent, { ...ctxFor('azure-lb'), policy: nsg(rule(100)) })?.cli ?? '';
+    expect(unnamed).toMatch(/^# no priority is free below priority 100 in this NSG/);
+    expect(unnamed.split('\n').every((line) => line.startsWith('#'))).toBe(true);
+    expect(spawnSync('bash', ['-n'], { input: unnamed }).status).toBe(0);
+  });
+});
+
+describe('planNsgSlots: every allow fix into one NSG at a priority of its own', () => {
+  const deny = (priority: number, id: string, direction: PolicyRule['direction'] = 'ingress'): PolicyRule => ({ id, direction, action: 'deny', protocol: '*', peer: { type: 'any' }, priority });
+  const policy = (...rules: PolicyRule[]): NetworkPolicy => ({
+    ref: { provider: 'azure', kind: 'network-policy', type: 'azure-nsg', id: IDS.nsgWeb, name: 'nsg-web' },
+    kind: 'azure-nsg',
+    stateful: true,
+    rules,
+    attachedTo: [],
+  });
+  const allow = (port: number, beforePriority?: number, direction: 'ingress' | 'egress' = 'ingress'): AllowFlowIntent => ({
+    kind: 'allow-flow',
+    policyId: IDS.nsgWeb,
+    direction,
+    protocol: 'tcp',
+    ports: { from: port, to: port },
+    peers: [{ type: 'service-tag', tag: 'AzureLoadBalancer' }],
+    purpose: 'health-check',
+    ...(beforePriority !== undefined ? { beforePriority } : {}),
+  });
+
+  it('gives two fixes before the same deny two free priorities below it', () => {
+    const [a, b] = [allow(80, 300), allow(443, 300)];
+    const plan = planNsgSlots(policy(deny(300, 'DenyAll'), deny(299, 'Other')), [a, b]);
+    expect([plan.get(a), plan.get(b)]).toEqual([
+      { priorities: [298], moves: [] },
+      { priorities: [297], moves: [] },
+    ]);
+  });
+
+  it('gives fixes after the default rules the last free priorities, and counts each direction apart', () => {
+    const [a, b, c] = [allow(80), allow(443), allow(443, undefined, 'egress')];
+    const plan = planNsgSlots(policy(deny(4096, 'Last')), [a, b, c]);
+    expect([a, b, c].map((i) => plan.get(i)?.priorities)).toEqual([[4095], [4094], [4096]]);
+  });
+
+  it('shares one set of moves between the fixes that need room before a deny at the first priority', () => {
+    const [a, b] = [allow(80, 100), allow(443, 100)];
+    const plan = planNsgSlots(policy(deny(100, 'DenyLb'), deny(101, 'DenyOther'), deny(104, 'Far')), [a, b]);
+    const moves = [
+      { ruleId: 'DenyLb', from: 100, to: 102 },
+      { ruleId: 'DenyOther', from: 101, to: 103 },
+    ];
+    expect([plan.get(a), plan.get(b)]).toEqual([
+      { priorities: [100], moves },
+      { priorities: [101], moves },
+    ]);
+  });
+
+  it('renders the shared moves in every fix, highest first, so that pasting one fix or both works in any order', () => {
+    const [a, b] = [allow(80, 100), allow(443, 100)];
+    const nsgPolicy = policy(deny(100, 'DenyLb'), deny(101, 'DenyOther'));
+    const plan = planNsgSlots(nsgPolicy, [a, b]);
+    const cli = (intent: AllowFlowIntent): string[] => (azureFixes.render(intent, { ...ctxFor('azure-lb'), policy: nsgPolicy, slot: plan.get(intent)! })?.cli ?? '').split('\n');
+    const updates = ['--name DenyOther --priority 103', '--name DenyLb --priority 102'];
+    for (const [intent, priority] of [[a, 100], [b, 101]] as const) {
+      const lines = cli(intent);
+      expect(lines.filter((l) => l.includes('nsg rule update')).map((l) => l.replace(/^.* --name/, '--name'))).toEqual(updates);
+      expect(lines.at(-1)).toContain(`--priority ${priority} `);
+    }
+  });
+
+  it('cannot make room past the last priority, nor move a rule without a name', () => {
+    const a = allow(80, 4096);
+    expect(planNsgSlots(policy(deny(4096, 'Last'), ...Array.from({ length: 3996 }, (_, i) => deny(100 + i, `R${i}`))), [a]).get(a)).toEqual({ priorities: [], moves: [] });
+    const b = allow(80, 100);
+    const unnamed: PolicyRule = { direction: 'ingress', action: 'deny', protocol: '*', peer: { type: 'any' }, priority: 100 };
+    expect(planNsgSlots(policy(unnamed), [b]).get(b)).toEqual({ priorities: [], moves: [] });
   });
 });
