@@ -7,7 +7,7 @@
  */
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix } from '../../src/engine/fix.js';
 import { sh as q } from '../../src/engine/shell.js';
-import type { BackendPool, LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer } from '../../src/model/index.js';
+import type { BackendPool, LoadBalancer, LoadBalancerKind, Peer } from '../../src/model/index.js';
 import { nameOfId, parentAt, resourceGroupOf, segmentOf } from './ids.js';
 import { freeNsgPriority, NSG_PRIORITIES, planNsgSlots } from './nsg-slots.js';
 
