@@ -26,6 +26,8 @@ export const observed5xxUnexplained = defineCheck({
     'https://repost.aws/knowledge-center/elb-alb-troubleshoot-502-errors',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://repost.aws/knowledge-center/504-error-classic',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-troubleshooting-502',
+    'https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring',
   ],
   thresholds: {
     minCount: {

@@ -25,6 +25,8 @@ export const aggressiveEjection = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview',
   ],
   thresholds: {
     minEjectSeconds: {

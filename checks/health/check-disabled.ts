@@ -22,6 +22,8 @@ export const checkDisabled = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts',
   ],
   thresholds: {},
   messages: {

@@ -32,6 +32,9 @@ export const portProtocolMismatch = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts',
   ],
   thresholds: {},
   messages: {

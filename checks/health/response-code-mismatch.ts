@@ -32,6 +32,8 @@ export const responseCodeMismatch = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts',
   ],
   thresholds: {},
   messages: {

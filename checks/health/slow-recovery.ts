@@ -21,7 +21,7 @@ export const slowRecovery = defineCheck({
     summary:
       'Lower the healthy threshold (or the interval) so that a target returns to service within the configured time.',
   },
-  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html'],
+  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html', 'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview', 'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview', 'https://cloud.google.com/load-balancing/docs/health-check-concepts'],
   thresholds: {
     maxRecoverySeconds: {
       default: 300,

@@ -31,6 +31,10 @@ export const healthCheckPortBlocked = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview#nsg-considerations',
+    'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges',
+    'https://cloud.google.com/load-balancing/docs/firewall-rules',
   ],
   thresholds: {},
   messages: {

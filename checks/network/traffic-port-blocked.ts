@@ -30,6 +30,9 @@ export const trafficPortBlocked = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
+    'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',
+    'https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups',
+    'https://cloud.google.com/load-balancing/docs/firewall-rules',
   ],
   thresholds: {},
   messages: {

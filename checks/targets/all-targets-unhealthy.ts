@@ -42,6 +42,9 @@ export const allTargetsUnhealthy = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts',
   ],
   thresholds: {},
   messages: {

@@ -26,6 +26,8 @@ export const drainingAtScale = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://learn.microsoft.com/azure/application-gateway/configuration-http-settings',
+    'https://cloud.google.com/load-balancing/docs/enabling-connection-draining',
   ],
   thresholds: {
     maxDrainingPercent: {

@@ -24,6 +24,9 @@ export const noRegisteredTargets = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting',
+    'https://learn.microsoft.com/azure/load-balancer/backend-pool-management',
+    'https://cloud.google.com/load-balancing/docs/backend-service',
   ],
   thresholds: {},
   messages: {

@@ -25,6 +25,9 @@ export const unhealthyTargets = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_InstanceState.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview',
+    'https://cloud.google.com/load-balancing/docs/health-check-concepts',
   ],
   thresholds: {
     mediumBelowPercent: {

@@ -29,6 +29,8 @@ export const unreferencedTargetGroup = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://learn.microsoft.com/azure/load-balancer/backend-pool-management',
+    'https://cloud.google.com/load-balancing/docs/backend-service',
   ],
   thresholds: {},
   messages: {

@@ -38,6 +38,9 @@ export const unusedTargets = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_InstanceState.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting',
+    'https://learn.microsoft.com/azure/load-balancer/backend-pool-management',
+    'https://cloud.google.com/load-balancing/docs/backend-service',
   ],
   thresholds: {},
   messages: {

@@ -56,6 +56,8 @@ export const backendKeepaliveExceedsIdleTimeout = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://repost.aws/knowledge-center/504-error-classic',
     'https://cloud.google.com/load-balancing/docs/https#timeouts_and_retries',
+    'https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout',
+    'https://learn.microsoft.com/azure/application-gateway/configuration-http-settings',
   ],
   thresholds: {
     marginSeconds: {

@@ -32,7 +32,7 @@ export const deregistrationDelayTooShort = defineCheck({
   remediation: {
     summary: 'Raise the deregistration delay above the longest request the targets serve (p99 response time, or the declared maximum request).',
   },
-  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html'],
+  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html', 'https://learn.microsoft.com/azure/application-gateway/configuration-http-settings', 'https://cloud.google.com/load-balancing/docs/enabling-connection-draining'],
   thresholds: {
     longRequestSeconds: {
       default: 10,

@@ -34,6 +34,8 @@ export const idleTimeoutBelowLatency = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html',
     'https://repost.aws/knowledge-center/504-error-classic',
+    'https://learn.microsoft.com/azure/application-gateway/configuration-http-settings',
+    'https://cloud.google.com/load-balancing/docs/backend-service#timeout-setting',
   ],
   thresholds: {
     latencyFactor: {

@@ -25,6 +25,8 @@ export const listenerCertificateExpiry = defineCheck({
   docs: [
     'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
+    'https://learn.microsoft.com/azure/application-gateway/ssl-overview',
+    'https://cloud.google.com/load-balancing/docs/ssl-certificates',
   ],
   // Judges load balancers, listeners or subnets, never the pools they route to.
   judgesPools: false,

@@ -73,6 +73,8 @@ export const targetCertificateHygiene = defineCheck({
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html',
     'https://cloud.google.com/load-balancing/docs/backend-authenticated-tls-backend-mtls',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-troubleshooting.html',
+    'https://learn.microsoft.com/azure/application-gateway/application-gateway-backend-health-troubleshooting#common-name-cn-doesnt-match',
+    'https://learn.microsoft.com/azure/application-gateway/ssl-overview',
   ],
   thresholds: {},
   messages: {

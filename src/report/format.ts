@@ -5,6 +5,7 @@
 import type { MetricEvidence } from '../engine/result.js';
 import type { Provider } from '../model/index.js';
 import type { CheckMeta, Report, ReportResult } from './types.js';
+import { docsFor } from './docs.js';
 
 /** What renderers need from the check catalog; `registry.get` fits. */
 export interface CheckInfo {
@@ -82,9 +83,9 @@ export function checkMetaOf(report: Pick<Report, 'checks'>, checkId: string, loo
   return lookup?.(checkId);
 }
 
-/** Documentation links of a result: its own (version 1 reports), else its check's. */
-export function docsOf(report: Pick<Report, 'checks'>, r: Pick<ReportResult, 'checkId' | 'docs'>, lookup?: CheckLookup): readonly string[] {
-  return r.docs ?? checkMetaOf(report, r.checkId, lookup)?.docs ?? [];
+/** Documentation links of a result: its own (version 1 reports), else its check's pages for the result's cloud. */
+export function docsOf(report: Pick<Report, 'checks'>, r: Pick<ReportResult, 'checkId' | 'docs' | 'resource'>, lookup?: CheckLookup): readonly string[] {
+  return docsFor(r.docs ?? checkMetaOf(report, r.checkId, lookup)?.docs ?? [], r.resource.provider);
 }
 
 /** HTTP statuses a result is about (its own, else its check's). */

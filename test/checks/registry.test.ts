@@ -11,6 +11,7 @@ import { descriptorOfKind } from '../../providers/index.js';
 import { FAMILIES, providersOf, SEVERITIES } from '../../src/engine/index.js';
 import { LOAD_BALANCER_KINDS } from '../../src/model/index.js';
 import { FIX_RENDERERS } from '../support/fix-renderers.js';
+import { docsFor, docsProvider } from '../../src/report/docs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Shared helpers that live beside the checks of a family and are not checks themselves. */
@@ -69,6 +70,11 @@ describe('check catalog', () => {
       it('links https documentation', () => {
         expect(check.docs.length).toBeGreaterThan(0);
         for (const url of check.docs) expect(url).toMatch(/^https:\/\/[^\s]+$/);
+      });
+
+      it('links the documentation of every cloud it claims, so no finding shows only the pages of another cloud', () => {
+        for (const provider of providersOf(check)) expect(docsFor(check.docs, provider).length, provider).toBeGreaterThan(0);
+        for (const provider of providersOf(check)) expect(check.docs.some((url) => docsProvider(url) === provider), provider).toBe(true);
       });
 
       it('documents every threshold with a unit and a default inside its bounds', () => {
