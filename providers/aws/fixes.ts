@@ -4,7 +4,7 @@
  * network ACLs. Every interpolated value goes through `sh()`.
  */
 import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix, RuleSlot } from '../../src/engine/fix.js';
-import { sh, shJson } from '../../src/engine/shell.js';
+import { commentText, sh, shJson, userValue } from '../../src/engine/shell.js';
 import { parseIp } from '../../src/model/cidr.js';
 import type { LoadBalancer, LoadBalancerKind, NetworkPolicy, Peer, PolicyRule, PortRange } from '../../src/model/index.js';
 import { keepAliveSetting } from '../../src/model/index.js';
@@ -207,11 +207,12 @@ function naclFix(policy: NetworkPolicy | undefined, policyId: string, intent: Al
 }
 
 function lbArn(lb: LoadBalancer | undefined, fallback?: string): string {
-  return sh(lb?.ref.id ?? fallback ?? 'LOAD_BALANCER_ARN');
+  const arn = lb?.ref.id ?? fallback;
+  return arn !== undefined ? sh(arn) : userValue('LOAD_BALANCER_ARN', 'ARN of the load balancer');
 }
 
 function lbName(lb: LoadBalancer | undefined): string {
-  return sh(lb?.ref.name ?? 'LOAD_BALANCER_NAME');
+  return lb ? sh(lb.ref.name) : userValue('LOAD_BALANCER_NAME', 'name of the Classic Load Balancer');
 }
 
 const ELBV2_HC_FLAGS: Array<[keyof HealthCheckChanges, string, string]> = [
@@ -223,7 +224,7 @@ const ELBV2_HC_FLAGS: Array<[keyof HealthCheckChanges, string, string]> = [
   ['protocol', '--health-check-protocol', 'protocol'],
 ];
 
-function elbv2HealthCheck(tg: string, changes: HealthCheckChanges): RenderedFix {
+function elbv2HealthCheck(tgArg: string, changes: HealthCheckChanges): RenderedFix {
   const args: string[] = [];
   const attrs: string[] = [];
   for (const [key, flag, attr] of ELBV2_HC_FLAGS) {
@@ -246,7 +247,7 @@ function elbv2HealthCheck(tg: string, changes: HealthCheckChanges): RenderedFix 
     args.push(`--matcher ${sh(`GrpcCode=${changes.grpcMatcher}`)}`);
     attrs.push('matcher');
   }
-  return { cli: `aws elbv2 modify-target-group --target-group-arn ${sh(tg)} ${args.join(' ')}`, terraform: `aws_lb_target_group.health_check { ${attrs.join(', ')} }` };
+  return { cli: `aws elbv2 modify-target-group --target-group-arn ${tgArg} ${args.join(' ')}`, terraform: `aws_lb_target_group.health_check { ${attrs.join(', ')} }` };
 }
 
 /** Classic health checks are set as a whole: unchanged fields keep the load balancer's current values. */
@@ -271,7 +272,8 @@ function classicHealthCheck(ctx: FixContext, changes: HealthCheckChanges): Rende
 
 function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
   const family = familyOf(ctx.lb?.kind) ?? (ctx.pool?.ref.type === 'aws-clb-backend' ? 'classic' : 'elbv2');
-  const tg = ctx.pool?.ref.id ?? ('poolId' in intent ? intent.poolId : 'TARGET_GROUP_ARN');
+  const tgArn = ctx.pool?.ref.id ?? ('poolId' in intent ? intent.poolId : undefined);
+  const tgArg = tgArn !== undefined ? sh(tgArn) : userValue('TARGET_GROUP_ARN', 'ARN of the target group');
   switch (intent.kind) {
     case 'allow-flow':
       return ctx.policy?.kind === 'aws-nacl' ? naclFix(ctx.policy, intent.policyId, intent, ctx.slot) : securityGroupFix(intent.policyId, intent);
@@ -295,9 +297,9 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
         terraform: 'aws_lb_listener.tcp_idle_timeout_seconds',
       };
     case 'set-health-check':
-      return family === 'classic' ? classicHealthCheck(ctx, intent.changes) : elbv2HealthCheck(tg, intent.changes);
+      return family === 'classic' ? classicHealthCheck(ctx, intent.changes) : elbv2HealthCheck(tgArg, intent.changes);
     case 'enable-health-check':
-      return { cli: `aws elbv2 modify-target-group --target-group-arn ${sh(tg)} --health-check-enabled`, terraform: 'aws_lb_target_group.health_check.enabled = true' };
+      return { cli: `aws elbv2 modify-target-group --target-group-arn ${tgArg} --health-check-enabled`, terraform: 'aws_lb_target_group.health_check.enabled = true' };
     case 'set-drain':
       if (family === 'classic') {
         return {
@@ -306,15 +308,18 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
         };
       }
       return {
-        cli: `aws elbv2 modify-target-group-attributes --target-group-arn ${sh(tg)} --attributes Key=deregistration_delay.timeout_seconds,Value=${intent.seconds}`,
+        cli: `aws elbv2 modify-target-group-attributes --target-group-arn ${tgArg} --attributes Key=deregistration_delay.timeout_seconds,Value=${intent.seconds}`,
         terraform: 'aws_lb_target_group.deregistration_delay',
       };
     case 'register-targets':
       if (family === 'classic') {
-        return { cli: lines('# replace INSTANCE_ID with the instances that serve this load balancer', `aws elb register-instances-with-load-balancer --load-balancer-name ${lbName(ctx.lb)} --instances INSTANCE_ID`), terraform: 'aws_elb.instances / aws_elb_attachment' };
+        return {
+          cli: `aws elb register-instances-with-load-balancer --load-balancer-name ${lbName(ctx.lb)} --instances ${userValue('INSTANCE_IDS', 'ids of the instances that serve this load balancer, space-separated', { list: true })}`,
+          terraform: 'aws_elb.instances / aws_elb_attachment',
+        };
       }
       return {
-        cli: lines('# replace TARGET_ID with the instance id or IP address that serves this target group', `aws elbv2 register-targets --target-group-arn ${sh(tg)} --targets Id=TARGET_ID`),
+        cli: `aws elbv2 register-targets --target-group-arn ${tgArg} --targets Id=${userValue('TARGET_ID', 'instance id or IP address that serves this target group')}`,
         terraform: 'aws_lb_target_group_attachment, or the Auto Scaling group\'s target_group_arns',
       };
     case 'start-targets':
@@ -322,7 +327,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
     case 'inspect-target-health':
       return family === 'classic'
         ? { cli: `aws elb describe-instance-health --load-balancer-name ${lbName(ctx.lb)}` }
-        : { cli: `aws elbv2 describe-target-health --target-group-arn ${sh(tg)}` };
+        : { cli: `aws elbv2 describe-target-health --target-group-arn ${tgArg}` };
     case 'enable-zones':
       if (family === 'classic') {
         return {
@@ -332,8 +337,8 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       }
       return {
         cli: lines(
-          `# add one subnet in each of ${intent.zones.join(', ')} to the subnets the load balancer already has (SUBNET_IDS)`,
-          `aws elbv2 set-subnets --load-balancer-arn ${lbArn(ctx.lb, intent.lbId)} --subnets SUBNET_IDS`,
+          `# the subnets the load balancer already has, and one in each of ${intent.zones.map(commentText).join(', ')}`,
+          `aws elbv2 set-subnets --load-balancer-arn ${lbArn(ctx.lb, intent.lbId)} --subnets ${userValue('SUBNET_IDS', 'ids of its subnets and of one subnet in each new zone, space-separated', { list: true })}`,
         ),
         terraform: 'aws_lb.subnets / aws_lb.subnet_mapping',
       };
@@ -345,28 +350,28 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
         };
       }
       return {
-        cli: `aws elbv2 modify-target-group-attributes --target-group-arn ${sh(tg)} --attributes Key=load_balancing.cross_zone.enabled,Value=true`,
+        cli: `aws elbv2 modify-target-group-attributes --target-group-arn ${tgArg} --attributes Key=load_balancing.cross_zone.enabled,Value=true`,
         terraform: 'aws_lb_target_group.load_balancing_cross_zone_enabled = "true"',
       };
     case 'remove-pool':
-      return { cli: `aws elbv2 delete-target-group --target-group-arn ${sh(tg)}`, terraform: 'remove the aws_lb_target_group resource' };
+      return { cli: `aws elbv2 delete-target-group --target-group-arn ${tgArg}`, terraform: 'remove the aws_lb_target_group resource' };
     case 'replace-listener-certificate':
       if (family === 'classic') {
         const port = ctx.lb?.listeners.find((l) => l.ref.id === intent.listenerId)?.port ?? 443;
         return {
-          cli: lines('# replace NEW_CERTIFICATE_ARN with the renewed certificate', `aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name ${lbName(ctx.lb)} --load-balancer-port ${port} --ssl-certificate-id NEW_CERTIFICATE_ARN`),
+          cli: `aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name ${lbName(ctx.lb)} --load-balancer-port ${port} --ssl-certificate-id ${userValue('NEW_CERTIFICATE_ARN', 'ARN of the renewed certificate')}`,
           terraform: 'aws_elb.listener.ssl_certificate_id',
         };
       }
       return {
-        cli: lines('# replace NEW_CERTIFICATE_ARN with the renewed certificate', `aws elbv2 modify-listener --listener-arn ${sh(intent.listenerId)} --certificates CertificateArn=NEW_CERTIFICATE_ARN`),
+        cli: `aws elbv2 modify-listener --listener-arn ${sh(intent.listenerId)} --certificates CertificateArn=${userValue('NEW_CERTIFICATE_ARN', 'ARN of the renewed certificate')}`,
         terraform: 'aws_lb_listener.certificate_arn / aws_lb_listener_certificate',
       };
     case 'set-pool-protocol':
       return {
         cli: lines(
           '# a target group\'s protocol version cannot be changed: create a new one, register the targets and point the listener rule at it',
-          `aws elbv2 describe-target-groups --target-group-arns ${sh(tg)}`,
+          `aws elbv2 describe-target-groups --target-group-arns ${tgArg}`,
         ),
         terraform: `aws_lb_target_group${intent.protocolVersion ? `.protocol_version = "${intent.protocolVersion}"` : '.protocol'} (forces a new target group)`,
       };

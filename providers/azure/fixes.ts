@@ -6,7 +6,7 @@
  * unset (`${VAR:?…}`), so every command parses with `bash -n`.
  */
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChanges, RenderedFix } from '../../src/engine/fix.js';
-import { sh as q } from '../../src/engine/shell.js';
+import { commentText, sh as q, userValue } from '../../src/engine/shell.js';
 import type { BackendPool, LoadBalancer, LoadBalancerKind, Peer } from '../../src/model/index.js';
 import { nameOfId, parentAt, resourceGroupOf, segmentOf } from './ids.js';
 import { freeNsgPriority, NSG_PRIORITIES, planNsgSlots } from './nsg-slots.js';
@@ -142,7 +142,7 @@ function probeArgs(c: HealthCheckChanges, kind: 'azure-appgw' | 'azure-lb'): str
   if (c.protocol !== undefined) out.push(`--protocol ${q(c.protocol.charAt(0).toUpperCase() + c.protocol.slice(1).toLowerCase())}`);
   if (kind === 'azure-appgw' && c.matcher !== undefined) out.push(`--match-status-codes ${c.matcher.split(',').map((m) => q(m.trim())).join(' ')}`);
   // An empty host: the check does not know the name the backends serve, so the command asks for it.
-  if (kind === 'azure-appgw' && c.host !== undefined) out.push(`--host ${c.host === '' ? '"${BACKEND_HOST_NAME:?host name the backends serve}"' : q(c.host)}`);
+  if (kind === 'azure-appgw' && c.host !== undefined) out.push(`--host ${c.host === '' ? userValue('BACKEND_HOST_NAME', 'host name the backends serve') : q(c.host)}`);
   return out;
 }
 
@@ -199,7 +199,7 @@ function startCommand(targetId: string): string {
   }
   const nic = parentAt(targetId, 'networkInterfaces');
   if (nic) return `az vm start --ids "$(az network nic show --ids ${q(nic)} --query virtualMachine.id --output tsv)"`;
-  return `# ${targetId.replace(/[\r\n]/g, ' ')} is not a NIC: start the VM behind this address`;
+  return `# ${commentText(targetId)} is not a NIC: start the VM behind this address`;
 }
 
 function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
@@ -259,11 +259,11 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
     case 'register-targets':
       return kind === 'azure-appgw'
         ? {
-            cli: `az network application-gateway address-pool update ${gatewayArgs(lb, pool)} --name ${q(pool?.attributes.backendAddressPool ?? '')} --servers "\${BACKEND_ADDRESSES:?IP addresses or FQDNs of the backends}"`,
+            cli: `az network application-gateway address-pool update ${gatewayArgs(lb, pool)} --name ${q(pool?.attributes.backendAddressPool ?? '')} --servers ${userValue('BACKEND_ADDRESSES', 'IP addresses or FQDNs of the backends, space-separated', { list: true })}`,
             terraform: 'azurerm_application_gateway.backend_address_pool { ip_addresses, fqdns }',
           }
         : {
-            cli: `az network nic ip-config address-pool add --resource-group "\${NIC_RESOURCE_GROUP:?}" --nic-name "\${NIC_NAME:?}" --ip-config-name "\${IP_CONFIG:-ipconfig1}" ${lbArgs(lb, pool)} --address-pool ${q(pool?.attributes.backendAddressPool ?? '')}`,
+            cli: `az network nic ip-config address-pool add --resource-group ${userValue('NIC_RESOURCE_GROUP', 'resource group of the NIC of a backend VM')} --nic-name ${userValue('NIC_NAME', 'name of that NIC')} --ip-config-name "\${IP_CONFIG:-ipconfig1}" ${lbArgs(lb, pool)} --address-pool ${q(pool?.attributes.backendAddressPool ?? '')}`,
             terraform: 'azurerm_network_interface_backend_address_pool_association (NIC backends) or azurerm_lb_backend_address_pool_address (IP backends)',
           };
     case 'start-targets':
@@ -293,7 +293,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       if (kind === 'azure-lb') return { console: 'Azure Load Balancer passes TLS through: renew the certificate on the backends that terminate it.' };
       const cert = nameOfId(intent.certificateId);
       return {
-        cli: `az network application-gateway ssl-cert update ${gatewayArgs(lb, pool)} --name ${q(cert)} --key-vault-secret-id "\${KEY_VAULT_SECRET_ID:?versionless Key Vault secret id of the new certificate}"`,
+        cli: `az network application-gateway ssl-cert update ${gatewayArgs(lb, pool)} --name ${q(cert)} --key-vault-secret-id ${userValue('KEY_VAULT_SECRET_ID', 'versionless Key Vault secret id of the new certificate')}`,
         terraform: 'azurerm_application_gateway.ssl_certificate.key_vault_secret_id',
       };
     }
@@ -305,20 +305,20 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       };
     }
     case 'fix-backend-certificate': {
-      if (kind === 'azure-lb') return { console: `Azure Load Balancer does not check backend certificates: fix the certificate on the backends (${intent.problem.replace(/[\r\n]/g, ' ')}).` };
+      if (kind === 'azure-lb') return { console: `Azure Load Balancer does not check backend certificates: fix the certificate on the backends (${commentText(intent.problem)}).` };
       const v2 = pool?.attributes.generation !== 'v1';
       const certName = `cloud502-${settings}-${v2 ? 'root' : 'auth'}`;
       return v2
         ? {
             cli:
-              `# ${intent.problem.replace(/[\r\n]/g, ' ')}\n` +
+              `# ${commentText(intent.problem)}\n` +
               `az network application-gateway root-cert create ${gatewayArgs(lb, pool)} --name ${q(certName)} --cert-file "\${ROOT_CA_CER:?path to the backend root CA certificate (.cer)}"\n` +
               `az network application-gateway http-settings update ${gatewayArgs(lb, pool)} --name ${q(settings)} --root-certs ${q(certName)}`,
             terraform: 'azurerm_application_gateway.trusted_root_certificate and backend_http_settings.trusted_root_certificate_names; host_name must match the certificate',
           }
         : {
             cli:
-              `# ${intent.problem.replace(/[\r\n]/g, ' ')}\n` +
+              `# ${commentText(intent.problem)}\n` +
               `az network application-gateway auth-cert create ${gatewayArgs(lb, pool)} --name ${q(certName)} --cert-file "\${BACKEND_CER:?path to the backend certificate (.cer)}"\n` +
               `az network application-gateway http-settings update ${gatewayArgs(lb, pool)} --name ${q(settings)} --auth-certs ${q(certName)}`,
             terraform: 'azurerm_application_gateway.authentication_certificate and backend_http_settings.authentication_certificate',

@@ -4,7 +4,7 @@
  * --project=p`), and every interpolated value goes through `sh()`.
  */
 import type { FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix } from '../../src/engine/fix.js';
-import { sh as q } from '../../src/engine/shell.js';
+import { sh as q, userValue } from '../../src/engine/shell.js';
 import type { LoadBalancerKind, Peer, Target } from '../../src/model/index.js';
 import { keepAliveSetting } from '../../src/model/index.js';
 import { lastSegment, parseLink } from './links.js';
@@ -208,7 +208,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
     case 'register-targets': {
       const s = scopeFlags(intent.poolId);
       return {
-        cli: `# add the instance group (or NEG) that serves ${lastSegment(intent.poolId)}\ngcloud compute backend-services add-backend ${s.name} ${s.flags} --instance-group=INSTANCE_GROUP --instance-group-zone=ZONE`,
+        cli: `gcloud compute backend-services add-backend ${s.name} ${s.flags} --instance-group=${userValue('INSTANCE_GROUP', 'name of the instance group that serves this backend service')} --instance-group-zone=${userValue('ZONE', 'zone of that instance group')}`,
         terraform: `${serviceTf(intent.poolId)}.backend { group }`,
       };
     }
@@ -239,7 +239,7 @@ function render(intent: FixIntent, ctx: FixContext): RenderedFix | undefined {
       const link = parseLink(proxy);
       const cmd = link?.collection === 'targetSslProxies' ? 'target-ssl-proxies' : 'target-https-proxies';
       return {
-        cli: `gcloud compute ${cmd} update ${s.name} ${s.flags} --ssl-certificates=NEW_CERTIFICATE`,
+        cli: `gcloud compute ${cmd} update ${s.name} ${s.flags} --ssl-certificates=${userValue('NEW_CERTIFICATE', 'name of the renewed SSL certificate resource')}`,
         terraform: `google_compute_${link?.collection === 'targetSslProxies' ? 'target_ssl_proxy' : s.regional ? 'region_target_https_proxy' : 'target_https_proxy'}.ssl_certificates`,
       };
     }

@@ -28,7 +28,7 @@ describe('cloud502 explain', () => {
     expect(run.stdout).toContain('Target group tg-empty has 0 registered targets.');
     expect(run.stdout).toContain('Why it causes 503: With no registered targets the load balancer answers every request with 503.');
     expect(run.stdout).toMatch(/Evidence:\n {4}field\s+targetGroup\.targets/);
-    expect(run.stdout).toContain('aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets Id=TARGET_ID');
+    expect(run.stdout).toContain('aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets Id="${TARGET_ID:?instance id or IP address that serves this target group}"');
     expect(run.stdout).toContain('on alb-web · resource aws-target-group arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty · users see: 504 × 7 in the last 24 h');
   });
 

@@ -37,7 +37,7 @@ describe('engine', () => {
     const fail = evaluateCheck(poolsHaveTargets, inv, { checks: { 'targets/test-pools-have-targets': { thresholds: { minTargets: 3 } } } }, undefined, { fixRenderers: FIX_RENDERERS });
     expect(fail[0]).toMatchObject({ status: 'fail', severity: 'critical', message: 'tg-api has 2 targets; at least 3 expected.' });
     expect(fail[0]?.remediation).toMatchObject({ summary: 'Register targets in tg-api' });
-    expect(fail[0]?.remediation.cli).toContain(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]?.ref.id} --targets Id=TARGET_ID`);
+    expect(fail[0]?.remediation.cli).toContain(`aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]?.ref.id} --targets Id="\${TARGET_ID:?instance id or IP address that serves this target group}"`);
     // Without the provider's renderer there is no command, never a wrong one.
     expect(evaluateCheck(poolsHaveTargets, inv, { checks: { 'targets/test-pools-have-targets': { thresholds: { minTargets: 3 } } } })[0]?.remediation.cli).toBeUndefined();
     expect(fail[0]?.fingerprint).toBe(fingerprint('targets/test-pools-have-targets', inv.backendPools[0]!.ref.id));

@@ -43,8 +43,10 @@ describe('renderText (default: the diagnosis)', () => {
     const r = report();
     const empty = r.results.find((x) => x.status === 'fail' && x.resource.name === 'tg-empty')!;
     expect(lines[web + 1]).toBe(`  CRITICAL ${empty.fingerprint.slice(0, 8)} Target group tg-empty has 0 registered targets.`);
-    expect(lines[web + 2]).toBe('    fix: aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets Id=TARGET_ID');
-    expect(lines[web + 3]).toMatch(/^ {2}MEDIUM {3}[0-9a-f]{8} alb-web keeps idle connections for 60 s\.$/);
+    // Over 200 characters, the command goes on a continuation line: still one command when pasted.
+    expect(lines[web + 2]).toBe('    fix: aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group/tg-empty --targets \\');
+    expect(lines[web + 3]).toBe('         Id="${TARGET_ID:?instance id or IP address that serves this target group}"');
+    expect(lines[web + 4]).toMatch(/^ {2}MEDIUM {3}[0-9a-f]{8} alb-web keeps idle connections for 60 s\.$/);
     expect(lines[quiet]).toBe('✓ alb-quiet aws-alb eu-west-1 — no cause found — users see: 5xx not measured: no 5xx metric was collected in the last 24 h');
   });
 
@@ -124,7 +126,7 @@ describe('renderText (default: the diagnosis)', () => {
     expect(verbose).toMatch(/observed\s+0/);
     expect(verbose).toMatch(/metric\s+lb\.http\.503 = 42 over 24h, busiest period 42 at 2026-11-20T12:00:00\.000Z \(AWS\/ApplicationELB HTTPCode_ELB_503_Count Sum\)/);
     expect(verbose).toContain('Fix: Register healthy targets in tg-empty.');
-    expect(verbose).toMatch(/aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty --targets Id=TARGET_ID/);
+    expect(verbose).toMatch(/aws elbv2 register-targets --target-group-arn arn:aws:test:eu-west-1:123456789012:aws-target-group\/tg-empty --targets Id="\$\{TARGET_ID:\?/);
     expect(verbose).toContain('Docs: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/');
     expect(verbose).toMatch(/PASS\s+targets\/fake-pool-has-targets · tg-api — tg-api: Target groups in use have registered targets\./);
     expect(verbose).toMatch(/N\/A\s+health\/fake-health-check-known · tg-quiet — tg-quiet: health checks disabled/);

@@ -68,7 +68,7 @@ describe('targets/no-registered-targets results', () => {
     const [r] = evaluateAsAudit(noRegisteredTargets, inv, {});
     expect(r?.resource).toMatchObject({ name: 'tg-api', loadBalancerId: lbId, loadBalancerName: 'alb-web' });
     expect(r?.remediation.cli).toBe(
-      `# replace TARGET_ID with the instance id or IP address that serves this target group\naws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id=TARGET_ID`,
+      `aws elbv2 register-targets --target-group-arn ${inv.backendPools[0]!.ref.id} --targets Id="\${TARGET_ID:?instance id or IP address that serves this target group}"`,
     );
     expect(r?.evidence).toMatchObject({ path: 'backendPool.targets', observed: 0 });
     expect(r?.evidence.metrics?.[0]).toMatchObject({ name: 'lb.http.503', value: 10 });

@@ -59,7 +59,7 @@ describe(`${check.id} remediation and fingerprints`, () => {
     expect(results.map((r) => r.status)).toEqual(['fail', 'fail']);
     expect(new Set(results.map((r) => r.fingerprint)).size).toBe(2);
     const l = inv.loadBalancers[0]!.listeners[0]!;
-    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} --certificates CertificateArn=NEW_CERTIFICATE_ARN`);
+    expect(results[0]?.remediation.cli).toContain(`aws elbv2 modify-listener --listener-arn ${l.ref.id} --certificates CertificateArn="\${NEW_CERTIFICATE_ARN:?ARN of the renewed certificate}"`);
     expect(results[0]?.resource).toMatchObject({ kind: 'listener', loadBalancerName: 'alb-web' });
   });
 
