@@ -30,6 +30,7 @@ import type { Report } from './report/types.js';
 import type { AdapterLoader } from './snapshot.js';
 import { checkEnvelope, defaultLoadAdapter, oneLine, readRawSnapshot } from './snapshot.js';
 import { INDEPENDENT_SCOPE_LIST, scanSnapshotLayout, snapshotParts } from './snapshot-parts.js';
+import { roundTripJson } from './json-pieces.js';
 
 export type AuditSource =
   | { kind: 'live'; provider: Provider; collectOptions: CollectOptions }
@@ -137,16 +138,30 @@ async function acquire(source: AuditSource, loader: AdapterLoader): Promise<Acqu
       const adapter = await loader(source.provider);
       const collected = await adapter.collect(source.collectOptions);
       // A JSON round trip turns SDK Dates into strings, so a live audit sees exactly what a replay of its snapshot sees.
-      const roundTripped = JSON.parse(JSON.stringify(collected)) as unknown;
-      try {
-        return [{ raw: adapter.validateRaw(roundTripped), adapter }];
-      } catch (err) {
-        throw new Error(`the collected ${source.provider} data failed validation: ${oneLine(err instanceof Error ? err.message : String(err))}`, {
-          cause: err,
-        });
-      }
+      return [{ raw: validateCollected(adapter, source.provider, roundTripJson(collected)), adapter }];
     }
   }
+}
+
+function validateCollected(adapter: ProviderAdapter, provider: Provider, roundTripped: unknown): RawSnapshotEnvelope {
+  try {
+    return adapter.validateRaw(roundTripped);
+  } catch (err) {
+    throw new Error(`the collected ${provider} data failed validation: ${oneLine(err instanceof Error ? err.message : String(err))}`, { cause: err });
+  }
+}
+
+/**
+ * A live collection whose scopes normalize on their own (AWS regions), one scope at a time: each region is round-tripped,
+ * validated and normalized with the envelope around it, as a snapshot file read in parts is, and leaves the collected
+ * data as it goes. Undefined when the provider's collection is not shaped so.
+ */
+function collectedInParts(collected: RawSnapshotEnvelope, provider: Provider): { envelope: Record<string, unknown>; parts: unknown[]; listKey: string } | undefined {
+  const listKey = INDEPENDENT_SCOPE_LIST[provider];
+  const parts = listKey ? (collected as unknown as Record<string, unknown>)[listKey] : undefined;
+  if (!listKey || !Array.isArray(parts)) return undefined;
+  const { [listKey]: _parts, ...envelope } = collected as unknown as Record<string, unknown>;
+  return { envelope, parts, listKey };
 }
 
 /** For `cloud502 collect --out`: the raw snapshot of a source, ready to write, and what it covers. */
@@ -261,6 +276,26 @@ async function* normalizedParts(request: AuditRequest, loader: AdapterLoader, co
       yield { inventory: shareTimestamps(mergeInventories(all)), fixRenderers, demo: inParts.demo };
       return;
     }
+  }
+  if (source.kind === 'live' && !onRawSnapshot && !request.beforeEvaluate) {
+    const adapter = await loader(source.provider);
+    const collected = await adapter.collect(source.collectOptions);
+    const split = collectedInParts(collected, source.provider);
+    if (split) {
+      const fixRenderers = fixRenderersOf([adapter]);
+      const demo = split.envelope.demo === true;
+      if (split.parts.length === 0) yield { inventory: adapter.normalize(validateCollected(adapter, source.provider, roundTripJson(split.envelope)), config), fixRenderers, demo };
+      // Emptied as it goes, so each region's collected data can be freed once it is normalized.
+      while (split.parts.length > 0) {
+        const part: unknown = split.parts.shift();
+        const raw = validateCollected(adapter, source.provider, roundTripJson({ ...split.envelope, [split.listKey]: [part] }));
+        yield { inventory: shareTimestamps(adapter.normalize(raw, config)), fixRenderers, demo };
+      }
+      return;
+    }
+    const raw = validateCollected(adapter, source.provider, roundTripJson(collected));
+    yield { inventory: shareTimestamps(adapter.normalize(raw, config)), fixRenderers: fixRenderersOf([adapter]), demo: raw.demo === true };
+    return;
   }
   const acquired = await acquire(source, loader);
   const first = acquired[0];
