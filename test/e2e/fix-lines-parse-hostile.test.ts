@@ -3,7 +3,7 @@
  * each command parses with `bash -n`, and run against a stub `aws` it passes the name through as one argument and
  * runs nothing else.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +52,15 @@ describe.each(['aws-alb', 'aws-clb'] as const)('%s named with shell syntax', (ki
       if (!cli) continue;
       rendered++;
       execFileSync('bash', ['-n'], { input: cli });
+      // Values only the user knows stop the command while unset, and are then passed as given.
+      const placeholders = [...cli.matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((m) => m[1]!);
+      if (placeholders.length > 0) {
+        expect(spawnSync('bash', ['-c', `aws() { echo ran; }\n${cli}`], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }).stdout.toString(), cli).toBe('');
+      }
+      const env = { PATH: process.env.PATH ?? '', ...Object.fromEntries(placeholders.map((name) => [name, `value-of-${name}`])) };
       // A stub that prints its arguments: a command that escaped its quotes would create dir/pwned.
-      const out = execFileSync('bash', ['-c', `aws() { printf '%s\\n' "$@"; }\n${cli}`], { cwd: dir }).toString();
+      const out = execFileSync('bash', ['-c', `aws() { printf '%s\\n' "$@"; }\n${cli}`], { cwd: dir, env }).toString();
+      for (const name of placeholders) expect(out, cli).toContain(`value-of-${name}`);
       expect(out, `${intent.kind}: ${cli}`).not.toMatch(/^x\+cmd\|'$/m);
       expect(existsSync(join(dir, 'pwned')), `${intent.kind}: ${cli}`).toBe(false);
     }
