@@ -3,9 +3,10 @@
  * addressed by the parts of their relative names (`projects/p/regions/r/backendServices/b` → `b --region=r
  * --project=p`), and every interpolated value goes through `sh()`.
  */
-import type { FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix } from '../../src/engine/fix.js';
-import { sh as q, userValue } from '../../src/engine/shell.js';
-import type { LoadBalancerKind, Peer, Target } from '../../src/model/index.js';
+import { createHash } from 'node:crypto';
+import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind, FixRenderer, RenderedFix, RuleSlot } from '../../src/engine/fix.js';
+import { commentText, sh as q, userValue } from '../../src/engine/shell.js';
+import type { LoadBalancerKind, NetworkPolicy, Peer, Target } from '../../src/model/index.js';
 import { keepAliveSetting } from '../../src/model/index.js';
 import { lastSegment, parseLink } from './links.js';
 import { LEVEL_OFFSET } from './normalize/firewalls.js';
@@ -58,8 +59,15 @@ function serviceTf(id: string): string {
   return parseLink(id)?.scope === 'regions' ? 'google_compute_region_backend_service' : 'google_compute_backend_service';
 }
 
-function ruleName(purpose: string, port: number): string {
-  return `allow-${purpose === 'health-check' ? 'lb-health-checks' : 'lb-traffic'}-${port}`;
+/**
+ * A VPC firewall rule name, unique per project: the purpose and port say what it is for, and a short digest of
+ * everything the rule states (network, direction, ports, ranges, the VMs it selects) keeps two different rules of one
+ * port apart, while one flow seen by several findings keeps one name (pasting it twice makes one rule).
+ */
+function ruleName(intent: AllowFlowIntent, network: string, ranges: readonly string[], selects: string | undefined): string {
+  const what = JSON.stringify([network, intent.direction, intent.protocol, intent.ports.from, intent.ports.to, ranges, selects ?? null]);
+  const digest = createHash('sha256').update(what).digest('hex').slice(0, 6);
+  return `cloud502-allow-${intent.purpose === 'health-check' ? 'health-checks' : 'lb-traffic'}-${intent.ports.from}-${digest}`;
 }
 
 /** The VMs a new allow rule is for: the blocked targets the finding names, else every target of the pool. */
@@ -101,6 +109,30 @@ function cidrsOf(peers: Peer[]): string[] {
   return peers.flatMap((p) => (p.type === 'cidr' ? [p.cidr] : p.type === 'any' ? ['0.0.0.0/0'] : []));
 }
 
+/** A firewall policy (hierarchical or network), whose rules need priorities unique within the policy. */
+function isFirewallPolicy(policyId: string): boolean {
+  return parseLink(policyId)?.collection === 'firewallPolicies' || policyId.startsWith('locations/global/firewallPolicies/');
+}
+
+/**
+ * Priorities for the allow rules every fix adds to one firewall policy, each the highest one free below the rule that
+ * denies (priorities are unique within a policy, whatever the direction). VPC firewall rules may share a priority, so
+ * the fixes into them are left as rendered.
+ */
+export function planFirewallPolicySlots(policy: NetworkPolicy, intents: readonly AllowFlowIntent[]): Map<AllowFlowIntent, RuleSlot> {
+  const out = new Map<AllowFlowIntent, RuleSlot>();
+  if (!isFirewallPolicy(policy.ref.id)) return out;
+  const taken = new Set(policy.rules.flatMap((r) => (r.priority !== undefined ? [r.priority % LEVEL_OFFSET] : [])));
+  for (const intent of intents) {
+    if (intent.beforePriority === undefined) continue;
+    let free: number | undefined;
+    for (let p = (intent.beforePriority % LEVEL_OFFSET) - 1; p >= 0 && free === undefined; p--) if (!taken.has(p)) free = p;
+    if (free !== undefined) taken.add(free);
+    out.set(intent, { priorities: free !== undefined ? [free] : [], moves: [] });
+  }
+  return out;
+}
+
 function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixContext): RenderedFix {
   const ports = intent.ports.from === intent.ports.to ? `${intent.ports.from}` : `${intent.ports.from}-${intent.ports.to}`;
   const ranges = cidrsOf(intent.peers);
@@ -110,7 +142,7 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const before = local !== undefined ? Math.max(0, local - 1) : undefined;
   const priority = before !== undefined ? ` --priority=${q(before)}` : '';
   const policy = parseLink(intent.policyId);
-  const isPolicy = policy?.collection === 'firewallPolicies' || intent.policyId.startsWith('locations/global/firewallPolicies/');
+  const isPolicy = isFirewallPolicy(intent.policyId);
   // Only an explicit deny in a firewall policy needs an allow in that policy; when nothing matched (the implied
   // deny, no beforePriority), a VPC firewall rule in the VMs' network is the usual fix.
   if (isPolicy && intent.beforePriority !== undefined) {
@@ -120,8 +152,14 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
     const cmd = hierarchical ? 'gcloud compute firewall-policies rules create' : 'gcloud compute network-firewall-policies rules create';
     const where = hierarchical ? '' : ` --global-firewall-policy --project=${q(policy?.project ?? '')}`;
     const src = ranges.length ? ` --${ingress ? 'src' : 'dest'}-ip-ranges=${q(ranges.join(','))}` : '';
+    // Planned with every other fix into this policy when there are findings to reconcile; on its own otherwise.
+    const slot = ctx.slot ?? (ctx.policy ? planFirewallPolicySlots(ctx.policy, [intent]).get(intent) : undefined);
+    const at = slot ? slot.priorities[0] : before;
+    if (at === undefined) {
+      return { cli: `# ${intent.purpose}: no priority is free below the rule that denies ${intent.protocol}/${ports} in firewall policy ${commentText(name)}: free one, then add the allow rule there` };
+    }
     return {
-      cli: `# ${intent.purpose}: allow ${intent.protocol}/${ports} in firewall policy ${name}, at a priority before the rule that denies it\n${cmd} ${q(before ?? 1000)} --firewall-policy=${q(name)}${where} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=allow --layer4-configs=${q(`${intent.protocol}:${ports}`)}${src}`,
+      cli: `# ${intent.purpose}: allow ${intent.protocol}/${ports} in firewall policy ${commentText(name)}, at a priority before the rule that denies it\n${cmd} ${q(at)} --firewall-policy=${q(name)}${where} --direction=${ingress ? 'INGRESS' : 'EGRESS'} --action=allow --layer4-configs=${q(`${intent.protocol}:${ports}`)}${src}`,
       terraform: hierarchical ? 'google_compute_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)' : 'google_compute_network_firewall_policy_rule (action "allow", match.src_ip_ranges, match.layer4_configs)',
     };
   }
@@ -132,7 +170,7 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const selects = ruleTarget(aimed);
   const target = selects ? ` ${selects.flag}=${q(selects.values.join(','))}` : '';
   const src = ranges.length ? ` --${ingress ? 'source' : 'destination'}-ranges=${q(ranges.join(','))}` : '';
-  const name = ruleName(intent.purpose, intent.ports.from);
+  const name = ruleName(intent, networkId, ranges, selects ? `${selects.flag}=${selects.values.join(',')}` : undefined);
   const networkName = network?.name ?? '';
   // Without a tag or service account in common, the rule reaches every VM of the network: say so, and how to narrow it.
   // No names in the comment: a value from the cloud must never reach a line the shell reads unquoted.
@@ -278,4 +316,5 @@ export const gcpFixes: FixRenderer = {
     if (kind && !supported(intent.kind, kind)) return undefined;
     return render(intent, ctx);
   },
+  planRuleSlots: planFirewallPolicySlots,
 };

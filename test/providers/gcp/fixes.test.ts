@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGcpDemo } from '../../../demo/build-gcp-demo.js';
-import { gcpFixes } from '../../../providers/gcp/fixes.js';
+import { gcpFixes, planFirewallPolicySlots } from '../../../providers/gcp/fixes.js';
+import { LEVEL_OFFSET } from '../../../providers/gcp/normalize/firewalls.js';
 import { gcpDescriptor } from '../../../providers/gcp/descriptor.js';
 import { normalizeGcp } from '../../../providers/gcp/normalize/index.js';
-import type { FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
-import type { LoadBalancer, Target } from '../../../src/model/index.js';
+import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
+import type { LoadBalancer, NetworkPolicy, Target } from '../../../src/model/index.js';
 import { indexInventory } from '../../../src/model/index.js';
 
 const inv = normalizeGcp(buildGcpDemo(), {});
@@ -100,12 +101,19 @@ describe('gcpFixes', () => {
     expect(timeout(regional)).toBe('gcloud compute backend-services update billing-bs --region=europe-west1 --project=shop-prod-4711 --timeout=90');
     const fw = gcpFixes.render(intents(global)[0]!, ctxFor(global));
     expect(fw?.cli).toContain(
-      'gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=web --priority=900',
+      ' --project=shop-prod-4711 --network=shop-vpc --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=web --priority=900',
     );
+    expect(fw?.cli).toMatch(/gcloud compute firewall-rules create cloud502-allow-health-checks-8080-[0-9a-f]{6} --project/);
     expect(fw?.terraform).toContain('google_compute_firewall');
     // Nothing matched (the implied deny): a VPC rule in the policy's network, not a rule in the hierarchical policy.
     const implied = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === undefined)!, ctxFor(global));
-    expect(implied?.cli).toContain('gcloud compute firewall-rules create allow-lb-health-checks-8080 --project=shop-prod-4711 --network=shop-vpc');
+    expect(implied?.cli).toMatch(/gcloud compute firewall-rules create cloud502-allow-health-checks-8080-[0-9a-f]{6} --project=shop-prod-4711 --network=shop-vpc /);
+    // One name per rule: other sources on the same port are another rule, the same intent the same one.
+    const name = (cli: string | undefined): string | undefined => /firewall-rules create (\S+)/.exec(cli ?? '')?.[1];
+    expect(name(implied?.cli)).toBe(name(gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === undefined)!, ctxFor(global))?.cli));
+    const elsewhere = gcpFixes.render({ ...(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === undefined) as AllowFlowIntent), peers: [{ type: 'cidr', cidr: '10.0.0.0/8' }] }, ctxFor(global));
+    expect(name(elsewhere?.cli)).toMatch(/^cloud502-allow-health-checks-8080-[0-9a-f]{6}$/);
+    expect(name(elsewhere?.cli)).not.toBe(name(implied?.cli));
     // An explicit deny in a firewall policy: the allow goes into that policy, before the deny, at its own priority.
     const inPolicy = gcpFixes.render(intents(global).find((i) => i.kind === 'allow-flow' && i.beforePriority === 501)!, ctxFor(global));
     expect(inPolicy?.cli).toContain('gcloud compute firewall-policies rules create 500 --firewall-policy=204817365520 --direction=INGRESS --action=allow');
@@ -179,5 +187,41 @@ describe('gcpFixes allow-flow aimed at the pool', () => {
     const cli = render([vm('a', { networkTags: ["web'\ntouch pwned #"] })]);
     expect(cli.split('\n').filter((l) => l.startsWith('#')).join('\n')).not.toContain('pwned');
     expect(command(cli)).toContain("--target-tags='web'\\''");
+  });
+});
+
+describe('planFirewallPolicySlots: allow rules in one firewall policy at priorities of their own', () => {
+  const policy = (id: string, ...priorities: number[]): NetworkPolicy => ({
+    ref: { provider: 'gcp', kind: 'network-policy', type: 'gcp-firewall', id, name: id },
+    kind: 'gcp-firewall',
+    stateful: true,
+    // The evaluator's priorities are shifted by the policy's level; the rules themselves have the remainder.
+    rules: priorities.map((p) => ({ direction: 'ingress', action: 'deny', protocol: '*', peer: { type: 'any' }, priority: 2 * LEVEL_OFFSET + p })),
+    attachedTo: [],
+  });
+  const allow = (policyId: string, port: number, beforePriority?: number): AllowFlowIntent => ({
+    kind: 'allow-flow',
+    policyId,
+    direction: 'ingress',
+    protocol: 'tcp',
+    ports: { from: port, to: port },
+    peers: [{ type: 'cidr', cidr: '35.191.0.0/16' }],
+    purpose: 'health-check',
+    ...(beforePriority !== undefined ? { beforePriority: 2 * LEVEL_OFFSET + beforePriority } : {}),
+  });
+
+  it('numbers two fixes before one deny apart, skipping priorities in use', () => {
+    const id = 'locations/global/firewallPolicies/204817365520';
+    const [a, b] = [allow(id, 80, 501), allow(id, 443, 501)];
+    const plan = planFirewallPolicySlots(policy(id, 501, 499), [a, b]);
+    expect([plan.get(a)?.priorities, plan.get(b)?.priorities]).toEqual([[500], [498]]);
+  });
+
+  it('has no place below a deny at priority 0, and leaves VPC firewall rules (which may share priorities) alone', () => {
+    const id = 'locations/global/firewallPolicies/1';
+    const first = allow(id, 80, 0);
+    expect(planFirewallPolicySlots(policy(id, 0), [first]).get(first)).toEqual({ priorities: [], moves: [] });
+    const vpc = 'projects/p/global/networks/n/firewalls';
+    expect(planFirewallPolicySlots(policy(vpc, 1000), [allow(vpc, 80, 1000)]).size).toBe(0);
   });
 });
