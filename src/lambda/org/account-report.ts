@@ -7,10 +7,10 @@
  * about the item's own account and region.
  */
 import { SEVERITIES, STATUSES } from '../../engine/index.js';
-import type { ReportResult } from '../../report/types.js';
-import type { CoverageGap, Scope } from '../../model/index.js';
-import { sortResults, summarize } from '../../report/json.js';
-import { REPORT_SCHEMA_VERSION, type CheckMeta, type Report } from '../../report/types.js';
+import { coverageSummary, judgeCoverage } from '../../engine/coverage-verdict.js';
+import type { CoverageGap } from '../../model/index.js';
+import { ReportAccumulator } from '../../report/accumulate.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../report/types.js';
 import { expandPassed, type WireReport } from '../../report/passes.js';
 import type { AuditItem } from './items.js';
 import type { ItemError } from './worker.js';
@@ -110,48 +110,38 @@ export interface AccountReportInput {
   gaps: readonly CoverageGap[];
 }
 
-/** The account's report: the JSON report contract, as a single-account audit of those regions would give it. */
+/** A diagnosis as the renderers read it; a partial whose diagnosis is not so is merged without one. */
+function isDiagnosis(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((d) => isRecord(d) && isString(d.name) && isString(d.provider) && Array.isArray(d.causes) && isRecord(d.counts) && d.causes.every((c) => isRecord(c) && isString(c.fingerprint) && Array.isArray(c.consequences)))
+  );
+}
+
+/**
+ * The account's report: the JSON report contract, as a single-account audit of those regions would give it, merged as
+ * any audit's regions are (`ReportAccumulator`): each region's diagnosis (what its users saw, its causes) is kept. When
+ * a partial has no readable diagnosis, the account report has none and renderers derive one from the results.
+ */
 export function buildAccountReport(input: AccountReportInput): Report {
-  const scopes: Scope[] = [];
-  const seenScopes = new Set<string>();
-  const coverage: CoverageGap[] = [];
-  const results: ReportResult[] = [];
-  let loadBalancers = 0;
+  const diagnosed = input.partials.every((p) => isDiagnosis(p.diagnosis));
+  const accumulated = new ReportAccumulator();
   let checksRun = 0;
-  let metricsWindowSeconds: number | undefined;
-  const checks: Record<string, CheckMeta> = {};
   for (const p of input.partials) {
-    // Every item runs the same tool version: one entry per check is the same in every partial.
-    for (const [id, meta] of Object.entries(p.checks ?? {})) checks[id] ??= meta;
-    for (const s of p.scopes) {
-      const key = `${s.provider}|${s.account ?? ''}|${s.region}`;
-      if (!seenScopes.has(key)) {
-        seenScopes.add(key);
-        scopes.push(s);
-      }
-    }
-    coverage.push(...p.coverage);
-    results.push(...p.results);
-    loadBalancers += p.summary.loadBalancers;
+    accumulated.add(diagnosed ? p : { ...p, diagnosis: [] });
     // Every item runs the same selected checks: the count is per audit, not a sum.
     checksRun = Math.max(checksRun, p.summary.checksRun);
-    metricsWindowSeconds ??= p.metricsWindowSeconds;
   }
-  coverage.push(...input.gaps);
-  const generatedAt = input.generatedAt.toISOString();
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'cloud502', version: input.toolVersion },
-    generatedAt,
-    collectedAt: generatedAt,
-    demo: false,
-    source: { kind: 'live' },
-    scopes,
-    coverage,
-    summary: summarize(results, loadBalancers, checksRun),
-    results: sortResults(results),
-  };
-  if (Object.keys(checks).length > 0) report.checks = Object.fromEntries(Object.keys(checks).sort().map((id) => [id, checks[id]!]));
-  if (metricsWindowSeconds !== undefined) report.metricsWindowSeconds = metricsWindowSeconds;
+  accumulated.addCoverage(input.gaps);
+  const built = accumulated.finish({ checksRun, source: { kind: 'live' }, generatedAt: input.generatedAt, toolVersion: input.toolVersion });
+  const verdict = judgeCoverage({ scopes: built.scopes, coverage: built.coverage, loadBalancers: { length: built.summary.loadBalancers } });
+  // One entry per scope, should two partials name the same one.
+  const scopes = [...new Map(built.scopes.map((sc) => [`${sc.provider}|${sc.account ?? ''}|${sc.region}`, sc])).values()];
+  const report: Report = { ...built, scopes, demo: false, summary: { ...built.summary, ...coverageSummary(verdict) } };
+  if (!diagnosed) {
+    delete report.diagnosis;
+    delete report.summary.causesByImpact;
+  }
+  if (Object.keys(report.checks ?? {}).length === 0) delete report.checks;
   return report;
 }

@@ -15,6 +15,8 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 let report: Report;
 let wire: Record<string, unknown>;
+/** The same partial with its diagnosis, as a worker writes it. */
+let diagnosedWire: Record<string, unknown>;
 
 beforeAll(async () => {
   const { report: r } = await runAudit({ source: { kind: 'demo' }, now: new Date('2026-07-01T02:00:00Z') }, { registry: await defaultRegistry() });
@@ -23,8 +25,37 @@ beforeAll(async () => {
   // Expanded, so `results` is every result of the region, grouped passes included.
   const every = expandPassed(r);
   report = { ...every, scopes: r.scopes.filter(aws), coverage: r.coverage.filter(aws), results: every.results.filter((x) => aws(x.resource)) };
+  diagnosedWire = JSON.parse(renderJson({ ...report, diagnosis: (r.diagnosis ?? []).filter(aws) })) as Record<string, unknown>;
   delete report.diagnosis;
   wire = JSON.parse(renderJson(report)) as Record<string, unknown>;
+});
+
+describe('buildAccountReport', () => {
+  const build = (...partials: Report[]): Report => buildAccountReport({ generatedAt: new Date('2026-07-01T02:00:00Z'), toolVersion: '0.0.0', partials, gaps: [] });
+  const read = (value: Record<string, unknown>): Report => {
+    const r = readPartialReport(value, { account: ACCOUNT, region: REGION });
+    if (!('report' in r)) throw new Error(r.problem);
+    return r.report;
+  };
+
+  it('keeps what each region’s users saw and its causes, and says whether the account was audited in full', () => {
+    const merged = build(read(diagnosedWire));
+    const lbs = merged.diagnosis!.filter((d) => d.loadBalancerId !== undefined);
+    expect(lbs.length).toBeGreaterThan(0);
+    expect(lbs.some((d) => d.usersSee?.measured === true)).toBe(true);
+    expect(merged.summary.causesByImpact).toBeDefined();
+    // The demo's AWS region has a denied call: the account report is partial, as the single-account audit is.
+    expect(merged.summary.coverage).toBe('partial');
+    const errors = reportSchemaErrors(JSON.parse(renderJson(merged)));
+    expect(errors, formatErrors(errors)).toEqual([]);
+  });
+
+  it('has no diagnosis when a partial came without one, so renderers derive one for every region', () => {
+    const merged = build(read(diagnosedWire), read(wire));
+    expect(merged.diagnosis).toBeUndefined();
+    expect(merged.summary.causesByImpact).toBeUndefined();
+    expect(merged.summary.total).toBe(2 * read(wire).summary.total);
+  });
 });
 
 describe('readPartialReport', () => {
