@@ -129,16 +129,21 @@ const DETAIL_INDENT = '    ';
  * command stays one pasteable command. Undefined when a single word is too long for a line.
  */
 export function wrapCommand(command: string, firstWidth: number, restWidth: number): string[] | undefined {
-  // Break points: spaces outside single and double quotes (and not escaped).
+  // Break points: spaces outside single and double quotes and outside `${…}` (a placeholder's message), not escaped.
   const breaks: number[] = [];
   let quote: string | undefined;
+  let braces = 0;
   for (let i = 0; i < command.length; i++) {
     const c = command[i]!;
     if (c === '\\' && quote !== "'") i++;
+    else if (c === '$' && command[i + 1] === '{' && quote !== "'") {
+      braces++;
+      i++;
+    } else if (c === '}' && braces > 0 && quote !== "'") braces--;
     else if (quote) {
       if (c === quote) quote = undefined;
     } else if (c === "'" || c === '"') quote = c;
-    else if (c === ' ') breaks.push(i);
+    else if (c === ' ' && braces === 0) breaks.push(i);
   }
   const lines: string[] = [];
   let start = 0;

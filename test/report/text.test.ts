@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/index.js';
 import { diagnose } from '../../src/report/diagnosis.js';
@@ -141,6 +142,14 @@ describe('wrapCommand', () => {
     expect(wrapCommand('aws elbv2 x --query "a b c d" --arn zzzz', 22, 30)).toEqual(['aws elbv2 x --query \\', '"a b c d" --arn zzzz']);
     expect(wrapCommand(`aws ${'y'.repeat(50)}`, 20, 20)).toBeUndefined();
     expect(wrapCommand("echo 'one two three' four", 12, 40)).toEqual(['echo \\', "'one two three' four"]);
+  });
+
+  it('keeps a placeholder and its message on one line', () => {
+    const command = 'az x --servers ${ADDRS:?IP addresses or FQDNs, space-separated} --name n';
+    const lines = wrapCommand(command, 40, 60)!;
+    expect(lines).toEqual(['az x --servers \\', '${ADDRS:?IP addresses or FQDNs, space-separated} --name n']);
+    const run = spawnSync('bash', ['-c', `printf '[%s]' ${lines.join('\n')}`.replace('az x --servers', '')], { encoding: 'utf8', env: { ADDRS: 'a b' } });
+    expect(run.stdout).toBe('[a][b][--name][n]');
   });
 });
 
