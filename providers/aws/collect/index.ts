@@ -28,6 +28,7 @@ import { collectEc2Network, collectEc2Targets, mergeEc2, type Ec2Collected, type
 import { describeElb, listElb, type ElbCollected } from './elb.js';
 import { describeElbv2, listElbv2, type Elbv2Collected, type Elbv2Listing } from './elbv2.js';
 import { toolVersion } from '../../../src/version.js';
+import { roundTripJson } from '../../../src/json-pieces.js';
 
 export type { AwsClientProvider, AwsRegionClients } from '../clients.js';
 
@@ -98,9 +99,12 @@ function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   return sleep(ms, undefined, signal ? { signal } : {});
 }
 
-/** Dates become ISO strings, undefined fields disappear: exactly what a saved snapshot reads back as. */
+/**
+ * Dates become ISO strings, undefined fields disappear: exactly what a saved snapshot reads back as. Region by region,
+ * so a large collection is never one string.
+ */
 function jsonify<T>(value: T): Jsonified<T> {
-  return JSON.parse(JSON.stringify(value)) as Jsonified<T>;
+  return roundTripJson(value) as Jsonified<T>;
 }
 
 function concurrencyOf(options: CollectOptions): number {
