@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../bench/generate-snapshot.js';
 import { demoSnapshotPaths, runAudit, type AuditDeps } from '../src/audit.js';
-import type { PassedGroup } from '../src/report/types.js';
+import type { PassedGroup, Report } from '../src/report/types.js';
 import { scanSnapshotLayout, snapshotParts } from '../src/snapshot-parts.js';
 import { defaultLoadAdapter, readRawSnapshot } from '../src/snapshot.js';
 
@@ -92,6 +92,18 @@ describe('scanSnapshotLayout / snapshotParts', () => {
   });
 });
 
+/**
+ * Read by region, each region is evaluated on its own and the reports merged: the same report as the whole audit, down
+ * to the order of the results that are not plain passes and of the diagnosis. Plain passes are grouped region by region.
+ */
+function expectSameReport(byRegion: Report, whole: Report): void {
+  const { passed: regionPassed, ...regionRest } = byRegion;
+  const { passed: wholePassed, ...wholeRest } = whole;
+  expect(regionRest).toEqual(wholeRest);
+  const sorted = (groups: PassedGroup[] | undefined): string[] => (groups ?? []).map((g) => JSON.stringify(g)).sort();
+  expect(sorted(regionPassed)).toEqual(sorted(wholePassed));
+}
+
 describe('runAudit of a snapshot file', () => {
   it('gives the same report read by region as read whole (the whole read is what --save-snapshot uses)', async () => {
     const now = new Date('2026-11-20T10:00:00Z');
@@ -101,13 +113,7 @@ describe('runAudit of a snapshot file', () => {
     expect(saved).toEqual(['aws']);
     expect(byRegion.summary.byStatus.fail).toBeGreaterThan(0);
     expect(byRegion.scopes.length).toBeGreaterThan(1);
-    // Read by region, each region is evaluated on its own and the reports merged: the same report, down to the order
-    // of the results that are not plain passes and of the diagnosis. Plain passes are grouped region by region.
-    const { passed: regionPassed, ...regionRest } = byRegion;
-    const { passed: wholePassed, ...wholeRest } = whole;
-    expect(regionRest).toEqual(wholeRest);
-    const sorted = (groups: PassedGroup[] | undefined): string[] => (groups ?? []).map((g) => JSON.stringify(g)).sort();
-    expect(sorted(regionPassed)).toEqual(sorted(wholePassed));
+    expectSameReport(byRegion, whole);
   });
 
   it('gives the same report for a live collection audited region by region as audited whole', async () => {
@@ -133,11 +139,7 @@ describe('runAudit of a snapshot file', () => {
     expect(saved).toEqual(['{']);
     expect(normalized).toBe(1);
     expect(byRegion.scopes.length).toBe(collected.regions.length);
-    const { passed: regionPassed, ...regionRest } = byRegion;
-    const { passed: wholePassed, ...wholeRest } = whole;
-    expect(regionRest).toEqual(wholeRest);
-    const sorted = (groups: PassedGroup[] | undefined): string[] => (groups ?? []).map((g) => JSON.stringify(g)).sort();
-    expect(sorted(regionPassed)).toEqual(sorted(wholePassed));
+    expectSameReport(byRegion, whole);
   });
 
   it('reports a snapshot that cannot be read by region exactly as before (the whole read names the problem)', async () => {
