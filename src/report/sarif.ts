@@ -11,6 +11,8 @@ import type { Severity } from '../engine/result.js';
 import { neutralizeDeep } from './escape.js';
 import { scopeLabel } from './format.js';
 import type { CheckMeta, Report, ReportResult } from './types.js';
+import type { Provider } from '../model/index.js';
+import { docsFor } from './docs.js';
 
 /** What a SARIF rule needs from a check; `registry.all()` fits. */
 export type SarifRuleSource = Pick<AnyCheck, 'id' | 'title' | 'family' | 'severity' | 'rationale' | 'docs'>;
@@ -89,7 +91,13 @@ export function sarifLevel(severity: Severity): SarifLevel {
   }
 }
 
-function ruleFromCheck(check: SarifRuleSource): SarifRule {
+/** The one cloud a report is about, when it is about one: a rule's help link is then that cloud's page. */
+function soleProvider(report: Report): Provider | undefined {
+  const providers = new Set(report.scopes.map((s) => s.provider));
+  return providers.size === 1 ? [...providers][0] : undefined;
+}
+
+function ruleFromCheck(check: SarifRuleSource, provider?: Provider): SarifRule {
   const rule: SarifRule = {
     id: check.id,
     shortDescription: { text: check.title },
@@ -97,14 +105,14 @@ function ruleFromCheck(check: SarifRuleSource): SarifRule {
     defaultConfiguration: { level: sarifLevel(check.severity) },
     properties: { tags: [check.family], severity: check.severity },
   };
-  const help = check.docs[0];
+  const help = (provider ? docsFor(check.docs, provider)[0] : undefined) ?? check.docs[0];
   if (help) rule.helpUri = help;
   return rule;
 }
 
 /** A rule for a check the catalog does not list: from the report's own check metadata, else from the result. */
-function ruleFromResult(r: ReportResult, meta: CheckMeta | undefined): SarifRule {
-  if (meta) return ruleFromCheck({ id: r.checkId, ...meta });
+function ruleFromResult(r: ReportResult, meta: CheckMeta | undefined, provider?: Provider): SarifRule {
+  if (meta) return ruleFromCheck({ id: r.checkId, ...meta }, provider);
   const rule: SarifRule = { id: r.checkId, defaultConfiguration: { level: sarifLevel(r.severity) }, properties: { tags: [r.family] } };
   const help = r.docs?.[0];
   if (help) rule.helpUri = help;
@@ -169,7 +177,8 @@ function notifications(report: Report): SarifNotification[] {
 
 /** Builds the SARIF log object (see {@link renderSarif} for the string). */
 export function buildSarif(report: Report, options: SarifOptions = {}): SarifLog {
-  const rules = (options.checks ?? []).map(ruleFromCheck);
+  const provider = soleProvider(report);
+  const rules = (options.checks ?? []).map((c) => ruleFromCheck(c, provider));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const emitted = report.results.filter(
     (r) => r.status === 'fail' || r.status === 'suppressed' || (options.includeUnknown === true && r.status === 'unknown'),
@@ -177,7 +186,7 @@ export function buildSarif(report: Report, options: SarifOptions = {}): SarifLog
   const results = emitted.map((r) => {
     let index = ruleIndex.get(r.checkId);
     if (index === undefined) {
-      index = rules.push(ruleFromResult(r, report.checks?.[r.checkId])) - 1;
+      index = rules.push(ruleFromResult(r, report.checks?.[r.checkId], provider)) - 1;
       ruleIndex.set(r.checkId, index);
     }
     return sarifResult(r, index, report);

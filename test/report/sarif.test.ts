@@ -126,3 +126,22 @@ describe('the sample report fixture', () => {
     expect(validate(sampleReport()), JSON.stringify(validate.errors)).toBe(true);
   });
 });
+
+describe('rule help links by cloud', () => {
+  const check = {
+    id: 'network/health-check-port-blocked',
+    title: 'Health checks reach targets',
+    family: 'network' as const,
+    severity: 'high' as const,
+    rationale: 'r',
+    docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html', 'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview'],
+  };
+  const withScopes = (...providers: Array<'aws' | 'azure'>) => ({ ...sampleReport(), scopes: providers.map((provider) => ({ provider, region: 'r', account: 'a' })) });
+
+  it("links the page of the report's cloud when the report is about one cloud, else the check's first page", () => {
+    const helpOf = (providers: Array<'aws' | 'azure'>): string | undefined => buildSarif(withScopes(...providers), { checks: [check as never] }).runs[0]!.tool.driver.rules.find((r) => r.id === check.id)?.helpUri;
+    expect(helpOf(['azure'])).toBe(check.docs[1]);
+    expect(helpOf(['aws'])).toBe(check.docs[0]);
+    expect(helpOf(['aws', 'azure'])).toBe(check.docs[0]);
+  });
+});
