@@ -9,7 +9,7 @@ import { AZURE_API } from '../apis.js';
 import type { RawApplicationGateway, RawBackendHealth, RawVirtualNetwork } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { tagsOf, uniq } from './context.js';
-import { modelProtocol, notCollectedIf } from './common.js';
+import { modelProtocol, notCollectedIf, unusedPools } from './common.js';
 import { parseStatusRanges } from '../../../src/model/health.js';
 import { appGatewayHealth, notCollectedHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
@@ -488,19 +488,21 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
   });
 
   const routedPoolIds = new Set([...pairs.values()].map((p) => idKey(p.pool.id ?? '')));
-  const unusedPools: BackendPool[] = (agw.backendAddressPools ?? [])
-    .filter((p) => p.id && !routedPoolIds.has(idKey(p.id)))
-    .map((pool) => {
-      const built = targetsOf(pool, 0, undefined, 'no routing rule uses this backend pool', ctx);
-      for (const problem of built.declarationProblems) problems.push({ resourceId: pool.id as string, problem });
-      return {
-        ref: ctx.ref('backend-pool', 'azure-appgw-backend', pool.id as string, pool.name ?? nameOfId(pool.id as string), location),
-        targets: built.targets,
-        loadBalancerIds: [],
-        attributes: { applicationGateway: name, backendAddressPool: pool.name ?? '' },
-        tags,
-      };
-    });
+  const unused = unusedPools({
+    pools: agw.backendAddressPools,
+    routed: routedPoolIds,
+    type: 'azure-appgw-backend',
+    targetsOf: (pool, reason) => {
+      const built = targetsOf(pool, 0, undefined, reason, ctx);
+      return { targets: built.targets, problems: built.declarationProblems };
+    },
+    reason: 'no routing rule uses this backend pool',
+    owner: { applicationGateway: name },
+    location,
+    tags,
+    ctx,
+    problems,
+  });
 
   const frontends = agw.frontendIPConfigurations ?? [];
   const publicIp = frontends.map((f) => ctx.publicIp(f.publicIPAddress?.id)).find((p) => p !== undefined);
@@ -539,5 +541,5 @@ export function mapApplicationGateway(agw: RawApplicationGateway, ctx: Subscript
     attributes,
     tags,
   };
-  return { loadBalancer, pools: [...routedPools, ...unusedPools], declarationProblems: problems };
+  return { loadBalancer, pools: [...routedPools, ...unused], declarationProblems: problems };
 }

@@ -8,7 +8,7 @@ import { AZURE_API } from '../apis.js';
 import type { RawLoadBalancer, RawRuleHealth } from '../raw.js';
 import type { SubscriptionContext } from './context.js';
 import { tagsOf, uniq } from './context.js';
-import { modelProtocol, notCollectedIf } from './common.js';
+import { modelProtocol, notCollectedIf, unusedPools } from './common.js';
 import { notCollectedHealth, ruleHealth } from './health.js';
 import { IdIndex, idKey, nameOfId, parentAt } from '../ids.js';
 import type { Placement } from './targets.js';
@@ -237,19 +237,18 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
 
   listeners.push(...(lb.inboundNatRules ?? []).map((rule) => natListener(rule, name, location, pairPools, ctx)));
 
-  const unusedPools: BackendPool[] = (lb.backendAddressPools ?? [])
-    .filter((p) => p.id && !routedPoolKeys.has(idKey(p.id)))
-    .map((pool) => {
-      const built = targetsOf(pool, 0, undefined, 'no load-balancing rule uses this backend pool', ctx);
-      for (const problem of built.problems) problems.push({ resourceId: pool.id as string, problem });
-      return {
-        ref: ctx.ref('backend-pool', 'azure-lb-backend', pool.id as string, pool.name ?? nameOfId(pool.id as string), location),
-        targets: built.targets,
-        loadBalancerIds: [],
-        attributes: { loadBalancer: name, backendAddressPool: pool.name ?? '' },
-        tags,
-      };
-    });
+  const unused = unusedPools({
+    pools: lb.backendAddressPools,
+    routed: routedPoolKeys,
+    type: 'azure-lb-backend',
+    targetsOf: (pool, reason) => targetsOf(pool, 0, undefined, reason, ctx),
+    reason: 'no load-balancing rule uses this backend pool',
+    owner: { loadBalancer: name },
+    location,
+    tags,
+    ctx,
+    problems,
+  });
 
   const frontends = lb.frontendIPConfigurations ?? [];
   const isPublic = frontends.some((f) => f.publicIPAddress?.id);
@@ -285,5 +284,5 @@ export function mapLoadBalancer(lb: RawLoadBalancer, ctx: SubscriptionContext): 
     attributes,
     tags,
   };
-  return { loadBalancer, pools: [...pairPools, ...unusedPools], declarationProblems: problems };
+  return { loadBalancer, pools: [...pairPools, ...unused], declarationProblems: problems };
 }

@@ -218,3 +218,20 @@ describe('metrics attribution', () => {
     expect(inv.metricsWindowSeconds).toBe(3600);
   });
 });
+
+describe('backend pools no rule uses', () => {
+  it('become pools of no load balancer, on a gateway and on a load balancer, with targets whose health is not known', () => {
+    const sub = productionSubscription();
+    const agwPools = (sub.applicationGateways[0]!.properties as Json).backendAddressPools as Json[];
+    agwPools.push({ id: agwChild('backendAddressPools', 'pool-old'), name: 'pool-old', properties: { backendAddresses: [{ ipAddress: '10.10.1.99' }] } });
+    const lbPools = (sub.loadBalancers[0]!.properties as Json).backendAddressPools as Json[];
+    lbPools.push({ id: lbChild('backendAddressPools', 'pool-spare'), name: 'pool-spare', properties: {} });
+    const inv = normalizeAzure(rawFromWorld(worldOf(sub), { collectedAt: NOW }), {});
+    const old = inv.backendPools.find((p) => p.ref.name === 'pool-old');
+    expect(old).toMatchObject({ ref: { type: 'azure-appgw-backend' }, loadBalancerIds: [], attributes: { applicationGateway: 'agw-web', backendAddressPool: 'pool-old' } });
+    expect(old?.targets.map((t) => [t.address, t.health.state])).toEqual([['10.10.1.99', 'unknown']]);
+    expect(JSON.stringify(old?.targets[0]?.health)).toContain('no routing rule uses this backend pool');
+    const spare = inv.backendPools.find((p) => p.ref.name === 'pool-spare');
+    expect(spare).toMatchObject({ ref: { type: 'azure-lb-backend' }, loadBalancerIds: [], targets: [], attributes: { loadBalancer: 'lb-api', backendAddressPool: 'pool-spare' } });
+  });
+});
