@@ -21,7 +21,7 @@ import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
 import { mergeInventories } from './model/merge.js';
-import type { CollectOptions, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
+import type { CollectOptions, ProgressSink, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
 import { PROVIDER_DESCRIPTORS } from '../providers/index.js';
 import { ReportAccumulator } from './report/accumulate.js';
 import { buildReport } from './report/json.js';
@@ -52,6 +52,8 @@ export interface AuditRequest {
   now?: Date;
   /** Keep every metric series' points in the report (`--include-series`); by default findings carry summaries. */
   includeSeries?: boolean;
+  /** Told before each region of an audit read in parts is evaluated (a large estate takes a minute). */
+  progress?: ProgressSink;
   /**
    * Called with the raw snapshot (the first one when the source has several) before it is normalized, e.g. to write
    * `--save-snapshot`. The audit keeps no raw snapshot once it is normalized.
@@ -198,6 +200,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   for await (const part of normalizedParts(request, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter), config)) {
     // What the previous part allocated is garbage now: collect it before this part allocates as much again.
     if (parts++ > 0) collectGarbage();
+    if (part.total !== undefined && part.total > 1) request.progress?.({ activity: 'auditing', phase: 'region', scope: scopeLabelOf(part.inventory), done: parts, total: part.total });
     let inventory = part.inventory;
     if (request.source.kind === 'demo' || part.demo) inventory = { ...inventory, demo: true };
     if (request.beforeEvaluate) inventory = await request.beforeEvaluate(inventory);
@@ -241,8 +244,15 @@ function evaluate(inventory: Inventory, checks: AnyCheck[], options: EvaluateOpt
   }
 }
 
+/** `123456789012 eu-west-1`: the scopes of a part, for the progress line. */
+function scopeLabelOf(inventory: Inventory): string {
+  return inventory.scopes.map((s) => [s.account, s.region].filter(Boolean).join(' ')).join(', ');
+}
+
 interface NormalizedPart {
   inventory: Inventory;
+  /** How many parts the source has, when it is read in parts. */
+  total?: number;
   fixRenderers: FixRenderers;
   /** Some raw snapshot said it is demo data. */
   demo: boolean;
@@ -268,7 +278,7 @@ async function* normalizedParts(request: AuditRequest, loader: AdapterLoader, co
       const fixRenderers = fixRenderersOf([inParts.adapter]);
       const inventories = normalizeEach(inParts, config, () => readRawSnapshot(source.path, loader));
       if (!request.beforeEvaluate) {
-        for await (const inventory of inventories) yield { inventory: shareTimestamps(inventory), fixRenderers, demo: inParts.demo };
+        for await (const inventory of inventories) yield { inventory: shareTimestamps(inventory), fixRenderers, demo: inParts.demo, total: inParts.count };
         return;
       }
       const all: Inventory[] = [];
@@ -286,10 +296,11 @@ async function* normalizedParts(request: AuditRequest, loader: AdapterLoader, co
       const demo = split.envelope.demo === true;
       if (split.parts.length === 0) yield { inventory: adapter.normalize(validateCollected(adapter, source.provider, roundTripJson(split.envelope)), config), fixRenderers, demo };
       // Emptied as it goes, so each region's collected data can be freed once it is normalized.
+      const total = split.parts.length;
       while (split.parts.length > 0) {
         const part: unknown = split.parts.shift();
         const raw = validateCollected(adapter, source.provider, roundTripJson({ ...split.envelope, [split.listKey]: [part] }));
-        yield { inventory: shareTimestamps(adapter.normalize(raw, config)), fixRenderers, demo };
+        yield { inventory: shareTimestamps(adapter.normalize(raw, config)), fixRenderers, demo, total };
       }
       return;
     }
@@ -355,6 +366,8 @@ async function* normalizeEach(parts: SnapshotFileParts, config: AuditConfig, rea
 interface SnapshotFileParts {
   adapter: ProviderAdapter;
   demo: boolean;
+  /** How many raw snapshots `raws` gives. */
+  count: number;
   /** The raw snapshot of each scope (the envelope alone when the scope list is empty), parsed one at a time. */
   raws(): AsyncGenerator<unknown>;
 }
@@ -379,6 +392,7 @@ async function partsOfSnapshotFile(path: string, loader: AdapterLoader): Promise
     return {
       adapter,
       demo: envelope.demo === true,
+      count: Math.max(1, layout.spans.length),
       async *raws() {
         if (layout.spans.length === 0) yield layout.envelope;
         yield* snapshotParts(path, layout);

@@ -12,6 +12,8 @@ import type { FixRenderer } from './engine/fix.js';
 import type { Inventory, LoadBalancerKind, Provider } from './model/index.js';
 
 export interface ProgressEvent {
+  /** What the tool is doing: collecting (the default) or auditing what it collected, region by region. */
+  activity?: 'collecting' | 'auditing';
   /** Short phase name, e.g. `elbv2`, `ec2`, `cloudwatch`. */
   phase: string;
   /** Scope the event is about, e.g. `eu-west-1`. */

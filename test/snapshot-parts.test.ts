@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../bench/generate-snapshot.js';
 import { demoSnapshotPaths, runAudit, type AuditDeps } from '../src/audit.js';
 import type { PassedGroup, Report } from '../src/report/types.js';
+import type { ProgressEvent } from '../src/provider.js';
 import { scanSnapshotLayout, snapshotParts } from '../src/snapshot-parts.js';
 import { defaultLoadAdapter, readRawSnapshot } from '../src/snapshot.js';
 
@@ -114,6 +115,15 @@ describe('runAudit of a snapshot file', () => {
     expect(byRegion.summary.byStatus.fail).toBeGreaterThan(0);
     expect(byRegion.scopes.length).toBeGreaterThan(1);
     expectSameReport(byRegion, whole);
+  });
+
+  it('says which region it audits, one of how many, when asked', async () => {
+    const events: ProgressEvent[] = [];
+    await runAudit({ source: { kind: 'snapshot', path: multi }, now: new Date('2026-11-20T10:00:00Z'), progress: (e) => void events.push(e) });
+    const regions = (await partsOf(multi))!.length;
+    expect(regions).toBeGreaterThan(1);
+    expect(events.map((e) => [e.activity, e.phase, e.done, e.total])).toEqual(Array.from({ length: regions }, (_, i) => ['auditing', 'region', i + 1, regions]));
+    expect(events[0]?.scope).toMatch(/^\d{12} eu-west-1$/);
   });
 
   it('gives the same report for a live collection audited region by region as audited whole', async () => {

@@ -1,5 +1,5 @@
 /**
- * Collection progress as one updating line on stderr. Only on a terminal: in CI logs and pipes a rewritten line is
+ * Collection (and region-by-region audit) progress as one updating line on stderr. Only on a terminal: in CI logs and pipes a rewritten line is
  * noise, and stdout is never touched so `--format json` stays clean.
  */
 import type { ProgressEvent, ProgressSink } from '../provider.js';
@@ -24,7 +24,7 @@ export function formatProgress(e: ProgressEvent): string {
   if (e.total !== undefined) parts.push(`${e.done ?? 0}/${e.total}`);
   else if (e.done !== undefined) parts.push(String(e.done));
   if (e.message) parts.push(e.message);
-  return `collecting: ${parts.join(' · ')}`;
+  return `${e.activity ?? 'collecting'}: ${parts.join(' · ')}`;
 }
 
 export function createProgressLine(stream: ProgressStream, enabled: boolean): ProgressLine {

@@ -96,5 +96,6 @@ describe('progress line', () => {
 
   it('formats counts with and without a total', () => {
     expect(formatProgress({ phase: 'acm', done: 4 })).toBe('collecting: acm · 4');
+    expect(formatProgress({ activity: 'auditing', phase: 'region', scope: '123456789012 eu-west-1', done: 2, total: 20 })).toBe('auditing: region · 123456789012 eu-west-1 · 2/20');
   });
 });

@@ -74,6 +74,7 @@ export async function auditReport(flags: AuditFlags, ctx: CliContext): Promise<{
         ...(flags.skipChecks ? { exclude: flags.skipChecks } : {}),
         ...(flags.probe ? { beforeEvaluate: probeStep(flags, ctx) } : {}),
         ...(flags.includeSeries ? { includeSeries: true } : {}),
+        progress: progress.sink,
         // Written before normalizing, so the audit need not keep the raw snapshot for it.
         ...(flags.saveSnapshot !== undefined ? { onRawSnapshot: (raw: RawSnapshotEnvelope) => saveSnapshot(raw, flags.saveSnapshot!, flags.quiet === true, ctx) } : {}),
       },

@@ -45,7 +45,7 @@ function longFlag(flags: string): string {
   return /--[\w-]+/.exec(flags)?.[0] ?? flags;
 }
 
-/** Turns the source flags into an audit source; progress is wired into live collection only. */
+/** Turns the source flags into an audit source, and the progress line of its collection (and its audit). */
 export function sourceFromFlags(flags: SourceFlags, ctx: CliContext): { source: AuditSource; progress: ProgressLine } {
   const progress = createProgressLine(ctx.io.stderr, !flags.quiet);
   if (flags.demo) return { source: { kind: 'demo' }, progress };

@@ -229,8 +229,8 @@ describe('backend pools no rule uses', () => {
     const inv = normalizeAzure(rawFromWorld(worldOf(sub), { collectedAt: NOW }), {});
     const old = inv.backendPools.find((p) => p.ref.name === 'pool-old');
     expect(old).toMatchObject({ ref: { type: 'azure-appgw-backend' }, loadBalancerIds: [], attributes: { applicationGateway: 'agw-web', backendAddressPool: 'pool-old' } });
-    expect(old?.targets.map((t) => [t.address, t.health.state])).toEqual([['10.10.1.99', 'unknown']]);
-    expect(JSON.stringify(old?.targets[0]?.health)).toContain('no routing rule uses this backend pool');
+    expect(old?.targets?.map((t) => [t.address, t.health.state])).toEqual([['10.10.1.99', 'unknown']]);
+    expect(JSON.stringify(old?.targets?.[0]?.health)).toContain('no routing rule uses this backend pool');
     const spare = inv.backendPools.find((p) => p.ref.name === 'pool-spare');
     expect(spare).toMatchObject({ ref: { type: 'azure-lb-backend' }, loadBalancerIds: [], targets: [], attributes: { loadBalancer: 'lb-api', backendAddressPool: 'pool-spare' } });
   });
