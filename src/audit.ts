@@ -16,7 +16,7 @@ import type { BaselineEntry } from './engine/config.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { collectGarbage } from './engine/collect-garbage.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
-import { assertSomethingAudited, coverageSummary, judgeCoverage, type CoverageVerdict } from './engine/coverage-verdict.js';
+import { assertSomethingAudited, coverageSummary, judgeCoverage, type CoverageInput, type CoverageVerdict } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
 import type { Inventory, Provider } from './model/index.js';
@@ -175,7 +175,19 @@ export async function collectSnapshot(source: AuditSource, deps: AuditDeps = {})
 export async function collectJudgedSnapshot(source: AuditSource, deps: AuditDeps = {}): Promise<{ raw: RawSnapshotEnvelope; coverage: CoverageVerdict }> {
   const [first] = await acquire(source, guardedLoader(deps.loadAdapter ?? defaultLoadAdapter));
   if (!first) throw new SnapshotError('no snapshot to write');
-  return { raw: first.raw, coverage: judgeCoverage(first.adapter.normalize(first.raw, {})) };
+  // Judged region by region where the scopes normalize on their own: the verdict needs scopes, gaps and a count of
+  // load balancers, not the inventory of the whole estate at once.
+  const split = collectedInParts(first.raw, first.adapter.provider);
+  const pieces = split && split.parts.length > 0 ? split.parts.map((part) => ({ ...split.envelope, [split.listKey]: [part] }) as unknown as RawSnapshotEnvelope) : [first.raw];
+  const seen: CoverageInput = { scopes: [], coverage: [], loadBalancers: { length: 0 } };
+  let loadBalancers = 0;
+  for (const piece of pieces) {
+    const inventory = first.adapter.normalize(piece, {});
+    seen.scopes.push(...inventory.scopes);
+    seen.coverage.push(...inventory.coverage);
+    loadBalancers += inventory.loadBalancers.length;
+  }
+  return { raw: first.raw, coverage: judgeCoverage({ ...seen, loadBalancers: { length: loadBalancers } }) };
 }
 
 function reportSource(source: AuditSource): Report['source'] {

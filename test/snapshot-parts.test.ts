@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../bench/generate-snapshot.js';
-import { demoSnapshotPaths, runAudit, type AuditDeps } from '../src/audit.js';
+import { collectJudgedSnapshot, demoSnapshotPaths, runAudit, type AuditDeps } from '../src/audit.js';
+import { judgeCoverage } from '../src/engine/coverage-verdict.js';
+import { roundTripJson } from '../src/json-pieces.js';
 import type { PassedGroup, Report } from '../src/report/types.js';
 import type { ProgressEvent } from '../src/provider.js';
 import { scanSnapshotLayout, snapshotParts } from '../src/snapshot-parts.js';
@@ -150,6 +152,12 @@ describe('runAudit of a snapshot file', () => {
     expect(normalized).toBe(1);
     expect(byRegion.scopes.length).toBe(collected.regions.length);
     expectSameReport(byRegion, whole);
+    // `cloud502 collect` judges what it collected region by region too, with the verdict of the whole.
+    normalized = 0;
+    const judged = await collectJudgedSnapshot(source, live());
+    expect(normalized).toBe(collected.regions.length);
+    expect(judged.coverage).toEqual(judgeCoverage(aws.normalize(aws.validateRaw(roundTripJson(collected)), {})));
+    expect(judged.coverage.coverage).toBe(whole.summary.coverage);
   });
 
   it('reports a snapshot that cannot be read by region exactly as before (the whole read names the problem)', async () => {
