@@ -172,4 +172,19 @@ describe('runAudit of a snapshot file', () => {
     expect(expected).toMatch(/^snapshot .*wrong-type\.json.*region/);
     await expect(runAudit({ source: { kind: 'snapshot', path: wrongType } })).rejects.toThrow(expected);
   });
+
+  it('fails on a broken last region with what the whole read says, after the regions before it were audited', async () => {
+    const text = await readFile(multi, 'utf8');
+    const at = text.lastIndexOf('"region":');
+    const lastBroken = await write('last-broken.json', `${text.slice(0, at)}"region": 5, "x":${text.slice(at + '"region":'.length)}`);
+    const expected = await readRawSnapshot(lastBroken).then(
+      () => 'no error',
+      (err: Error) => err.message,
+    );
+    expect(expected).toMatch(/^snapshot .*last-broken\.json.*region/);
+    const events: ProgressEvent[] = [];
+    await expect(runAudit({ source: { kind: 'snapshot', path: lastBroken }, progress: (e) => void events.push(e) })).rejects.toThrow(expected);
+    // The regions before the broken one were audited (and their results dropped with the failed audit).
+    expect(events.length).toBe((await partsOf(multi))!.length - 1);
+  });
 });
