@@ -9,9 +9,8 @@ import type { FixContext, FixIntent, FixIntentKind, FixRenderer, HealthCheckChan
 import { commentText, sh as q, userValue } from '../../src/engine/shell.js';
 import type { BackendPool, LoadBalancer, LoadBalancerKind, Peer } from '../../src/model/index.js';
 import { nameOfId, parentAt, resourceGroupOf, segmentOf } from './ids.js';
-import { freeNsgPriority, NSG_PRIORITIES, planNsgSlots } from './nsg-slots.js';
+import { planNsgSlots } from './nsg-slots.js';
 
-export { freeNsgPriority } from './nsg-slots.js';
 
 /** What each kind can be told to do (the registry test keeps `supports` equal to `render`). */
 const SUPPORTED: Readonly<Record<'azure-appgw' | 'azure-lb', ReadonlySet<FixIntentKind>>> = {
@@ -96,9 +95,7 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const ports = intent.ports.from === intent.ports.to ? String(intent.ports.from) : `${intent.ports.from}-${intent.ports.to}`;
   const inbound = intent.direction === 'ingress';
   // Planned with every other fix into this NSG when there are findings to reconcile; on its own otherwise.
-  const policy = ctx.policy ?? ctx.index.policy(intent.policyId);
-  const slot = ctx.slot ??
-    (policy ? planNsgSlots(policy, [intent]).get(intent) : undefined) ?? { priorities: [freeNsgPriority(undefined, intent.direction, intent.beforePriority) ?? NSG_PRIORITIES.last], moves: [] };
+  const slot = ctx.slot ?? planNsgSlots(ctx.policy ?? ctx.index.policy(intent.policyId), [intent]).get(intent) ?? { priorities: [], moves: [] };
   const priority = slot.priorities[0];
   if (priority === undefined) {
     // No command that would collide: say what to do by hand.
@@ -113,7 +110,7 @@ function allowFlow(intent: Extract<FixIntent, { kind: 'allow-flow' }>, ctx: FixC
   const moves = [...slot.moves].sort((a, b) => b.from - a.from);
   const moveLines = moves.length
     ? [
-        `# make room before the deny rule: move it and the rules right after it up by ${slot.moves.length === 1 ? 'one place' : 'as many places as needed'}, order kept`,
+        '# make room before the deny rule: move it and the rules right after it to higher priorities, order kept',
         ...moves.map((m) => `az network nsg rule update ${nsgArgs} --name ${q(m.ruleId)} --priority ${m.to}`),
       ]
     : [];

@@ -9,7 +9,7 @@ import type { AllowFlowIntent, RuleMove, RuleSlot } from '../../src/engine/fix.j
 import type { NetworkPolicy } from '../../src/model/index.js';
 
 /** NSG priorities users may give their own rules (lower wins). */
-export const NSG_PRIORITIES = { first: 100, last: 4096 } as const;
+const NSG_PRIORITIES = { first: 100, last: 4096 } as const;
 
 /** The rule name at each priority of one direction (a model rule per peer × port range shares its stored rule's). */
 function occupied(policy: NetworkPolicy | undefined, direction: 'ingress' | 'egress'): Map<number, string | undefined> {
@@ -59,7 +59,7 @@ function makeRoom(rules: ReadonlyMap<number, string | undefined>, planned: Reado
  * largest free priority below its deny; those that find none share one set of moves per deny and take the places it
  * frees. An intent that cannot be placed gets an empty slot (the renderer says what to do instead of a command).
  */
-export function planNsgSlots(policy: NetworkPolicy, intents: readonly AllowFlowIntent[]): Map<AllowFlowIntent, RuleSlot> {
+export function planNsgSlots(policy: NetworkPolicy | undefined, intents: readonly AllowFlowIntent[]): Map<AllowFlowIntent, RuleSlot> {
   const out = new Map<AllowFlowIntent, RuleSlot>();
   for (const direction of ['ingress', 'egress'] as const) {
     const rules = occupied(policy, direction);

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { azureFixes, freeNsgPriority } from '../../../providers/azure/fixes.js';
-import { planNsgSlots } from '../../../providers/azure/nsg-slots.js';
+import { azureFixes } from '../../../providers/azure/fixes.js';
+import { freeNsgPriority, planNsgSlots } from '../../../providers/azure/nsg-slots.js';
 import { normalizeAzure } from '../../../providers/azure/normalize/index.js';
 import type { AllowFlowIntent, FixContext, FixIntent, FixIntentKind } from '../../../src/engine/fix.js';
 import type { NetworkPolicy, PolicyRule } from '../../../src/model/index.js';
