@@ -16,10 +16,10 @@ import type { BaselineEntry } from './engine/config.js';
 import { providersOf, runChecks, ThresholdConfigError, UnknownCheckError } from './engine/index.js';
 import { collectGarbage } from './engine/collect-garbage.js';
 import { enrichWithEvidence, resolveUnexplained } from './engine/evidence.js';
-import { assertSomethingAudited, coverageSummary, judgeCoverage, type CoverageInput, type CoverageVerdict } from './engine/coverage-verdict.js';
+import { assertSomethingAudited, judgeCoverage, type CoverageVerdict } from './engine/coverage-verdict.js';
 import { Cloud502Error, ConfigError, SnapshotError } from './errors.js';
 import type { FixRenderers } from './engine/run.js';
-import type { Inventory, Provider } from './model/index.js';
+import type { CoverageGap, Inventory, Provider, Scope } from './model/index.js';
 import { mergeInventories } from './model/merge.js';
 import type { CollectOptions, ProgressSink, ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
 import { PROVIDER_DESCRIPTORS } from '../providers/index.js';
@@ -158,12 +158,31 @@ function validateCollected(adapter: ProviderAdapter, provider: Provider, roundTr
  * validated and normalized with the envelope around it, as a snapshot file read in parts is, and leaves the collected
  * data as it goes. Undefined when the provider's collection is not shaped so.
  */
-function collectedInParts(collected: RawSnapshotEnvelope, provider: Provider): { envelope: Record<string, unknown>; parts: unknown[]; listKey: string } | undefined {
+function collectedInParts(collected: RawSnapshotEnvelope, provider: Provider): SplitCollection | undefined {
   const listKey = INDEPENDENT_SCOPE_LIST[provider];
   const parts = listKey ? (collected as unknown as Record<string, unknown>)[listKey] : undefined;
   if (!listKey || !Array.isArray(parts)) return undefined;
   const { [listKey]: _parts, ...envelope } = collected as unknown as Record<string, unknown>;
-  return { envelope, parts, listKey };
+  return { envelope, parts: parts as unknown[], listKey };
+}
+
+interface SplitCollection {
+  envelope: Record<string, unknown>;
+  parts: unknown[];
+  listKey: string;
+}
+
+/**
+ * The raw snapshot of each scope of a split collection, with the envelope around it (and an empty list when there is
+ * no scope). With `release`, each scope leaves the collection once it was handed over and normalized, so it can be freed.
+ */
+function* scopeSnapshots(split: SplitCollection, release: boolean): Generator<RawSnapshotEnvelope> {
+  const piece = (parts: unknown[]): RawSnapshotEnvelope => ({ ...split.envelope, [split.listKey]: parts }) as unknown as RawSnapshotEnvelope;
+  if (split.parts.length === 0) yield piece([]);
+  for (let i = 0; i < split.parts.length; i++) {
+    yield piece([split.parts[i]]);
+    if (release) split.parts[i] = undefined;
+  }
 }
 
 /** For `cloud502 collect --out`: the raw snapshot of a source, ready to write, and what it covers. */
@@ -178,16 +197,16 @@ export async function collectJudgedSnapshot(source: AuditSource, deps: AuditDeps
   // Judged region by region where the scopes normalize on their own: the verdict needs scopes, gaps and a count of
   // load balancers, not the inventory of the whole estate at once.
   const split = collectedInParts(first.raw, first.adapter.provider);
-  const pieces = split && split.parts.length > 0 ? split.parts.map((part) => ({ ...split.envelope, [split.listKey]: [part] }) as unknown as RawSnapshotEnvelope) : [first.raw];
-  const seen: CoverageInput = { scopes: [], coverage: [], loadBalancers: { length: 0 } };
+  const scopes: Scope[] = [];
+  const coverage: CoverageGap[] = [];
   let loadBalancers = 0;
-  for (const piece of pieces) {
+  for (const piece of split ? scopeSnapshots(split, false) : [first.raw]) {
     const inventory = first.adapter.normalize(piece, {});
-    seen.scopes.push(...inventory.scopes);
-    seen.coverage.push(...inventory.coverage);
+    scopes.push(...inventory.scopes);
+    coverage.push(...inventory.coverage);
     loadBalancers += inventory.loadBalancers.length;
   }
-  return { raw: first.raw, coverage: judgeCoverage({ ...seen, loadBalancers: { length: loadBalancers } }) };
+  return { raw: first.raw, coverage: judgeCoverage({ scopes, coverage, loadBalancers: { length: loadBalancers } }) };
 }
 
 function reportSource(source: AuditSource): Report['source'] {
@@ -221,11 +240,10 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps = {}): Pro
   }
   if (parts > 1) collectGarbage();
   // An audit that could list no load balancer anywhere saw nothing: that is an error, never "no findings".
-  const coverage = judgeCoverage({ scopes: accumulated.scopes, coverage: accumulated.coverage, loadBalancers: { length: accumulated.loadBalancers } });
+  const coverage = accumulated.judge();
   assertSomethingAudited(coverage);
   const evaluated = enabled.filter((c) => providersOf(c).some((p) => accumulated.scopes.some((s) => s.provider === p)));
-  const built = accumulated.finish({ checksRun: evaluated.length, checkOrder: evaluated.map((c) => c.id), source, generatedAt: now, toolVersion: toolVersion() });
-  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(coverage) } };
+  const report = accumulated.finish({ checksRun: evaluated.length, checkOrder: evaluated.map((c) => c.id), source, generatedAt: now, toolVersion: toolVersion(), coverage });
   return { report, checks, registry };
 }
 
@@ -306,12 +324,9 @@ async function* normalizedParts(request: AuditRequest, loader: AdapterLoader, co
     if (split) {
       const fixRenderers = fixRenderersOf([adapter]);
       const demo = split.envelope.demo === true;
-      if (split.parts.length === 0) yield { inventory: adapter.normalize(validateCollected(adapter, source.provider, roundTripJson(split.envelope)), config), fixRenderers, demo };
-      // Emptied as it goes, so each region's collected data can be freed once it is normalized.
-      const total = split.parts.length;
-      while (split.parts.length > 0) {
-        const part: unknown = split.parts.shift();
-        const raw = validateCollected(adapter, source.provider, roundTripJson({ ...split.envelope, [split.listKey]: [part] }));
+      const total = Math.max(1, split.parts.length);
+      for (const piece of scopeSnapshots(split, true)) {
+        const raw = validateCollected(adapter, source.provider, roundTripJson(piece));
         yield { inventory: shareTimestamps(adapter.normalize(raw, config)), fixRenderers, demo, total };
       }
       return;

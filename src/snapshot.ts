@@ -4,10 +4,9 @@
  * This module owns the envelope (format, provider, schemaVersion, collectedAt); the provider's adapter owns the rest
  * through `validateRaw`. Every failure is a {@link SnapshotError} whose message is one line naming the file.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { prettyJsonChunks } from './json-pieces.js';
+import { writeChunks } from './write-chunks.js';
 import { Cloud502Error, SnapshotError } from './errors.js';
 import type { Provider } from './model/index.js';
 import type { ProviderAdapter, RawSnapshotEnvelope } from './provider.js';
@@ -122,17 +121,10 @@ export async function readRawSnapshot(
  */
 export async function writeRawSnapshot(path: string, raw: RawSnapshotEnvelope): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  let out: WriteStream | undefined;
   try {
-    out = createWriteStream(tmp, { encoding: 'utf8' });
-    const failed = once(out, 'error').then(([err]) => Promise.reject(err as Error));
-    failed.catch(() => undefined);
-    for (const chunk of prettyJsonChunks(raw)) if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-    const stream = out;
-    await Promise.race([new Promise<void>((resolve) => stream.end(resolve)), failed]);
+    await writeChunks(tmp, prettyJsonChunks(raw));
     await rename(tmp, path);
   } catch (err) {
-    out?.destroy();
     await rm(tmp, { force: true }).catch(() => undefined);
     throw new SnapshotError(`cannot write snapshot ${path}: ${describeWriteError(err)}`);
   }

@@ -1,10 +1,9 @@
 import { defineCheck } from '../../src/engine/index.js';
 import type { BackendPool, LoadBalancer, ServerKind, Sourced, Symptom } from '../../src/model/index.js';
-import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, symptomOf } from '../../src/model/index.js';
+import { describeMissing, effectiveKeepAlive, keepAliveSetting, kindFacts, mergeBackendProfiles, routingInputMissing, symptomOf } from '../../src/model/index.js';
 import { gapCovering } from '../evidence/metrics-gap.js';
 import { ALL_KINDS } from '../kinds.js';
 import { plannedIdleTimeout } from './latency-idle.js';
-import { routingInputMissing } from '../../src/model/index.js';
 
 function describeSource(s: Sourced<unknown>): string {
   return s.detail ? `${s.source}: ${s.detail}` : s.source;

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from '../audit.js';
 import { SnapshotError } from '../errors.js';
-import type { WireReport } from '../report/passes.js';
 import { expandPassed } from '../report/passes.js';
 import type { Report } from '../report/types.js';
 import { READABLE_REPORT_SCHEMA_VERSIONS, REPORT_SCHEMA_VERSION } from '../report/types.js';
@@ -65,7 +64,7 @@ export async function checkReport(value: unknown, path: string): Promise<Report>
     throw new SnapshotError(`${where} is not a cloud502 JSON report (${first ? describeError(first) : 'schema validation failed'})`);
   }
   try {
-    return expandPassed(value as unknown as WireReport);
+    return expandPassed(value as unknown as Report);
   } catch (err) {
     throw new SnapshotError(`${where} is not a cloud502 JSON report (${err instanceof Error ? err.message : String(err)})`);
   }

@@ -26,7 +26,8 @@ export function reconcileRuleSlots(pending: readonly PendingRuleFix[]): void {
     const unique = new Map<string, AllowFlowIntent>();
     for (const p of group) for (const i of p.intents) if (!unique.has(allowFlowKey(i))) unique.set(allowFlowKey(i), i);
     const planned = first.renderer.planRuleSlots?.(first.policy, [...unique.values()]);
-    if (!planned) continue;
+    // Nothing placed (a policy whose rules need no unique number): the fixes stand as rendered.
+    if (!planned || planned.size === 0) continue;
     const slots = new Map<string, RuleSlot>();
     for (const [intent, slot] of planned) slots.set(allowFlowKey(intent), slot);
     for (const p of group) p.rerender(slots);

@@ -20,8 +20,11 @@ export function shJson(value: unknown): string {
   return bash.quote(JSON.stringify(value));
 }
 
-/** What a placeholder's message may hold: it is written inside `${…:?…}`, so nothing the shell would expand. */
-const PLACEHOLDER_MESSAGE = /^[A-Za-z0-9 ,.()/'-]+$/;
+/**
+ * What a placeholder's message may hold: it is written inside `${…:?…}`, unquoted for a list, so nothing the shell would
+ * expand or read as a quote.
+ */
+const PLACEHOLDER_MESSAGE = /^[A-Za-z0-9 ,.()/-]+$/;
 
 /**
  * A value the user must supply, as a shell variable that stops the command with `what` when it is unset, instead of a

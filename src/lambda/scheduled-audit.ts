@@ -14,7 +14,7 @@ import { CollectionError, CredentialsError } from '../errors.js';
 import type { CoverageGap } from '../model/index.js';
 import type { CollectOptions } from '../provider.js';
 import { ReportAccumulator } from '../report/accumulate.js';
-import { coverageSummary, DEADLINE_API, DEADLINE_CODE, judgeCoverage, SCOPE_FAILED_API } from '../engine/coverage-verdict.js';
+import { DEADLINE_API, DEADLINE_CODE, SCOPE_FAILED_API } from '../engine/coverage-verdict.js';
 import type { Report } from '../report/types.js';
 
 export { DEADLINE_API, DEADLINE_CODE } from '../engine/coverage-verdict.js';
@@ -145,9 +145,7 @@ function merge(outcomes: RegionOutcome[], request: ScheduledAuditRequest, regist
     }
   }
   const checkOrder = registry.all().map((c) => c.id);
-  const built = accumulated.finish({ checksRun, checkOrder, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion() });
-  const verdict = judgeCoverage({ scopes: built.scopes, coverage: built.coverage, loadBalancers: { length: built.summary.loadBalancers } });
-  const report: Report = { ...built, summary: { ...built.summary, ...coverageSummary(verdict) } };
+  const report = accumulated.finish({ checksRun, checkOrder, source: { kind: 'live' }, generatedAt: request.now, toolVersion: toolVersion(), coverage: accumulated.judge() });
   const cutShort = outcomes.filter((o) => o.kind === 'cut').map((o) => o.region);
   return { report, partial: cutShort.length > 0, cutShort, failed: outcomes.filter((o) => o.kind === 'failed').map((o) => o.region) };
 }

@@ -7,7 +7,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SEVERITIES, STATUSES } from '../engine/index.js';
 import { Cloud502Error } from '../errors.js';
-import { expandPassed, type WireReport } from '../report/passes.js';
+import { expandPassed } from '../report/passes.js';
 import { READABLE_REPORT_SCHEMA_VERSIONS, type Report } from '../report/types.js';
 
 export const REPORT_FILES = { json: 'report.json', html: 'report.html', md: 'report.md' } as const;
@@ -116,7 +116,7 @@ export async function readPreviousReport(s3: S3Client, bucket: string, key: stri
     return { kind: 'unreadable', reason: `s3://${bucket}/${key} is not JSON` };
   }
   const problem = reportShapeProblem(value);
-  return problem === undefined ? { kind: 'found', report: expandPassed(value as WireReport) } : { kind: 'unreadable', reason: `s3://${bucket}/${key}: ${problem}` };
+  return problem === undefined ? { kind: 'found', report: expandPassed(value as Report) } : { kind: 'unreadable', reason: `s3://${bucket}/${key}: ${problem}` };
 }
 
 /** What diffReports reads must be there; the rest of the report is not needed to compare. */

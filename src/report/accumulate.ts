@@ -8,6 +8,7 @@
  * that fails to evaluate is one `error` result per part it ran on, each on that part's scope.
  */
 import { SEVERITIES, STATUSES, severityRank, type Severity, type Status } from '../engine/result.js';
+import { coverageSummary, judgeCoverage, type CoverageVerdict } from '../engine/coverage-verdict.js';
 import type { CoverageGap, Scope } from '../model/index.js';
 import { causesByImpact, compareDiagnoses, diagnosisKey } from './diagnosis.js';
 import { sortResults } from './json.js';
@@ -22,6 +23,8 @@ export interface AccumulatedHead {
   source: Report['source'];
   generatedAt: Date;
   toolVersion: string;
+  /** The audit's coverage verdict (see {@link ReportAccumulator.judge}), written into the summary. */
+  coverage?: CoverageVerdict;
 }
 
 function zeroed<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -47,8 +50,7 @@ export class ReportAccumulator {
   private readonly byStatus = zeroed(STATUSES);
   private readonly failuresBySeverity = zeroed(SEVERITIES);
   private total = 0;
-  /** Load balancers audited so far: what decides whether anything was audited at all. */
-  loadBalancers = 0;
+  private loadBalancers = 0;
   private demo = false;
   private collectedAt: string | undefined;
   private metricsWindowSeconds: number | undefined;
@@ -76,6 +78,11 @@ export class ReportAccumulator {
     this.metricsWindowSeconds ??= part.metricsWindowSeconds;
   }
 
+  /** The coverage verdict of everything added so far: whether the audit saw anything, and what it missed. */
+  judge(): CoverageVerdict {
+    return judgeCoverage({ scopes: this.scopes, coverage: this.coverage, loadBalancers: { length: this.loadBalancers } });
+  }
+
   /** Adds coverage gaps that belong to no part (a region that could not be audited at all). */
   addCoverage(gaps: readonly CoverageGap[]): void {
     this.coverage.push(...gaps);
@@ -98,6 +105,7 @@ export class ReportAccumulator {
       highestSeverity,
       checksRun: head.checksRun,
       causesByImpact: causesByImpact(diagnosis),
+      ...(head.coverage ? coverageSummary(head.coverage) : {}),
     };
     const ids = [...this.checks.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const generatedAt = head.generatedAt.toISOString();

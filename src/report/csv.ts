@@ -9,7 +9,7 @@
  * as the OWASP "CSV Injection" guidance recommends: the spreadsheet then shows the text instead of evaluating it.
  */
 import { neutralize } from './escape.js';
-import { everyResult, isGroupable } from './passes.js';
+import { everyResult, foldGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -106,17 +106,8 @@ export function renderCsv(report: Report): string {
   const meta = report.checks ?? {};
   const lines = [CSV_COLUMNS.join(',')];
   const line = (values: Record<CsvColumn, string>): void => void lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
-  const grouped = new Map<string, { first: ReportResult; count: number }>();
-  for (const r of everyResult(report)) {
-    if (!isGroupable(r, meta)) {
-      line(row(r));
-      continue;
-    }
-    const key = `${r.checkId}\u0000${r.status}`;
-    const group = grouped.get(key);
-    if (group) group.count += 1;
-    else grouped.set(key, { first: r, count: 1 });
-  }
-  for (const { first, count } of grouped.values()) line(groupRow(first, count, meta[first.checkId]?.title ?? first.checkId));
+  const { listed, folded } = foldGroupable(everyResult(report), meta);
+  for (const r of listed) line(row(r));
+  for (const { first, count } of folded) line(groupRow(first, count, meta[first.checkId]?.title ?? first.checkId));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -11,7 +11,7 @@
 import { FAMILIES } from '../engine/result.js';
 import { escapeXml, escapeXmlAttr } from './escape.js';
 import { describeMetric, docsOf, formatValue } from './format.js';
-import { everyResult, isGroupable } from './passes.js';
+import { everyResult, foldGroupable } from './passes.js';
 import type { Report, ReportResult } from './types.js';
 
 
@@ -33,20 +33,8 @@ interface Case {
 
 /** A suite's results as test cases, the groupable ones folded into one case per check and status. */
 function casesOf(results: readonly ReportResult[], report: Report): Case[] {
-  const meta = report.checks ?? {};
-  const out: Case[] = [];
-  const grouped = new Map<string, Case & { count: number }>();
-  for (const r of results) {
-    if (!isGroupable(r, meta)) {
-      out.push({ result: r });
-      continue;
-    }
-    const key = `${r.checkId}\u0000${r.status}`;
-    const group = grouped.get(key);
-    if (group) group.count += 1;
-    else grouped.set(key, { result: r, count: 1 });
-  }
-  return [...out, ...grouped.values()];
+  const { listed, folded } = foldGroupable(results, report.checks ?? {});
+  return [...listed.map((result) => ({ result })), ...folded.map(({ first, count }) => ({ result: first, count }))];
 }
 
 function groupName(c: Case & { count: number }): string {

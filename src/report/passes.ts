@@ -78,14 +78,10 @@ function resourceKey(resource: ResultResource): string {
   return key;
 }
 
-/** Splits results into what stays in `results` and the grouped passes (with the results each group stands for). */
-export function groupPasses(
-  results: readonly ReportResult[],
-  meta: Readonly<Record<string, CheckMeta>>,
-): { rest: ReportResult[]; passed: PassedGroup[]; members: ReportResult[][] } {
+/** Splits results into what stays in `results` and the grouped passes. */
+export function groupPasses(results: readonly ReportResult[], meta: Readonly<Record<string, CheckMeta>>): { rest: ReportResult[]; passed: PassedGroup[] } {
   const rest: ReportResult[] = [];
   const groups = new Map<string, PassedGroup>();
-  const members = new Map<PassedGroup, ReportResult[]>();
   for (const r of results) {
     if (!isGroupable(r, meta)) {
       rest.push(r);
@@ -97,13 +93,37 @@ export function groupPasses(
     if (!group) {
       group = { resource: r.resource, checks: [] };
       groups.set(key, group);
-      members.set(group, []);
     }
     group.checks.push(entryOf(r, meta));
-    members.get(group)!.push(r);
   }
-  const passed = [...groups.values()];
-  return { rest, passed, members: passed.map((g) => members.get(g)!) };
+  return { rest, passed: [...groups.values()] };
+}
+
+/** Plain passes (or not-applicable results) of one check, as formats that count them show them. */
+export interface FoldedResults {
+  /** The first of them, in report order: what they share. */
+  first: ReportResult;
+  count: number;
+}
+
+/**
+ * Results as a format lists them: every result that is not a plain pass one by one (`listed`, in order), and the plain
+ * passes and not-applicable results folded per check and status (`folded`, in order of first appearance).
+ */
+export function foldGroupable(results: Iterable<ReportResult>, meta: Readonly<Record<string, CheckMeta>>): { listed: ReportResult[]; folded: FoldedResults[] } {
+  const listed: ReportResult[] = [];
+  const folded = new Map<string, FoldedResults>();
+  for (const r of results) {
+    if (!isGroupable(r, meta)) {
+      listed.push(r);
+      continue;
+    }
+    const key = `${r.checkId}\u0000${r.status}`;
+    const group = folded.get(key);
+    if (group) group.count += 1;
+    else folded.set(key, { first: r, count: 1 });
+  }
+  return { listed, folded: [...folded.values()] };
 }
 
 /** The results a group stands for. */
@@ -130,9 +150,6 @@ export function expandGroup(group: PassedGroup, meta: Readonly<Record<string, Ch
     return r;
   });
 }
-
-/** Kept for readers written against the wire form: the wire and memory forms are the same. */
-export type WireReport = Report;
 
 /** The grouped passes of a report as results, one group at a time. */
 export function* passedResults(report: Report): Generator<ReportResult> {

@@ -3,7 +3,6 @@
  * `--output-dir DIR` as `cloud502-report.<ext>`. Every format renders from the same JSON report; the JSON itself is
  * written piece by piece, so a large report is never held twice nor built as one string.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CheckRegistry } from '../../engine/index.js';
@@ -15,6 +14,7 @@ import { summaryLine } from '../../report/text.js';
 import type { Report } from '../../report/types.js';
 import { shouldUseColor } from '../color.js';
 import type { CliContext, OutStream, OutputFlags } from '../context.js';
+import { writeChunks } from '../../write-chunks.js';
 
 /** The formats asked for; text when --format was not given. */
 export function formatsOf(flags: OutputFlags): ReportFormat[] {
@@ -38,20 +38,10 @@ function errorCode(err: unknown): string {
 }
 
 async function writeChunksToFile(path: string, chunks: Iterable<string>, flag: string): Promise<void> {
-  const fail = (err: unknown): never => {
-    throw new ConfigError(`cannot write ${flag} ${path} (${errorCode(err)})`);
-  };
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
   try {
-    for (const chunk of chunks) {
-      if (!out.write(chunk)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
-    }
-    await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
+    await writeChunks(path, chunks);
   } catch (err) {
-    out.destroy();
-    fail(err);
+    throw new ConfigError(`cannot write ${flag} ${path} (${errorCode(err)})`);
   }
 }
 

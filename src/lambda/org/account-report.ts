@@ -7,11 +7,10 @@
  * about the item's own account and region.
  */
 import { SEVERITIES, STATUSES } from '../../engine/index.js';
-import { coverageSummary, judgeCoverage } from '../../engine/coverage-verdict.js';
 import type { CoverageGap } from '../../model/index.js';
 import { ReportAccumulator } from '../../report/accumulate.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../report/types.js';
-import { expandPassed, type WireReport } from '../../report/passes.js';
+import { expandPassed } from '../../report/passes.js';
 import type { AuditItem } from './items.js';
 import type { ItemError } from './worker.js';
 
@@ -49,7 +48,7 @@ export function readPartialReport(value: unknown, item: Pick<AuditItem, 'account
     if (!Array.isArray(value.passed)) return { problem: 'passed is not a list' };
     if (value.checks !== undefined && !isRecord(value.checks)) return { problem: 'checks is not an object' };
     try {
-      value = expandPassed(value as unknown as WireReport);
+      value = expandPassed(value as unknown as Report);
     } catch (e) {
       return { problem: e instanceof Error ? e.message : String(e) };
     }
@@ -133,11 +132,10 @@ export function buildAccountReport(input: AccountReportInput): Report {
     checksRun = Math.max(checksRun, p.summary.checksRun);
   }
   accumulated.addCoverage(input.gaps);
-  const built = accumulated.finish({ checksRun, source: { kind: 'live' }, generatedAt: input.generatedAt, toolVersion: input.toolVersion });
-  const verdict = judgeCoverage({ scopes: built.scopes, coverage: built.coverage, loadBalancers: { length: built.summary.loadBalancers } });
+  const built = accumulated.finish({ checksRun, source: { kind: 'live' }, generatedAt: input.generatedAt, toolVersion: input.toolVersion, coverage: accumulated.judge() });
   // One entry per scope, should two partials name the same one.
   const scopes = [...new Map(built.scopes.map((sc) => [`${sc.provider}|${sc.account ?? ''}|${sc.region}`, sc])).values()];
-  const report: Report = { ...built, scopes, demo: false, summary: { ...built.summary, ...coverageSummary(verdict) } };
+  const report: Report = { ...built, scopes, demo: false };
   if (!diagnosed) {
     delete report.diagnosis;
     delete report.summary.causesByImpact;
